@@ -1,0 +1,321 @@
+"""The dialogue kernel: turns, uptake and norm challenges in rooms of participants.
+
+A *session* is a set of groups meeting at the same time under the same rules: the groups
+of one event, or all project teams in their monthly meeting. The state of everyone in
+the room is copied into arrays of shape (groups, seats), padded with empty seats, so
+each turn is a handful of NumPy operations over all groups together. Groups in a session
+are independent of each other, so processing them together changes nothing but speed.
+
+One utterance: the speaker states their views on every aspect of the problem; each
+listener moves toward them by ``openness * credibility * precision`` on each aspect,
+where precision is the speaker's knowledge of the aspect relative to the listener's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .population import Population
+
+
+@dataclass(frozen=True)
+class Setting:
+    """The rules of a session: how much hierarchy applies and how turns are given."""
+
+    hierarchy: float  # 0: hierarchy suspended, 1: kept (projects are always 1)
+    facilitation: float  # 0 to 1
+    turn_rule: str  # "lottery", "balanced" or "action_learning"
+    rounds: int
+    extra_risk: float = 0.0  # added risk of challenging (target pressure in projects)
+
+
+@dataclass
+class Room:
+    """The people of one session: member indices per group and their copied state."""
+
+    seats: np.ndarray  # (G, m) member index, -1 for an empty seat
+    present: np.ndarray  # (G, m) bool
+    size: np.ndarray  # (G,) members per group
+    beliefs: np.ndarray  # (G, m, A) working copy, written back at the end
+    knowledge: np.ndarray  # (G, m, A)
+    status: np.ndarray  # (G, m)
+    endorsement: np.ndarray  # (G, m) working copy, written back at the end
+    dialogic: np.ndarray  # (G, m)
+    voice: np.ndarray  # (G, m)
+    role: np.ndarray  # (G, m)
+    main_type: np.ndarray  # (G, m)
+    leader_present: np.ndarray  # (G, m) one's own project leader sits in the group
+    leader_status: np.ndarray  # (G, m) status of one's own project leader
+
+
+@dataclass
+class Tally:
+    """What happened in a session: who spoke, who heard whom, who challenged."""
+
+    turns: np.ndarray  # (G, m) turns taken
+    heard: np.ndarray  # (G, m, m) utterances listener i heard from speaker j
+    uptake: np.ndarray  # (G, m, m) summed credibility listener i gave speaker j
+    challenges: np.ndarray  # (G, m) challenges voiced
+    taken_up: np.ndarray  # (G,) challenge take-ups
+
+    @property
+    def listener_updates(self) -> int:
+        """Listener updates: one listener weighing one utterance."""
+        return int(self.heard.sum())
+
+    def cross_role(self, room: Room) -> tuple[np.ndarray, np.ndarray]:
+        """Credibility summed over cross-role hearings, and their number, per group."""
+        cross = room.role[:, :, None] != room.role[:, None, :]
+        return (self.uptake * cross).sum((1, 2)), (self.heard * cross).sum((1, 2))
+
+    def credit_received(self) -> np.ndarray:
+        """Mean credibility each speaker's utterances received, (G, m)."""
+        given = self.uptake.sum(1)
+        heard = self.heard.sum(1)
+        return np.divide(given, heard, out=np.zeros_like(given), where=heard > 0)
+
+
+def open_room(pop: Population, seats: np.ndarray) -> Room:
+    """Copy the state of the members seated in `seats` (-1: empty) into a `Room`."""
+    present = seats >= 0
+    idx = np.where(present, seats, 0)
+    leader = pop.leader[idx]
+    leader_present = (leader[:, :, None] == np.where(present, seats, -2)[:, None, :]).any(2)
+    leader_present &= (leader != idx) & present
+    return Room(
+        seats=seats,
+        present=present,
+        size=present.sum(axis=1),
+        beliefs=pop.beliefs[idx],
+        knowledge=pop.knowledge[idx],
+        status=pop.status[idx],
+        endorsement=pop.endorsement[idx],
+        dialogic=pop.dialogic[idx],
+        voice=pop.voice[idx],
+        role=pop.role[idx],
+        main_type=pop.main_type[idx],
+        leader_present=leader_present,
+        leader_status=pop.status[leader],
+    )
+
+
+def credibility(room: Room, calibrated: np.ndarray, legitimacy: np.ndarray, hierarchy: float,
+                deference: float) -> np.ndarray:
+    """Credibility listener i gives speaker j in each group, shape (G, m, m), in [0, 1].
+
+    The listener's weight for the speaker's knowledge type (set by norm endorsement and
+    by experience), raised or lowered by the speaker's status over the listener's where
+    hierarchy applies (testimonial injustice when it lowers it below what is deserved).
+    """
+    g, m = room.seats.shape
+    learned = calibrated[np.arange(g)[:, None, None], np.arange(m)[None, :, None],
+                         room.main_type[:, None, :]]
+    e = room.endorsement[:, :, None]
+    base = e * legitimacy[room.main_type][:, None, :] + (1.0 - e) * learned
+    gap = room.status[:, None, :] - room.status[:, :, None]
+    return np.clip(base * (1.0 + deference * hierarchy * gap), 0.0, 1.0)
+
+
+def speaking_weights(room: Room, setting: Setting, gradient: float) -> np.ndarray:
+    """Chance of each seat taking a free turn, (G, m), rows summing to 1.
+
+    Voice and dialogic capacity raise the chance; where hierarchy applies so does status
+    (expectation states); facilitation mixes the chances toward equal turns.
+    """
+    size = np.maximum(room.size[:, None], 1)
+    mean_status = (room.status * room.present).sum(1, keepdims=True) / size
+    raw = room.voice * (0.5 + room.dialogic)
+    raw = raw * np.exp(gradient * setting.hierarchy * (room.status - mean_status)) * room.present
+    share = raw / np.maximum(raw.sum(1, keepdims=True), 1e-300)
+    f = setting.facilitation
+    return (1.0 - f) * share + f * room.present / size
+
+
+class Session:
+    """One session of dialogue: `run()` it, then `close()` it to write effects back."""
+
+    def __init__(self, pop: Population, seats: np.ndarray, setting: Setting, params: dict,
+                 legitimacy: np.ndarray, rng: np.random.Generator):
+        """Seat members `seats` (G, m; -1 empty) under `setting`."""
+        self.pop, self.setting, self.params, self.rng = pop, setting, params, rng
+        self.legitimacy = legitimacy
+        self.room = room = open_room(pop, seats)
+        g, m = seats.shape
+        self.calibrated = pop.calibrated[np.where(room.present, seats, 0)]
+        w = params["uptake.capacity_weight"]
+        self.openness = params["uptake.rate"] * (1.0 - w + w * room.dialogic) * room.present
+        k = room.knowledge  # precision[g, i, j, a]: speaker j's knowledge relative to i's
+        self.precision = k[:, None, :, :] / (k[:, :, None, :] + k[:, None, :, :])
+        self.tally = Tally(
+            turns=np.zeros((g, m)),
+            heard=np.zeros((g, m, m)),
+            uptake=np.zeros((g, m, m)),
+            challenges=np.zeros((g, m)),
+            taken_up=np.zeros(g),
+        )
+        self._rows = np.arange(g)
+        self._seat = np.arange(m)
+        self._others = room.present[:, :, None] & ~np.eye(m, dtype=bool)[None]
+
+    def run(self) -> Tally:
+        """Hold every round: turns, then a chance to challenge the norm."""
+        for r in range(self.setting.rounds):
+            self.cred = credibility(self.room, self.calibrated, self.legitimacy,
+                                    self.setting.hierarchy,
+                                    self.params["credibility.status_deference"])
+            if self.setting.turn_rule == "action_learning":
+                self._action_learning_round(r)
+            else:
+                self._free_round()
+            self._challenges()
+        return self.tally
+
+    # --- turns -----------------------------------------------------------------------
+
+    def _free_round(self) -> None:
+        """Each group has as many free turns as members; speakers drawn by weight.
+
+        Under the balanced rule the facilitator favours those who have spoken least.
+        """
+        room, rng = self.room, self.rng
+        weights = speaking_weights(room, self.setting, self.params["turns.status_gradient"])
+        balanced = self.setting.turn_rule == "balanced"
+        spoken = np.zeros(room.seats.shape)
+        draws = rng.random((room.seats.shape[1], len(self._rows)))
+        for t in range(room.seats.shape[1]):
+            w = weights * np.exp(-2.0 * self.setting.facilitation * spoken) if balanced else weights
+            speaker = np.where(t < room.size, _draw(w, draws[t]), -1)
+            self._utterance(speaker, room.present)
+            if balanced:
+                spoken[self._rows, np.maximum(speaker, 0)] += speaker >= 0
+
+    def _action_learning_round(self, r: int) -> None:
+        """A presenter states their problem, each other member asks one question (heard
+        by the presenter alone), then the presenter reflects aloud to the set."""
+        room = self.room
+        if r == 0:
+            self._order = _shuffled_seats(room, self.rng)
+        presenter = self._order[self._rows, r % np.maximum(room.size, 1)]
+        presenter = np.where(room.size > 1, presenter, -1)
+        self._utterance(presenter, room.present)
+        only_presenter = (self._seat[None, :] == presenter[:, None]) & room.present
+        for q in range(room.seats.shape[1]):
+            asker = self._order[:, q]
+            asker = np.where((q < room.size) & (asker != presenter) & (presenter >= 0), asker, -1)
+            self._utterance(asker, only_presenter)
+        self._utterance(presenter, room.present)
+
+    def _utterance(self, speaker: np.ndarray, audience: np.ndarray) -> None:
+        """Speaker seat per group (-1: nobody) speaks; `audience` (G, m) may listen.
+
+        Each listener i moves toward the speaker j on every aspect a by
+        openness_i * credibility_ij * precision_ija.
+        """
+        rows, room, tally = self._rows, self.room, self.tally
+        j = np.maximum(speaker, 0)
+        listen = audience & self._others[rows, :, j] & (speaker >= 0)[:, None]
+        credit = self.cred[rows, :, j] * listen
+        weight = (self.openness * credit)[:, :, None] * self.precision[rows, :, j]
+        room.beliefs += weight * (room.beliefs[rows, j][:, None, :] - room.beliefs)
+        tally.turns[rows, j] += speaker >= 0
+        tally.heard[rows, :, j] += listen
+        tally.uptake[rows, :, j] += credit
+
+    # --- norm challenges ---------------------------------------------------------------
+
+    def _challenges(self) -> None:
+        """Members who do not endorse the norm may voice a challenge if it feels safe."""
+        room, p, rng, s = self.room, self.params, self.rng, self.setting
+        size = np.maximum(room.size, 1)[:, None]
+        earlier = (self.tally.challenges > 0).sum(1, keepdims=True) / size
+        top = np.where(room.present, room.status, -np.inf).max(1, keepdims=True)
+        risk = (
+            s.hierarchy * p["challenge.status_risk"] * np.maximum(0.0, top - room.status)
+            + p["challenge.superior_risk"] * room.leader_present
+            * np.maximum(0.0, room.leader_status - room.status)
+            + s.extra_risk
+            - p["challenge.facilitation_safety"] * s.facilitation
+            - p["challenge.contagion"] * earlier
+        )
+        motive = (1.0 - room.endorsement) * (0.5 + room.dialogic)
+        chance = _logistic((motive - risk - p["challenge.threshold"]) / p["challenge.sharpness"])
+        voiced = (rng.random(room.seats.shape) < chance) & room.present
+        if not voiced.any():
+            return
+        self.tally.challenges += voiced
+        pairs = voiced[:, None, :] & self._others
+        takes = (rng.random(pairs.shape) < p["challenge.uptake"] * self.cred) & pairs
+        self.tally.taken_up += takes.sum((1, 2))
+        gap = np.maximum(0.0, room.endorsement[:, :, None] - room.endorsement[:, None, :])
+        mean_gap = (takes * gap).sum(2) / np.maximum(takes.sum(2), 1)
+        room.endorsement = room.endorsement - p["challenge.shift"] * mean_gap
+
+    # --- after the session ----------------------------------------------------------
+
+    def close(self) -> Tally:
+        """Write beliefs, endorsement, capacity, learned credibility and ties back."""
+        pop, room, tally, p = self.pop, self.room, self.tally, self.params
+        members = room.seats[room.present]
+        pop.beliefs[members] = room.beliefs[room.present]
+        pop.endorsement[members] = room.endorsement[room.present]
+        practice = (tally.turns * tally.credit_received() + tally.challenges)[room.present]
+        pop.dialogic[members] = 1.0 - (1.0 - pop.dialogic[members]) * (
+            1.0 - p["dialogic.growth"]
+        ) ** practice
+        self._calibrate(members)
+        self._reinforce_ties()
+        return tally
+
+    def _calibrate(self, members: np.ndarray) -> None:
+        """Move credibility for each knowledge type toward how reliable its speakers
+        turned out to be (their error on their own aspect, revealed by project work)."""
+        room, types = self.room, self.pop.calibrated.shape[1]
+        kind = np.eye(types)[room.main_type] * room.present[:, :, None]  # (G, m, types)
+        heard = np.einsum("gij,gjk->gik", self.tally.heard, kind)[room.present]
+        reliable = np.einsum("gij,gj,gjk->gik", self.tally.heard,
+                             _reliability(self.pop, room), kind)[room.present]
+        observed = np.divide(reliable, heard, out=np.zeros_like(heard), where=heard > 0)
+        rate = 1.0 - (1.0 - self.params["credibility.calibration"]) ** heard
+        current = self.pop.calibrated[members]
+        self.pop.calibrated[members] = current + rate * (observed - current)
+
+    def _reinforce_ties(self) -> None:
+        room = self.room
+        exchange = np.minimum(self.tally.uptake, self.tally.uptake.transpose(0, 2, 1))
+        g, i, j = np.nonzero(np.triu(room.present[:, :, None] & room.present[:, None, :], 1))
+        self.pop.ties.reinforce(room.seats[g, i], room.seats[g, j], exchange[g, i, j],
+                                self.params["ties.growth"])
+
+
+def hold_session(pop: Population, seats: np.ndarray, setting: Setting, params: dict,
+                 legitimacy: np.ndarray, rng: np.random.Generator) -> tuple[Room, Tally]:
+    """Run a whole session and write its effects back into `pop`."""
+    session = Session(pop, seats, setting, params, legitimacy, rng)
+    session.run()
+    return session.room, session.close()
+
+
+def _reliability(pop: Population, room: Room) -> np.ndarray:
+    """How right each seated member is on their own aspect: exp(-|error|), (G, m)."""
+    idx = np.where(room.present, room.seats, 0)
+    main = room.main_type
+    return np.exp(-np.abs(pop.beliefs[idx, main] - pop.problem.truth[main]))
+
+
+def _draw(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """One seat per group with probability proportional to `weights` (G, m), using the
+    uniform numbers `u` (G,)."""
+    cum = np.cumsum(weights, axis=1)
+    return np.minimum((cum <= u[:, None] * cum[:, -1:]).sum(1), weights.shape[1] - 1)
+
+
+def _shuffled_seats(room: Room, rng: np.random.Generator) -> np.ndarray:
+    """Per group, the occupied seats in random order, then the empty ones."""
+    keys = rng.random(room.seats.shape) + (~room.present) * 2.0
+    return np.argsort(keys, axis=1)
+
+
+def _logistic(x: np.ndarray) -> np.ndarray:
+    return 0.5 * (1.0 + np.tanh(0.5 * x))

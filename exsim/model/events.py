@@ -1,0 +1,123 @@
+"""Exchange Network events: who comes, how the room is divided, and the event's rules.
+
+Events sit at a distance from projects: they can suspend project hierarchy (wholly or in
+part), are facilitated, and follow one of three formats.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .dialogue import Setting
+from .population import Population
+from .vocabulary import ROLES
+
+TURN_RULES = {
+    "action_learning": "action_learning",  # presenter, questions, reflection
+    "plenary": "lottery",  # one room, free turns
+    "facilitated_dialogue": "balanced",  # small groups, facilitator invites the quiet
+}
+
+
+def event_setting(p: dict) -> Setting:
+    """The rules of an event under design parameters `p` (dotted names)."""
+    return Setting(
+        hierarchy=1.0 - p["event.suspension"],
+        facilitation=p["event.facilitation"],
+        turn_rule=TURN_RULES[p["event.format"]],
+        rounds=p["event.rounds"],
+    )
+
+
+def event_due(step: int, p: dict) -> bool:
+    """Whether an event is held in month `step` (1-based): the first month, then every
+    `event.every` months, until `event.until` if that is set."""
+    every, until = p["event.every"], p["event.until"]
+    if every == 0 or (until and step > until):
+        return False
+    return (step - 1) % every == 0
+
+
+def choose_attendees(pop: Population, p: dict, rng: np.random.Generator) -> np.ndarray:
+    """Indices of the members who attend this event.
+
+    Voluntary: each member comes with chance `attendance.rate` times their role's weight.
+    Not voluntary: round(rate * size) members are sent, drawn in proportion to weight.
+    """
+    weight = np.array([p[f"attendance.{r}"] for r in ROLES])[pop.role]
+    rate = p["attendance.rate"]
+    if p["attendance.voluntary"]:
+        return np.flatnonzero(rng.random(pop.size) < np.clip(rate * weight, 0.0, 1.0))
+    n = min(int(round(rate * pop.size)), int(np.count_nonzero(weight)))
+    if n == 0:
+        return np.empty(0, dtype=int)
+    chosen = rng.choice(pop.size, size=n, replace=False, p=weight / weight.sum())
+    return np.sort(chosen)
+
+
+def form_groups(pop: Population, attendees: np.ndarray, p: dict,
+                rng: np.random.Generator) -> np.ndarray:
+    """Seat attendees in groups: an array (groups, seats) of member indices, -1 empty."""
+    if p["event.format"] == "plenary":
+        return rng.permutation(attendees)[None, :]
+    n_groups = -(-len(attendees) // p["event.group_size"])
+    order = _seating_order(pop, attendees, p["event.grouping"], rng)
+    avoid = None if p["event.superiors_present"] else pop.leader
+    return deal(order, n_groups, chunked=p["event.grouping"] == "by_project", avoid=avoid)
+
+
+def _seating_order(pop: Population, attendees: np.ndarray, grouping: str,
+                   rng: np.random.Generator) -> np.ndarray:
+    """Attendees in the order in which they are dealt into groups: shuffled, then sorted
+    by role (to spread roles across groups) or by project (to keep teams together)."""
+    shuffled = rng.permutation(attendees)
+    if grouping == "mixed_roles":
+        return shuffled[np.argsort(pop.role[shuffled], kind="stable")]
+    if grouping == "by_project":
+        project_order = rng.permutation(pop.project.max() + 1)
+        return shuffled[np.argsort(project_order[pop.project[shuffled]], kind="stable")]
+    return shuffled
+
+
+def deal(order: np.ndarray, n_groups: int, chunked: bool,
+         avoid: np.ndarray | None) -> np.ndarray:
+    """Deal members in `order` into `n_groups` groups of near-equal size.
+
+    Round-robin spreads neighbours in the order across groups (mixing); `chunked` keeps
+    them together (teams). With `avoid` (each member's leader), anyone seated with their
+    own leader is swapped with someone in another group where that is possible.
+    """
+    n = len(order)
+    k = np.arange(n)
+    group = (k * n_groups) // n if chunked else k % n_groups
+    first = np.searchsorted(group, np.arange(n_groups)) if chunked else None
+    seat = k - first[group] if chunked else k // n_groups
+    seats = np.full((n_groups, int(seat.max()) + 1), -1, dtype=int)
+    seats[group, seat] = order
+    if avoid is not None:
+        _separate_from_leaders(seats, avoid)
+    return seats
+
+
+def _separate_from_leaders(seats: np.ndarray, leader: np.ndarray) -> None:
+    """Swap members out of groups that hold their own leader, in place."""
+    group_of = np.full(len(leader), -1)
+    rows, cols = np.nonzero(seats >= 0)
+    group_of[seats[rows, cols]] = rows
+    seated = seats[rows, cols]
+    for g, c in zip(rows, cols, strict=True):
+        member = seats[g, c]
+        if leader[member] == member or group_of[leader[member]] != g:
+            continue
+        # a partner elsewhere who is not a leader, whose leader is not in g, and whose
+        # group does not hold the member's leader
+        ok = (group_of[seated] != g) & (leader[seated] != seated)
+        ok &= group_of[leader[seated]] != g
+        ok &= group_of[seated] != group_of[leader[member]]
+        if not ok.any():
+            continue
+        partner = seated[np.argmax(ok)]
+        h = group_of[partner]
+        pos = np.flatnonzero(seats[h] == partner)[0]
+        seats[g, c], seats[h, pos] = partner, member
+        group_of[partner], group_of[member] = g, h

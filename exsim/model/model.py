@@ -1,0 +1,168 @@
+"""ExchangeModel: the Exchange Network as a Mesa model.
+
+One step is one month. In a month with an event, members who choose to come meet in the
+event first; then every project team meets; then unpractised capacity and ties fade and
+project norms pull on their members. The `datacollector` records the outcomes at the
+start (step 0) and after every month; its table ``events`` holds one row per event group.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import mesa
+import numpy as np
+
+from . import events, outcomes, projects
+from .agents import Participant
+from .dialogue import hold_session
+from .parameters import KEYWORDS, PARAMETERS, suggest, validate
+from .population import create_population, create_problem
+from .vocabulary import KNOWLEDGE_TYPES, ROLES
+
+STREAMS = ("mesa", "population", "attendance", "dialogue", "evidence")
+"""Independent random streams, spawned from the run's seed in this order."""
+
+
+def seed_sequence(rng: Any) -> np.random.SeedSequence:
+    """Turn a seed, a `SeedSequence` or a `Generator` into the run's `SeedSequence`."""
+    if isinstance(rng, np.random.SeedSequence):
+        return rng
+    if isinstance(rng, np.random.Generator):
+        return np.random.SeedSequence(rng.integers(0, 2**63, size=4).tolist())
+    if isinstance(rng, int | np.integer) and not isinstance(rng, bool) and rng >= 0:
+        return np.random.SeedSequence(int(rng))
+    raise TypeError(f"rng must be a non-negative int, SeedSequence or Generator, not {rng!r}")
+
+
+def keyword_parameters(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Validate keyword-style parameters (``event_suspension``) into dotted names."""
+    dotted = {}
+    for key, value in kwargs.items():
+        if key in KEYWORDS:
+            dotted[KEYWORDS[key].name] = value
+        elif key in PARAMETERS:
+            dotted[key] = value
+        else:
+            raise TypeError(f"unknown parameter {key!r}{suggest(key, list(KEYWORDS))}")
+    return validate(dotted)
+
+
+def read_outcome(model: ExchangeModel, name: str) -> float:
+    """DataCollector reporter: the outcome `name` as measured this step."""
+    return model.outcomes[name]
+
+
+class ExchangeModel(mesa.Model):
+    """The Exchange Network: members, their projects and the network's events.
+
+    Args:
+        rng: seed (int), `numpy.random.SeedSequence` or `Generator`; default `run_seed`.
+        **parameters: any model parameter by keyword name (``event_suspension=0.0``);
+            see `exsim.model.parameters.PARAMETERS`. ``ExchangeModel()`` is the default
+            Exchange Network.
+
+    Example:
+        >>> model = ExchangeModel(event_suspension=0.0, rng=7)
+        >>> for _ in range(12):
+        ...     model.step()
+        >>> 0.0 <= model.outcomes["speaking_equality"] <= 1.0
+        True
+    """
+
+    def __init__(self, rng: Any = None, **parameters: Any):
+        """Create the network from keyword parameters and a seed."""
+        self.params = p = keyword_parameters(parameters)
+        self.seed = seed_sequence(p["run.seed"] if rng is None else rng)
+        streams = dict(zip(STREAMS, self.seed.spawn(len(STREAMS)), strict=True))
+        super().__init__(rng=np.random.default_rng(streams["mesa"]))
+        self.streams = {k: np.random.default_rng(s) for k, s in streams.items() if k != "mesa"}
+        self.legitimacy = np.array([p[f"legitimacy.{k}"] for k in KNOWLEDGE_TYPES])
+        problem = create_problem(p, self.streams["population"])
+        self.population = create_population(p, problem, self.streams["population"])
+        self.low_status = float(np.median(self.population.status))
+        self.participants = [Participant(self, i) for i in range(self.population.size)]
+        self.events_held = 0
+        self.last_event = outcomes.empty_session_summary()
+        self.last_event_attendance = 0
+        self.event_held = False
+        self.project_meeting = outcomes.empty_session_summary()
+        self.listener_updates = 0
+        self.last_speakers: dict[str, np.ndarray] = {}
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: partial(read_outcome, name=name) for name in self._measure()},
+            tables={"events": EVENT_COLUMNS},
+        )
+        self.datacollector.collect(self)
+
+    # --- one month ----------------------------------------------------------------------
+
+    def step(self) -> None:
+        """One month: the event (if one is due), project meetings, fresh evidence from
+        work, fading, norm pressure."""
+        self.event_held = events.event_due(self.steps, self.params) and self.hold_event()
+        self.work_in_projects()
+        projects.gather_evidence(self.population, self.params, self.streams["evidence"])
+        projects.fade(self.population, self.params)
+        projects.apply_norm_pressure(self.population, self.params)
+        self._measure()
+        self.datacollector.collect(self)
+
+    def hold_event(self) -> bool:
+        """Hold an Exchange Network event; return False if fewer than two came."""
+        p, pop = self.params, self.population
+        attendees = events.choose_attendees(pop, p, self.streams["attendance"])
+        if len(attendees) < 2:
+            return False
+        seats = events.form_groups(pop, attendees, p, self.streams["attendance"])
+        room, tally = hold_session(pop, seats, events.event_setting(p), p, self.legitimacy,
+                                   self.streams["dialogue"])
+        self.events_held += 1
+        self.listener_updates += tally.listener_updates
+        groups = outcomes.group_outcomes(room, tally, self.low_status)
+        self.last_event = outcomes.session_summary(groups)
+        self.last_event_attendance = len(attendees)
+        self.last_speakers = {"seats": room.seats, "turns": tally.turns,
+                              "challenges": tally.challenges}
+        self._record_event_groups(groups)
+        return True
+
+    def work_in_projects(self) -> None:
+        """Every project team meets under kept hierarchy and target pressure."""
+        setting = projects.project_setting(self.params)
+        if setting.rounds == 0:
+            self.project_meeting = outcomes.empty_session_summary()
+            return
+        room, tally = hold_session(self.population, projects.team_seats(self.population),
+                                   setting, self.params, self.legitimacy,
+                                   self.streams["dialogue"])
+        self.listener_updates += tally.listener_updates
+        groups = outcomes.group_outcomes(room, tally, self.low_status)
+        self.project_meeting = outcomes.session_summary(groups)
+
+    # --- outcomes -------------------------------------------------------------------------
+
+    def _measure(self) -> dict[str, float]:
+        """Compute this step's outcomes into `self.outcomes` and return them."""
+        out = {"event_held": float(self.event_held), "events_held": float(self.events_held),
+               "attendance": float(self.last_event_attendance)}
+        out.update(self.last_event)
+        out.update({f"project_{k}": v for k, v in self.project_meeting.items()
+                    if k in outcomes.SESSION_OUTCOMES})
+        out.update(outcomes.state_outcomes(self.population, self.legitimacy))
+        self.outcomes = out
+        return out
+
+    def _record_event_groups(self, groups: dict[str, np.ndarray]) -> None:
+        for g in range(len(groups["size"])):
+            row = {"step": self.steps, "event": self.events_held, "group": g}
+            row.update({k: float(v[g]) for k, v in groups.items()})
+            self.datacollector.add_table_row("events", row)
+
+
+EVENT_COLUMNS = ["step", "event", "group", "size", "speaking_equality", "cross_role_uptake",
+                 "reciprocity", "challenges", "challenges_low_status", "challenges_taken_up",
+                 "leaders_present"]
+EVENT_COLUMNS += [f"{k}_{r}" for k in ("members", "turns", "challenges")
+                  for r in ROLES]

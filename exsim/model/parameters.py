@@ -1,0 +1,259 @@
+"""Every parameter of the model: its name, default, allowed values, meaning and source.
+
+This table is the single source of truth. The config loader validates TOML against it,
+`ExchangeModel` validates its keyword arguments against it, and `docs/ODD.md` lists it
+(a test checks that the two agree). The defaults describe the real Exchange Network
+(CLAHRC Northwest London, 2013 on): see the `source` column.
+
+A parameter has a dotted name used in TOML files and `--set` (``event.suspension``) and
+a keyword name used by `ExchangeModel` (``event_suspension``): dots become underscores.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from .vocabulary import FORMATS, GROUPINGS, KNOWLEDGE_TYPES, ROLES
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One model parameter: name, default, allowed values, meaning and source."""
+
+    name: str
+    default: Any
+    meaning: str
+    source: str = "modelling assumption"
+    low: float | None = None
+    high: float | None = None
+    choices: tuple[str, ...] | None = None
+
+    @property
+    def kind(self) -> type:
+        """The Python type a value must have (bool, int, float or str)."""
+        return type(self.default)
+
+    @property
+    def keyword(self) -> str:
+        """The keyword-argument name used by `ExchangeModel`."""
+        return self.name.replace(".", "_")
+
+    def allowed(self) -> str:
+        """Describe the allowed values in words, for error messages and the ODD."""
+        if self.choices:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        if self.kind is bool:
+            return "true or false"
+        noun = "an integer" if self.kind is int else "a number"
+        return f"{noun} from {_fmt(self.low)} to {_fmt(self.high)}"
+
+    def check(self, value: Any) -> Any:
+        """Return `value` converted to this parameter's type, or raise `ValueError`."""
+        value = _coerce(self, value)
+        if self.choices and value not in self.choices:
+            raise ValueError(f"{self.name} = {value!r} is not allowed; use {self.allowed()}")
+        if self.low is not None and not (self.low <= value <= self.high):
+            raise ValueError(f"{self.name} = {value!r} is out of range; use {self.allowed()}")
+        return value
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "any"
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+def _coerce(p: Parameter, value: Any) -> Any:
+    kind = p.kind
+    wrong = ValueError(f"{p.name} = {value!r} has the wrong type; use {p.allowed()}")
+    if kind is bool:
+        if isinstance(value, bool):
+            return value
+        raise wrong
+    if isinstance(value, bool):
+        raise wrong
+    if kind is int:
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        raise wrong
+    if kind is float:
+        if isinstance(value, int | float):
+            value = float(value)
+            if value != value or value in (float("inf"), float("-inf")):
+                raise wrong
+            return value
+        raise wrong
+    if not isinstance(value, str):
+        raise wrong
+    return value
+
+
+BLOG = "CLAHRC NWL blog, May 2016 (BRIEF §1)"
+_ROLE_MIX = {"patient": 0.26, "carer": 0.11, "clinician": 0.19, "researcher": 0.24, "manager": 0.20}
+_STATUS = {"patient": 0.2, "carer": 0.2, "clinician": 0.7, "researcher": 0.6, "manager": 0.8}
+_LEGITIMACY = {"research": 1.0, "clinical": 0.8, "organisational": 0.6, "experiential": 0.3}
+
+
+def _schema() -> list[Parameter]:
+    P = Parameter
+    rows = [
+        P("population.size", 54, "members in the network's pool", BLOG, 2, 100_000),
+    ]
+    rows += [
+        P(f"population.mix.{r}", _ROLE_MIX[r], f"relative share of {r}s in the pool", BLOG, 0.0, 1.0)
+        for r in ROLES
+    ]
+    rows += [
+        P(f"status.{r}", _STATUS[r], f"status of a {r} in project hierarchies (0 to 1)",
+          "Berger et al. 1972; assumption", 0.0, 1.0)
+        for r in ROLES
+    ]
+    rows.append(P("status.noise", 0.05, "s.d. of individual status around the role's", low=0.0, high=0.5))
+    rows += [
+        P(f"legitimacy.{k}", _LEGITIMACY[k],
+          f"credibility of {k} knowledge under the organisational norm",
+          "Fricker 2007; BRIEF §3 default hierarchy", 0.0, 1.0)
+        for k in KNOWLEDGE_TYPES
+    ]
+    rows += [
+        P(f"problem.noise.{k}", 0.5,
+          f"s.d. of the private signal on the {k} aspect for those who hold {k} knowledge",
+          "Stasser & Titus 1985 (hidden profiles); assumption", 0.0, 5.0)
+        for k in KNOWLEDGE_TYPES
+    ]
+    rows += [
+        P("problem.evidence", 0.1,
+          "monthly weight of fresh private evidence from one's own work (times knowledge)",
+          "Stasser & Titus 1985; assumption", 0.0, 1.0),
+        P("knowledge.secondary", 0.25,
+          "knowledge of the types that are not one's main type (main type = 1)", low=0.01, high=1.0),
+        P("voice.mean", 0.5, "mean propensity to speak", "Berger et al. 1972", 0.05, 1.0),
+        P("voice.spread", 0.15, "s.d. of the propensity to speak", low=0.0, high=0.5),
+        P("turns.status_gradient", 3.0,
+          "how strongly status raises the chance of taking a turn where hierarchy applies",
+          "Berger et al. 1972 (expectation states)", 0.0, 20.0),
+        P("dialogic.initial", 0.2, "dialogic capacity at the start", low=0.0, high=1.0),
+        P("dialogic.growth", 0.05, "growth of dialogic capacity per turn heard with full credibility, or per challenge",
+          "Matthews & Papoulias 2019 (rehearsal)", 0.0, 1.0),
+        P("dialogic.decay", 0.02, "monthly fading of dialogic capacity", low=0.0, high=1.0),
+        P("norm.endorsement", 0.7, "mean initial endorsement of the organisational norm",
+          low=0.0, high=1.0),
+        P("norm.spread", 0.15, "s.d. of initial norm endorsement", low=0.0, high=0.5),
+        P("norm.pressure", 0.05,
+          "monthly pull of each member's endorsement toward their project's status-weighted norm",
+          low=0.0, high=1.0),
+        P("norm.institutional_pull", 0.005, "monthly pull of endorsement toward full endorsement",
+          low=0.0, high=1.0),
+        P("credibility.status_deference", 1.0,
+          "how much a speaker's status above the listener's raises credibility where hierarchy applies",
+          "Berger et al. 1972; Fricker 2007", 0.0, 5.0),
+        P("credibility.calibration", 0.02,
+          "rate at which listeners move credibility toward the observed reliability of speakers",
+          "BRIEF §3", 0.0, 1.0),
+        P("uptake.rate", 0.3, "largest share of a distance in view a listener moves per utterance",
+          "DeGroot 1974; Flache et al. 2017", 0.0, 1.0),
+        P("uptake.capacity_weight", 0.5,
+          "how much a listener's openness depends on their dialogic capacity", low=0.0, high=1.0),
+        P("challenge.threshold", 0.8, "how much motive must exceed risk before a challenge is voiced",
+          "spiral of silence; assumption", -2.0, 2.0),
+        P("challenge.sharpness", 0.1, "softness of the challenge threshold (logistic scale)",
+          low=0.01, high=1.0),
+        P("challenge.status_risk", 1.0,
+          "risk felt per unit of status gap to the highest in the room, where hierarchy applies",
+          low=0.0, high=5.0),
+        P("challenge.superior_risk", 1.0,
+          "risk felt per unit of status gap to one's own project leader when present",
+          low=0.0, high=5.0),
+        P("challenge.facilitation_safety", 0.5, "risk removed by full facilitation",
+          low=0.0, high=2.0),
+        P("challenge.contagion", 0.3,
+          "risk removed when everyone else in the group has already challenged (pro rata)",
+          "Noelle-Neumann 1974 (spiral of silence)", 0.0, 2.0),
+        P("challenge.uptake", 0.5,
+          "chance that a listener giving full credibility takes up a heard challenge", low=0.0, high=1.0),
+        P("challenge.shift", 0.2, "share of the gap in endorsement a take-up closes", low=0.0, high=1.0),
+        P("ties.growth", 0.3, "growth of a tie per unit of reciprocal uptake", low=0.0, high=1.0),
+        P("ties.decay", 0.02, "monthly fading of ties", low=0.0, high=1.0),
+        P("project.size", 9, "members per project team", low=2, high=1000),
+        P("project.rounds", 2, "rounds of dialogue in a monthly project meeting (0: none)",
+          low=0, high=50),
+        P("project.targets", 0.3, "extra risk of challenging in projects, from target pressure",
+          low=0.0, high=2.0),
+        P("event.suspension", 1.0, "how far events suspend project hierarchy (0 kept, 1 suspended)",
+          "Matthews & Papoulias 2019", 0.0, 1.0),
+        P("event.format", "action_learning", "how the room is divided and turns are given",
+          BLOG, choices=FORMATS),
+        P("event.facilitation", 0.6, "facilitation strength (co-facilitated by a patient leader)",
+          BLOG, 0.0, 1.0),
+        P("event.group_size", 6, "members per group (not used by plenary)", "Revans (action-learning sets)",
+          2, 1000),
+        P("event.rounds", 4, "rounds of dialogue per event", low=1, high=50),
+        P("event.every", 3, "months between events (0: no events)", BLOG + ": four a year", 0, 1200),
+        P("event.until", 0, "last month with events (0: events never stop)", low=0, high=100_000),
+        P("event.grouping", "mixed_roles", "how attendees are divided into groups", choices=GROUPINGS),
+        P("event.superiors_present", False,
+          "whether one's own project leader may share one's group (false: kept apart)",
+          "Matthews & Papoulias 2019 (distance from projects)"),
+        P("attendance.rate", 0.37, "chance that a member attends an event", BLOG + ": 15-25 of 54",
+          0.0, 1.0),
+        P("attendance.voluntary", True,
+          "members choose independently (true) or a fixed number is sent (false)", BLOG),
+    ]
+    rows += [
+        P(f"attendance.{r}", 1.0, f"attendance weight of {r}s relative to the rate", low=0.0, high=5.0)
+        for r in ROLES
+    ]
+    rows += [
+        P("run.steps", 120, "months simulated (120 = ten years)", BLOG + ": running since 2013",
+          1, 100_000),
+        P("run.seed", 2013, "root seed of the run", low=0, high=2**63 - 1),
+    ]
+    return rows
+
+
+PARAMETERS: dict[str, Parameter] = {p.name: p for p in _schema()}
+"""Every parameter by dotted name, in documentation order."""
+
+KEYWORDS: dict[str, Parameter] = {p.keyword: p for p in PARAMETERS.values()}
+assert len(KEYWORDS) == len(PARAMETERS), "two parameters share a keyword name"
+
+
+def defaults() -> dict[str, Any]:
+    """Return the default value of every parameter, by dotted name."""
+    return {name: p.default for name, p in PARAMETERS.items()}
+
+
+def suggest(name: str, names: list[str] | None = None) -> str:
+    """Return ' (did you mean X?)' for the closest known name, or ''."""
+    pool = names if names is not None else list(PARAMETERS)
+    close = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def validate(values: dict[str, Any]) -> dict[str, Any]:
+    """Check dotted-name values against the schema; return them complete and typed.
+
+    Missing parameters take their defaults. Raises `KeyError` for an unknown name and
+    `ValueError` for a bad value, each with a message that names the parameter.
+    """
+    out = defaults()
+    for name, value in values.items():
+        if name not in PARAMETERS:
+            raise KeyError(f"unknown parameter {name!r}{suggest(name)}")
+        out[name] = PARAMETERS[name].check(value)
+    _check_consistency(out)
+    return out
+
+
+def _check_consistency(v: dict[str, Any]) -> None:
+    if sum(v[f"population.mix.{r}"] for r in ROLES) <= 0:
+        raise ValueError("population.mix: at least one role needs a share above 0")
+    if v["event.grouping"] == "by_project" and not v["event.superiors_present"]:
+        raise ValueError(
+            "event.grouping = 'by_project' seats members with their own leaders; "
+            "set event.superiors_present = true"
+        )
