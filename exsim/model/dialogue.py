@@ -101,8 +101,9 @@ def open_room(pop: Population, seats: np.ndarray) -> Room:
     )
 
 
-def credibility(room: Room, calibrated: np.ndarray, legitimacy: np.ndarray, hierarchy: float,
-                deference: float) -> np.ndarray:
+def credibility(
+    room: Room, calibrated: np.ndarray, legitimacy: np.ndarray, hierarchy: float, deference: float
+) -> np.ndarray:
     """Credibility listener i gives speaker j in each group, shape (G, m, m), in [0, 1].
 
     The listener's weight for the speaker's knowledge type (set by norm endorsement and
@@ -110,8 +111,9 @@ def credibility(room: Room, calibrated: np.ndarray, legitimacy: np.ndarray, hier
     hierarchy applies (testimonial injustice when it lowers it below what is deserved).
     """
     g, m = room.seats.shape
-    learned = calibrated[np.arange(g)[:, None, None], np.arange(m)[None, :, None],
-                         room.main_type[:, None, :]]
+    learned = calibrated[
+        np.arange(g)[:, None, None], np.arange(m)[None, :, None], room.main_type[:, None, :]
+    ]
     e = room.endorsement[:, :, None]
     base = e * legitimacy[room.main_type][:, None, :] + (1.0 - e) * learned
     gap = room.status[:, None, :] - room.status[:, :, None]
@@ -136,8 +138,15 @@ def speaking_weights(room: Room, setting: Setting, gradient: float) -> np.ndarra
 class Session:
     """One session of dialogue: `run()` it, then `close()` it to write effects back."""
 
-    def __init__(self, pop: Population, seats: np.ndarray, setting: Setting, params: dict,
-                 legitimacy: np.ndarray, rng: np.random.Generator):
+    def __init__(
+        self,
+        pop: Population,
+        seats: np.ndarray,
+        setting: Setting,
+        params: dict,
+        legitimacy: np.ndarray,
+        rng: np.random.Generator,
+    ):
         """Seat members `seats` (G, m; -1 empty) under `setting`."""
         self.pop, self.setting, self.params, self.rng = pop, setting, params, rng
         self.legitimacy = legitimacy
@@ -162,9 +171,13 @@ class Session:
     def run(self) -> Tally:
         """Hold every round: turns, then a chance to challenge the norm."""
         for r in range(self.setting.rounds):
-            self.cred = credibility(self.room, self.calibrated, self.legitimacy,
-                                    self.setting.hierarchy,
-                                    self.params["credibility.status_deference"])
+            self.cred = credibility(
+                self.room,
+                self.calibrated,
+                self.legitimacy,
+                self.setting.hierarchy,
+                self.params["credibility.status_deference"],
+            )
             if self.setting.turn_rule == "action_learning":
                 self._action_learning_round(r)
             else:
@@ -233,7 +246,8 @@ class Session:
         top = np.where(room.present, room.status, -np.inf).max(1, keepdims=True)
         risk = (
             s.hierarchy * p["challenge.status_risk"] * np.maximum(0.0, top - room.status)
-            + p["challenge.superior_risk"] * room.leader_present
+            + p["challenge.superior_risk"]
+            * room.leader_present
             * np.maximum(0.0, room.leader_status - room.status)
             + s.extra_risk
             - p["challenge.facilitation_safety"] * s.facilitation
@@ -261,9 +275,9 @@ class Session:
         pop.beliefs[members] = room.beliefs[room.present]
         pop.endorsement[members] = room.endorsement[room.present]
         practice = (tally.turns * tally.credit_received() + tally.challenges)[room.present]
-        pop.dialogic[members] = 1.0 - (1.0 - pop.dialogic[members]) * (
-            1.0 - p["dialogic.growth"]
-        ) ** practice
+        pop.dialogic[members] = (
+            1.0 - (1.0 - pop.dialogic[members]) * (1.0 - p["dialogic.growth"]) ** practice
+        )
         self._calibrate(members)
         self._reinforce_ties()
         return tally
@@ -274,8 +288,9 @@ class Session:
         room, types = self.room, self.pop.calibrated.shape[1]
         kind = np.eye(types)[room.main_type] * room.present[:, :, None]  # (G, m, types)
         heard = np.einsum("gij,gjk->gik", self.tally.heard, kind)[room.present]
-        reliable = np.einsum("gij,gj,gjk->gik", self.tally.heard,
-                             _reliability(self.pop, room), kind)[room.present]
+        reliable = np.einsum(
+            "gij,gj,gjk->gik", self.tally.heard, _reliability(self.pop, room), kind
+        )[room.present]
         observed = np.divide(reliable, heard, out=np.zeros_like(heard), where=heard > 0)
         rate = 1.0 - (1.0 - self.params["credibility.calibration"]) ** heard
         current = self.pop.calibrated[members]
@@ -285,12 +300,19 @@ class Session:
         room = self.room
         exchange = np.minimum(self.tally.uptake, self.tally.uptake.transpose(0, 2, 1))
         g, i, j = np.nonzero(np.triu(room.present[:, :, None] & room.present[:, None, :], 1))
-        self.pop.ties.reinforce(room.seats[g, i], room.seats[g, j], exchange[g, i, j],
-                                self.params["ties.growth"])
+        self.pop.ties.reinforce(
+            room.seats[g, i], room.seats[g, j], exchange[g, i, j], self.params["ties.growth"]
+        )
 
 
-def hold_session(pop: Population, seats: np.ndarray, setting: Setting, params: dict,
-                 legitimacy: np.ndarray, rng: np.random.Generator) -> tuple[Room, Tally]:
+def hold_session(
+    pop: Population,
+    seats: np.ndarray,
+    setting: Setting,
+    params: dict,
+    legitimacy: np.ndarray,
+    rng: np.random.Generator,
+) -> tuple[Room, Tally]:
     """Run a whole session and write its effects back into `pop`."""
     session = Session(pop, seats, setting, params, legitimacy, rng)
     session.run()

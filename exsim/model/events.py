@@ -55,8 +55,9 @@ def choose_attendees(pop: Population, p: dict, rng: np.random.Generator) -> np.n
     return np.sort(chosen)
 
 
-def form_groups(pop: Population, attendees: np.ndarray, p: dict,
-                rng: np.random.Generator) -> np.ndarray:
+def form_groups(
+    pop: Population, attendees: np.ndarray, p: dict, rng: np.random.Generator
+) -> np.ndarray:
     """Seat attendees in groups: an array (groups, seats) of member indices, -1 empty."""
     if p["event.format"] == "plenary":
         return rng.permutation(attendees)[None, :]
@@ -66,8 +67,9 @@ def form_groups(pop: Population, attendees: np.ndarray, p: dict,
     return deal(order, n_groups, chunked=p["event.grouping"] == "by_project", avoid=avoid)
 
 
-def _seating_order(pop: Population, attendees: np.ndarray, grouping: str,
-                   rng: np.random.Generator) -> np.ndarray:
+def _seating_order(
+    pop: Population, attendees: np.ndarray, grouping: str, rng: np.random.Generator
+) -> np.ndarray:
     """Attendees in the order in which they are dealt into groups: shuffled, then sorted
     by role (to spread roles across groups) or by project (to keep teams together)."""
     shuffled = rng.permutation(attendees)
@@ -79,8 +81,7 @@ def _seating_order(pop: Population, attendees: np.ndarray, grouping: str,
     return shuffled
 
 
-def deal(order: np.ndarray, n_groups: int, chunked: bool,
-         avoid: np.ndarray | None) -> np.ndarray:
+def deal(order: np.ndarray, n_groups: int, chunked: bool, avoid: np.ndarray | None) -> np.ndarray:
     """Deal members in `order` into `n_groups` groups of near-equal size.
 
     Round-robin spreads neighbours in the order across groups (mixing); `chunked` keeps

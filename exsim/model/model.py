@@ -116,15 +116,19 @@ class ExchangeModel(mesa.Model):
         if len(attendees) < 2:
             return False
         seats = events.form_groups(pop, attendees, p, self.streams["attendance"])
-        room, tally = hold_session(pop, seats, events.event_setting(p), p, self.legitimacy,
-                                   self.streams["dialogue"])
+        room, tally = hold_session(
+            pop, seats, events.event_setting(p), p, self.legitimacy, self.streams["dialogue"]
+        )
         self.events_held += 1
         self.listener_updates += tally.listener_updates
         groups = outcomes.group_outcomes(room, tally, self.low_status)
         self.last_event = outcomes.session_summary(groups)
         self.last_event_attendance = len(attendees)
-        self.last_speakers = {"seats": room.seats, "turns": tally.turns,
-                              "challenges": tally.challenges}
+        self.last_speakers = {
+            "seats": room.seats,
+            "turns": tally.turns,
+            "challenges": tally.challenges,
+        }
         self._record_event_groups(groups)
         return True
 
@@ -134,9 +138,14 @@ class ExchangeModel(mesa.Model):
         if setting.rounds == 0:
             self.project_meeting = outcomes.empty_session_summary()
             return
-        room, tally = hold_session(self.population, projects.team_seats(self.population),
-                                   setting, self.params, self.legitimacy,
-                                   self.streams["dialogue"])
+        room, tally = hold_session(
+            self.population,
+            projects.team_seats(self.population),
+            setting,
+            self.params,
+            self.legitimacy,
+            self.streams["dialogue"],
+        )
         self.listener_updates += tally.listener_updates
         groups = outcomes.group_outcomes(room, tally, self.low_status)
         self.project_meeting = outcomes.session_summary(groups)
@@ -145,11 +154,19 @@ class ExchangeModel(mesa.Model):
 
     def _measure(self) -> dict[str, float]:
         """Compute this step's outcomes into `self.outcomes` and return them."""
-        out = {"event_held": float(self.event_held), "events_held": float(self.events_held),
-               "attendance": float(self.last_event_attendance)}
+        out = {
+            "event_held": float(self.event_held),
+            "events_held": float(self.events_held),
+            "attendance": float(self.last_event_attendance),
+        }
         out.update(self.last_event)
-        out.update({f"project_{k}": v for k, v in self.project_meeting.items()
-                    if k in outcomes.SESSION_OUTCOMES})
+        out.update(
+            {
+                f"project_{k}": v
+                for k, v in self.project_meeting.items()
+                if k in outcomes.SESSION_OUTCOMES
+            }
+        )
         out.update(outcomes.state_outcomes(self.population, self.legitimacy))
         self.outcomes = out
         return out
@@ -161,8 +178,17 @@ class ExchangeModel(mesa.Model):
             self.datacollector.add_table_row("events", row)
 
 
-EVENT_COLUMNS = ["step", "event", "group", "size", "speaking_equality", "cross_role_uptake",
-                 "reciprocity", "challenges", "challenges_low_status", "challenges_taken_up",
-                 "leaders_present"]
-EVENT_COLUMNS += [f"{k}_{r}" for k in ("members", "turns", "challenges")
-                  for r in ROLES]
+EVENT_COLUMNS = [
+    "step",
+    "event",
+    "group",
+    "size",
+    "speaking_equality",
+    "cross_role_uptake",
+    "reciprocity",
+    "challenges",
+    "challenges_low_status",
+    "challenges_taken_up",
+    "leaders_present",
+]
+EVENT_COLUMNS += [f"{k}_{r}" for k in ("members", "turns", "challenges") for r in ROLES]

@@ -73,8 +73,10 @@ def session_summary(groups: dict[str, np.ndarray]) -> dict[str, float]:
     """Pool a session's group outcomes: counts summed, ratios weighted by group size."""
     size = groups["size"]
     total = max(float(size.sum()), 1.0)
-    summary = {k: float((groups[k] * size).sum() / total)
-               for k in ("speaking_equality", "cross_role_uptake", "reciprocity")}
+    summary = {
+        k: float((groups[k] * size).sum() / total)
+        for k in ("speaking_equality", "cross_role_uptake", "reciprocity")
+    }
     for k in ("challenges", "challenges_low_status", "challenges_taken_up"):
         summary[k] = float(groups[k].sum())
     all_turns = sum(groups[f"turns_{r}"].sum() for r in ROLES)

@@ -1,0 +1,1 @@
+"""Analysis of model output: figures and statistics."""

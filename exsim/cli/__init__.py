@@ -1,0 +1,50 @@
+"""The `exsim` command: parse arguments, call the layers below, report errors in one line.
+
+Exit status: 0 success, 1 a run failed, 2 a usage or config error. Heavy libraries are
+imported inside the commands so that ``exsim --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from .. import __version__
+from ..errors import ConfigError, UsageError
+from . import run_command
+
+USAGE_ERROR = 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="exsim",
+        description="Simulate co-productive learning in the Exchange Network.",
+    )
+    parser.add_argument("--version", action="version", version=f"exsim {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for add in COMMANDS:
+        add(commands)
+    return parser
+
+
+COMMANDS: list[Callable] = [run_command.add]
+"""Each command module's `add(subparsers)`; the order is the order in --help."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `exsim` command; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except (ConfigError, UsageError) as err:
+        print(f"exsim: error: {err}", file=sys.stderr)
+        return USAGE_ERROR
+    except KeyboardInterrupt:
+        print("exsim: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

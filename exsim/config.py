@@ -1,0 +1,179 @@
+"""Configuration: TOML files of model parameters, validated on load.
+
+A config file sets parameters by their dotted names as TOML tables::
+
+    base = "../exchange_network.toml"   # optional: start from another file
+    [event]
+    suspension = 0.0
+
+Anything not set takes the value of the base file, or the model's default. Every error
+is a `ConfigError` whose message is one line naming the file, the key and what is
+allowed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from .errors import ConfigError
+from .model.parameters import PARAMETERS, suggest, validate
+
+__all__ = ["Config", "ConfigError", "default_config", "load_config"]
+
+
+@dataclass(frozen=True)
+class Config:
+    """A complete, validated set of model parameters (dotted names) and where it came from."""
+
+    values: Mapping[str, Any]
+    source: str = "<defaults>"
+    overrides: tuple[str, ...] = field(default=())
+
+    def __getitem__(self, name: str) -> Any:
+        """The value of parameter `name` (dotted)."""
+        return self.values[name]
+
+    def replace(self, **dotted: Any) -> Config:
+        """A copy with some parameters changed, e.g. ``replace(**{"run.seed": 3})``."""
+        return Config(checked({**self.values, **dotted}, "<replace>"), self.source, self.overrides)
+
+    def model_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for `ExchangeModel` (dots become underscores)."""
+        return {PARAMETERS[k].keyword: v for k, v in self.values.items()}
+
+    def to_toml(self) -> str:
+        """The whole resolved config as a TOML document, enough to rerun it exactly."""
+        return tomli_w.dumps(nest(self.values))
+
+
+def default_config() -> Config:
+    """The model's defaults (the calibrated Exchange Network) as a `Config`."""
+    return Config(checked({}, "<defaults>"))
+
+
+def load_config(
+    path: str | Path, overrides: Iterable[str] | Mapping[str, Any] | None = None
+) -> Config:
+    """Load and validate a config file, then apply `overrides`.
+
+    Args:
+        path: a TOML config file (it may name a `base` file to start from).
+        overrides: ``["event.suspension=0", ...]`` as given to ``--set``, or a mapping
+            of dotted names to values.
+
+    Raises:
+        ConfigError: one line naming the file, the key and what is allowed.
+
+    Example:
+        >>> cfg = load_config("configs/exchange_network.toml", ["event.suspension=0"])
+        >>> cfg["event.suspension"]
+        0.0
+    """
+    values = read_layers(Path(path), seen=())
+    values = checked(values, str(path))
+    if overrides:
+        values = checked({**values, **parse_overrides(overrides)}, "--set")
+    shown = (
+        tuple(overrides)
+        if overrides and not isinstance(overrides, Mapping)
+        else tuple(f"{k}={v}" for k, v in (overrides or {}).items())
+    )
+    return Config(values, str(path), shown)
+
+
+def read_layers(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
+    """Read `path` and, first, the `base` chain it names; later files win."""
+    data = read_toml(path)
+    resolved = path.resolve()
+    if resolved in seen:
+        raise ConfigError(f"{path}: base: files name each other in a loop")
+    values: dict[str, Any] = {}
+    base = data.pop("base", None)
+    if base is not None:
+        if not isinstance(base, str):
+            raise ConfigError(f"{path}: base: must be a path string relative to this file")
+        values = read_layers(path.parent / base, seen + (resolved,))
+    flat = flatten(data, str(path))
+    return {**values, **flat}
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML file, turning every failure into a one-line `ConfigError`."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as err:
+        raise ConfigError(f"{path}: cannot be read ({type(err).__name__})") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{path}: malformed TOML: {err}") from None
+
+
+def flatten(data: Mapping[str, Any], where: str, prefix: str = "") -> dict[str, Any]:
+    """Nested TOML tables to dotted names; unknown names are errors."""
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, where, name + "."))
+            continue
+        if name not in PARAMETERS:
+            raise ConfigError(f"{where}: {name}: unknown parameter{suggest(name)}")
+        flat[name] = value
+    return flat
+
+
+def nest(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Dotted names to nested tables (the inverse of `flatten`)."""
+    root: dict[str, Any] = {}
+    for name, value in values.items():
+        *tables, leaf = name.split(".")
+        node = root
+        for t in tables:
+            node = node.setdefault(t, {})
+        node[leaf] = value
+    return root
+
+
+def checked(values: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """Validate dotted values against the schema; errors name `where`."""
+    try:
+        return validate(dict(values))
+    except KeyError as err:
+        raise ConfigError(f"{where}: {err.args[0]}") from None
+    except ValueError as err:
+        raise ConfigError(f"{where}: {err}") from None
+
+
+def parse_overrides(overrides: Iterable[str] | Mapping[str, Any]) -> dict[str, Any]:
+    """``key=value`` strings (values in TOML syntax, bare words as strings) to a dict."""
+    if isinstance(overrides, Mapping):
+        items = dict(overrides)
+    else:
+        items = {}
+        for text in overrides:
+            key, sep, raw = text.partition("=")
+            key = key.strip()
+            if not sep or not key:
+                raise ConfigError(f"--set: {text!r}: use key=value, e.g. event.suspension=0.5")
+            items[key] = parse_value(raw.strip())
+    for key in items:
+        if key not in PARAMETERS:
+            raise ConfigError(f"--set: {key}: unknown parameter{suggest(key)}")
+    return items
+
+
+def parse_value(raw: str) -> Any:
+    """A ``--set`` value: TOML syntax (``0.5``, ``true``, ``"x"``) or a bare word."""
+    try:
+        return tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        return raw

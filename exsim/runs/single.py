@@ -1,0 +1,171 @@
+"""One run of the model: from a config and a seed to tables of outcomes, and to files."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..config import Config, default_config
+from ..model import ExchangeModel
+from ..model.vocabulary import KNOWLEDGE_TYPES
+
+MAIN_OUTCOMES = (
+    "speaking_equality",
+    "cross_role_uptake",
+    "challenges",
+    "challenges_low_status",
+    "norm_endorsement",
+    "credibility_gap",
+    "belief_error",
+    "experiential_error",
+    "dialogic_capacity",
+    "cross_role_ties",
+)
+"""The headline outcomes, in the order they are reported."""
+
+EVENT_OUTCOMES = ("speaking_equality", "cross_role_uptake", "challenges", "challenges_low_status")
+"""Outcomes that describe an event (read on months an event was held)."""
+
+OUTPUT_FILES = ("timeseries.csv", "events.csv", "agents.csv", "config.toml", "outcomes.png")
+"""What `RunResult.write` puts in its folder."""
+
+
+@dataclass
+class RunResult:
+    """The outcome of one run.
+
+    Attributes:
+        config: the resolved config (its ``run.seed`` and ``run.steps`` are the ones used).
+        timeseries: one row per step (step 0 is the initial state).
+        events: one row per event and group.
+        agents: final state, one row per participant.
+    """
+
+    config: Config
+    timeseries: pd.DataFrame
+    events: pd.DataFrame
+    agents: pd.DataFrame
+
+    def summary(self) -> pd.DataFrame:
+        """The headline outcomes: at the start, at the end, and averaged over the run.
+
+        Event outcomes are averaged over the months with an event; their start value is
+        the first event's.
+        """
+        ts = self.timeseries
+        held = ts[ts["event_held"] == 1]
+        rows = {}
+        for name in MAIN_OUTCOMES:
+            series = held[name] if name in EVENT_OUTCOMES else ts[name]
+            if series.empty:
+                series = ts[name]
+            rows[name] = {"start": series.iloc[0], "end": series.iloc[-1], "mean": series.mean()}
+        return pd.DataFrame(rows).T
+
+    def write(self, out: str | Path) -> list[Path]:
+        """Write the tables, the resolved config and a figure into folder `out`.
+
+        Each file is written under a temporary name and then renamed, so a failure
+        never leaves a half-written file in place of a good one.
+        """
+        from ..analysis.plots import plot_outcomes
+
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        writers = {
+            "timeseries.csv": lambda p: self.timeseries.to_csv(p, index=False),
+            "events.csv": lambda p: self.events.to_csv(p, index=False),
+            "agents.csv": lambda p: self.agents.to_csv(p, index=False),
+            "config.toml": lambda p: Path(p).write_text(self.config.to_toml(), encoding="utf-8"),
+            "outcomes.png": lambda p: plot_outcomes(self.timeseries, p),
+        }
+        written = []
+        for name, write in writers.items():
+            written.append(atomic_write(out / name, write))
+        return written
+
+
+def atomic_write(path: Path, write) -> Path:
+    """Call ``write(tmp_path)`` and move the result to `path` only if it succeeded."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
+    os.close(fd)
+    try:
+        write(tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return path
+
+
+def run(
+    config: Config | None = None, seed: int | None = None, steps: int | None = None
+) -> RunResult:
+    """Run the model once.
+
+    Args:
+        config: a `Config` (see `exsim.load_config`); the default Exchange Network if None.
+        seed: overrides ``run.seed``.
+        steps: overrides ``run.steps`` (months).
+
+    Example:
+        >>> result = run(seed=1, steps=6)
+        >>> len(result.timeseries)
+        7
+    """
+    config = config or default_config()
+    changes = {k: v for k, v in (("run.seed", seed), ("run.steps", steps)) if v is not None}
+    if changes:
+        config = config.replace(**changes)
+    model = ExchangeModel(**config.model_kwargs())
+    for _ in range(config["run.steps"]):
+        model.step()
+    return RunResult(config, timeseries(model), events_table(model), agents_table(model))
+
+
+def timeseries(model: ExchangeModel) -> pd.DataFrame:
+    """The model's per-step outcomes, with a leading ``step`` column."""
+    frame = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    frame.insert(0, "step", np.arange(len(frame)))
+    return frame
+
+
+def events_table(model: ExchangeModel) -> pd.DataFrame:
+    """One row per event and group (empty, with its columns, if no event was held)."""
+    frame = model.datacollector.get_table_dataframe("events")
+    int_columns = [c for c in frame.columns if c in ("step", "event", "group", "size")]
+    return frame.astype({c: int for c in int_columns})
+
+
+def agents_table(model: ExchangeModel) -> pd.DataFrame:
+    """Final state of every participant, one row each."""
+    pop = model.population
+    weights = pop.credibility_weights(model.legitimacy)
+    frame = pd.DataFrame(
+        {
+            "id": [a.unique_id for a in model.participants],
+            "role": [a.role for a in model.participants],
+            "knowledge_type": [a.knowledge_type for a in model.participants],
+            "project": pop.project,
+            "is_leader": pop.leader == np.arange(pop.size),
+            "status": pop.status,
+            "voice": pop.voice,
+            "dialogic_capacity": pop.dialogic,
+            "norm_endorsement": pop.endorsement,
+            "tie_strength": pop.ties.member_strength(),
+        }
+    )
+    error = np.abs(pop.beliefs - pop.problem.truth[None, :])
+    for a, kind in enumerate(KNOWLEDGE_TYPES):
+        frame[f"belief_{kind}"] = pop.beliefs[:, a]
+        frame[f"error_{kind}"] = error[:, a]
+        frame[f"credibility_{kind}"] = weights[:, a]
+    return frame
