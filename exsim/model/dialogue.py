@@ -166,7 +166,12 @@ class Session:
         )
         self._rows = np.arange(g)
         self._seat = np.arange(m)
-        self._others = room.present[:, :, None] & ~np.eye(m, dtype=bool)[None]
+        self._flat = self._rows * m  # row offsets: seat j of group g is g * m + j
+        self._not_self = ~np.eye(m, dtype=bool)
+        self._others = room.present[:, :, None] & self._not_self[None]
+        # speaker-major copies, so one speaker per group is one contiguous row each
+        self._precision_by_speaker = self.precision.transpose(0, 2, 1, 3).reshape(g * m, m, -1)
+        self._log: list[tuple[np.ndarray, np.ndarray]] = []
 
     def run(self) -> Tally:
         """Hold every round: turns, then a chance to challenge the norm."""
@@ -178,10 +183,12 @@ class Session:
                 self.setting.hierarchy,
                 self.params["credibility.status_deference"],
             )
+            self._cred_by_speaker = self.cred.transpose(0, 2, 1).reshape(-1, self.cred.shape[1])
             if self.setting.turn_rule == "action_learning":
                 self._action_learning_round(r)
             else:
                 self._free_round()
+            self._tally_round()
             self._challenges()
         return self.tally
 
@@ -190,19 +197,26 @@ class Session:
     def _free_round(self) -> None:
         """Each group has as many free turns as members; speakers drawn by weight.
 
-        Under the balanced rule the facilitator favours those who have spoken least.
+        Under the lottery rule the chances stay fixed through the round, so all speakers
+        are drawn at once; under the balanced rule the facilitator favours those who have
+        spoken least, so each draw waits for the one before.
         """
-        room, rng = self.room, self.rng
+        room = self.room
+        m = room.seats.shape[1]
         weights = speaking_weights(room, self.setting, self.params["turns.status_gradient"])
-        balanced = self.setting.turn_rule == "balanced"
+        draws = self.rng.random((m, len(self._rows)))
+        turn_open = np.arange(m)[:, None] < room.size[None, :]  # (T, G)
+        if self.setting.turn_rule != "balanced":
+            speakers = np.where(turn_open, _draw(weights, draws), -1)
+            for speaker in speakers:
+                self._utterance(speaker, room.present)
+            return
         spoken = np.zeros(room.seats.shape)
-        draws = rng.random((room.seats.shape[1], len(self._rows)))
-        for t in range(room.seats.shape[1]):
-            w = weights * np.exp(-2.0 * self.setting.facilitation * spoken) if balanced else weights
-            speaker = np.where(t < room.size, _draw(w, draws[t]), -1)
+        for t in range(m):
+            w = weights * np.exp(-2.0 * self.setting.facilitation * spoken)
+            speaker = np.where(turn_open[t], _draw(w, draws[t][None])[0], -1)
             self._utterance(speaker, room.present)
-            if balanced:
-                spoken[self._rows, np.maximum(speaker, 0)] += speaker >= 0
+            spoken[self._rows, np.maximum(speaker, 0)] += speaker >= 0
 
     def _action_learning_round(self, r: int) -> None:
         """A presenter states their problem, each other member asks one question (heard
@@ -213,28 +227,64 @@ class Session:
         presenter = self._order[self._rows, r % np.maximum(room.size, 1)]
         presenter = np.where(room.size > 1, presenter, -1)
         self._utterance(presenter, room.present)
-        only_presenter = (self._seat[None, :] == presenter[:, None]) & room.present
-        for q in range(room.seats.shape[1]):
-            asker = self._order[:, q]
-            asker = np.where((q < room.size) & (asker != presenter) & (presenter >= 0), asker, -1)
-            self._utterance(asker, only_presenter)
+        self._questions(presenter)
         self._utterance(presenter, room.present)
+
+    def _questions(self, presenter: np.ndarray) -> None:
+        """Every other member of the set asks the presenter one question, in seat order.
+
+        Only the presenter listens and the askers' views do not change meanwhile, so the
+        presenter's sequence of moves b <- (1 - w_q) b + w_q b_q has a closed form:
+        b_0 times the product of all (1 - w_q), plus each w_q b_q times the product of
+        the (1 - w) that come after it. That is the same result as asking one at a time.
+        """
+        room, rows = self.room, self._rows
+        has_set = presenter >= 0
+        p = np.where(has_set, presenter, 0)
+        askers = self._order.T  # (Q, G) seats in asking order
+        asking = (np.arange(len(askers))[:, None] < room.size) & (askers != p) & has_set
+        credit = self.cred[rows, p][rows, askers] * asking  # (Q, G): presenter's credibility
+        precision = self.precision[rows, p][rows, askers]  # (Q, G, A)
+        w = (self.openness[rows, p] * credit)[:, :, None] * precision
+        keep = 1.0 - w
+        after = np.cumprod(keep[::-1], axis=0)[::-1]  # product of keep from q on
+        later = np.concatenate([after[1:], np.ones_like(after[:1])])  # product after q
+        said = room.beliefs[rows, askers]  # (Q, G, A)
+        b0 = room.beliefs[rows, p]
+        room.beliefs[rows, p] = b0 * after[0] + (w * said * later).sum(0)
+        listen = (self._seat[None, None, :] == p[None, :, None]) & asking[:, :, None]
+        self._log.append((listen, np.where(asking, askers, -1)))
 
     def _utterance(self, speaker: np.ndarray, audience: np.ndarray) -> None:
         """Speaker seat per group (-1: nobody) speaks; `audience` (G, m) may listen.
 
         Each listener i moves toward the speaker j on every aspect a by
-        openness_i * credibility_ij * precision_ija.
+        openness_i * credibility_ij * precision_ija. This is the hot path: a few
+        operations on (G, m, A) arrays, whatever the number of groups.
         """
-        rows, room, tally = self._rows, self.room, self.tally
-        j = np.maximum(speaker, 0)
-        listen = audience & self._others[rows, :, j] & (speaker >= 0)[:, None]
-        credit = self.cred[rows, :, j] * listen
-        weight = (self.openness * credit)[:, :, None] * self.precision[rows, :, j]
-        room.beliefs += weight * (room.beliefs[rows, j][:, None, :] - room.beliefs)
-        tally.turns[rows, j] += speaker >= 0
-        tally.heard[rows, :, j] += listen
-        tally.uptake[rows, :, j] += credit
+        talking = speaker >= 0
+        j = np.where(talking, speaker, 0)
+        row = self._flat + j
+        listen = audience & self._not_self[j] & talking[:, None]
+        credit = self._cred_by_speaker.take(row, axis=0) * listen
+        weight = (self.openness * credit)[:, :, None] * self._precision_by_speaker.take(row, 0)
+        beliefs = self.room.beliefs
+        said = beliefs.reshape(-1, beliefs.shape[2]).take(row, axis=0)
+        beliefs += weight * (said[:, None, :] - beliefs)
+        self._log.append((listen[None], np.where(talking, speaker, -1)[None]))
+
+    def _tally_round(self) -> None:
+        """Add the round's utterances to the tally: turns, hearings, credibility given."""
+        if not self._log:
+            return
+        listens = np.concatenate([entry[0] for entry in self._log]).astype(float)  # (T, G, m)
+        speakers = np.concatenate([entry[1] for entry in self._log])  # (T, G)
+        spoke = (speakers[:, :, None] == self._seat).astype(float)  # (T, G, m)
+        heard = np.einsum("tgi,tgj->gij", listens, spoke)
+        self.tally.turns += spoke.sum(0)
+        self.tally.heard += heard
+        self.tally.uptake += heard * self.cred
+        self._log.clear()
 
     # --- norm challenges ---------------------------------------------------------------
 
@@ -327,10 +377,10 @@ def _reliability(pop: Population, room: Room) -> np.ndarray:
 
 
 def _draw(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """One seat per group with probability proportional to `weights` (G, m), using the
-    uniform numbers `u` (G,)."""
+    """Seats drawn with probability proportional to `weights` (G, m), one per group for
+    each row of uniform numbers `u` (T, G); returns (T, G)."""
     cum = np.cumsum(weights, axis=1)
-    return np.minimum((cum <= u[:, None] * cum[:, -1:]).sum(1), weights.shape[1] - 1)
+    return np.minimum((cum[None] <= (u * cum[:, -1])[:, :, None]).sum(2), weights.shape[1] - 1)
 
 
 def _shuffled_seats(room: Room, rng: np.random.Generator) -> np.ndarray:

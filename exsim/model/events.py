@@ -101,7 +101,8 @@ def deal(order: np.ndarray, n_groups: int, chunked: bool, avoid: np.ndarray | No
 
 
 def _separate_from_leaders(seats: np.ndarray, leader: np.ndarray) -> None:
-    """Swap members out of groups that hold their own leader, in place."""
+    """Swap members out of groups that hold their own leader, in place; where no member
+    can move, move the leader out instead."""
     group_of = np.full(len(leader), -1)
     rows, cols = np.nonzero(seats >= 0)
     group_of[seats[rows, cols]] = rows
@@ -122,3 +123,22 @@ def _separate_from_leaders(seats: np.ndarray, leader: np.ndarray) -> None:
         pos = np.flatnonzero(seats[h] == partner)[0]
         seats[g, c], seats[h, pos] = partner, member
         group_of[partner], group_of[member] = g, h
+    for g, c in zip(rows, cols, strict=True):
+        boss = leader[seats[g, c]]
+        if boss == seats[g, c] or group_of[boss] != g:
+            continue
+        # a partner elsewhere whose group holds no other follower of the boss, whose own
+        # leader is not in g (unless it is the boss) and who leads nobody in g
+        follows = (leader[seated] == boss) & (seated != boss)
+        followers_in = np.bincount(group_of[seated[follows]], minlength=len(seats))
+        ok = (group_of[seated] != g) & (followers_in[group_of[seated]] == follows)
+        ok &= (leader[seated] == boss) | (group_of[leader[seated]] != g)
+        in_g = (group_of[seated] == g) & (leader[seated] != seated)
+        ok &= np.bincount(leader[seated[in_g]], minlength=len(leader))[seated] == 0
+        if not ok.any():
+            continue
+        partner = seated[np.argmax(ok)]
+        h = group_of[partner]
+        pos, at = np.flatnonzero(seats[h] == partner)[0], np.flatnonzero(seats[g] == boss)[0]
+        seats[g, at], seats[h, pos] = partner, boss
+        group_of[partner], group_of[boss] = g, h
