@@ -8,6 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -60,6 +61,86 @@ def plot_outcomes(timeseries: pd.DataFrame, path: str | Path) -> Path:
         ax.legend(fontsize=8, loc="best")
     for ax in axes[-1]:
         ax.set_xlabel("month (grey lines: events)")
+    fig.savefig(path, dpi=110, format=Path(path).suffix.lstrip(".") or "png")
+    plt.close(fig)
+    return Path(path)
+
+
+def forest_plot(table: pd.DataFrame, path: str | Path, role: str = "all") -> Path:
+    """Differences from the baseline with 95% intervals, one panel row per outcome.
+
+    Each outcome is on its own scale, so each gets its own axis.
+    """
+    part = table[(table["role"] == role) & table["difference"].notna()]
+    outcomes = list(dict.fromkeys(part["outcome"]))
+    designs = list(dict.fromkeys(part["design"]))
+    baseline = table[table["role"] == role]["design"].iloc[0]
+    fig, axes = plt.subplots(
+        len(outcomes),
+        1,
+        figsize=(7.5, 0.9 + 0.55 * len(outcomes) * max(1, len(designs))),
+        squeeze=False,
+        constrained_layout=True,
+    )
+    for ax, outcome in zip(axes[:, 0], outcomes, strict=True):
+        rows = part[part["outcome"] == outcome]
+        y = np.arange(len(rows))
+        for k, (_, r) in enumerate(rows.iterrows()):
+            colour = OKABE_ITO[k % len(OKABE_ITO)]
+            ax.errorbar(
+                r["difference"],
+                k,
+                xerr=[
+                    [r["difference"] - r["difference_low"]],
+                    [r["difference_high"] - r["difference"]],
+                ],
+                fmt="o",
+                color=colour,
+                capsize=3,
+            )
+        ax.axvline(0, color="0.5", linewidth=0.8)
+        ax.set_yticks(y, list(rows["design"]))
+        ax.set_ylim(-0.7, len(rows) - 0.3)
+        ax.set_title(LABELS.get(outcome, outcome.replace("_", " ")), fontsize=9, loc="left")
+    axes[-1, 0].set_xlabel(f"difference from {baseline} (95% CI, paired by seed)")
+    fig.savefig(path, dpi=110, format=Path(path).suffix.lstrip(".") or "png")
+    plt.close(fig)
+    return Path(path)
+
+
+def trajectory_plot(trajectories: pd.DataFrame, outcomes: list[str], path: str | Path) -> Path:
+    """Mean trajectory of each outcome per design, with a band of 95% of the mean.
+
+    `trajectories` has columns design, seed, step and the outcomes; the band is
+    mean ± 1.96 standard errors over seeds at each step.
+    """
+    designs = list(dict.fromkeys(trajectories["design"]))
+    cols = 2
+    rows = -(-len(outcomes) // cols)
+    fig, axes = plt.subplots(
+        rows, cols, figsize=(11, 3 * rows), squeeze=False, sharex=True, constrained_layout=True
+    )
+    for ax, outcome in zip(axes.flat, outcomes, strict=False):
+        for k, design in enumerate(designs):
+            part = trajectories[trajectories["design"] == design]
+            grouped = part.groupby("step")[outcome]
+            mean, sem = grouped.mean(), grouped.sem().fillna(0.0)
+            colour = OKABE_ITO[k % len(OKABE_ITO)]
+            ax.plot(mean.index, mean.to_numpy(), color=colour, label=design)
+            ax.fill_between(
+                mean.index,
+                mean - 1.96 * sem,
+                mean + 1.96 * sem,
+                color=colour,
+                alpha=0.2,
+                linewidth=0,
+            )
+        ax.set_title(LABELS.get(outcome, outcome.replace("_", " ")), fontsize=10)
+    for ax in axes.flat[len(outcomes) :]:
+        ax.set_visible(False)
+    axes.flat[0].legend(fontsize=8)
+    for ax in axes[-1]:
+        ax.set_xlabel("month")
     fig.savefig(path, dpi=110, format=Path(path).suffix.lstrip(".") or "png")
     plt.close(fig)
     return Path(path)

@@ -1,0 +1,156 @@
+"""Comparing event designs run on common random numbers.
+
+Each run is reduced to one number per outcome: event outcomes (dialogue, challenges) are
+averaged over the months with an event; state outcomes (norm endorsement, learning,
+capacity, ties) are read at the end of the run. Per-role outcomes are reduced the same
+way. Then, per outcome, each design gets a mean with a bootstrap interval, and each
+design after the first gets its paired difference from the first (the baseline), with an
+interval, a standardised effect size and the replicates needed to resolve it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..model.vocabulary import ROLES
+from .statistics import bootstrap_mean, cohens_d, replicates_needed
+
+EVENT_OUTCOMES = ("speaking_equality", "cross_role_uptake", "challenges", "challenges_low_status")
+STATE_OUTCOMES = (
+    "norm_endorsement",
+    "credibility_gap",
+    "belief_error",
+    "experiential_error",
+    "dialogic_capacity",
+    "cross_role_ties",
+    "calibration_error",
+    "belief_diversity",
+)
+PROJECT_OUTCOMES = ("project_speaking_equality", "project_challenges")
+ROLE_OUTCOMES = {
+    "speaking_ratio": "event",
+    "challenges": "event",
+    "norm_endorsement": "state",
+    "dialogic_capacity": "state",
+    "belief_error": "state",
+}
+"""Outcomes with a column per role (``<outcome>_<role>``) and how each is reduced."""
+
+
+def run_metrics(ts: pd.DataFrame) -> dict[tuple[str, str], float]:
+    """Reduce one run's time series to {(outcome, role): value}; role "all" for overall.
+
+    Event outcomes: mean over months with an event (0 if none was held). State outcomes:
+    value at the last step. Project outcomes: mean over all months after the start.
+    """
+    held = ts[ts["event_held"] == 1]
+    out: dict[tuple[str, str], float] = {}
+    for name in EVENT_OUTCOMES:
+        out[(name, "all")] = float(held[name].mean()) if len(held) else 0.0
+    for name in STATE_OUTCOMES:
+        out[(name, "all")] = float(ts[name].iloc[-1])
+    for name in PROJECT_OUTCOMES:
+        out[(name, "all")] = float(ts[name].iloc[1:].mean()) if len(ts) > 1 else 0.0
+    for name, kind in ROLE_OUTCOMES.items():
+        for role in ROLES:
+            column = ts[f"{name}_{role}"]
+            if kind == "event":
+                out[(name, role)] = (
+                    float(column[ts["event_held"] == 1].mean()) if len(held) else 0.0
+                )
+            else:
+                out[(name, role)] = float(column.iloc[-1])
+    return out
+
+
+def metrics_table(runs: list[tuple[str, int, pd.DataFrame]]) -> pd.DataFrame:
+    """Long table (design, seed, outcome, role, value) from (design, seed, timeseries)."""
+    rows = [
+        {"design": design, "seed": seed, "outcome": outcome, "role": role, "value": value}
+        for design, seed, ts in runs
+        for (outcome, role), value in run_metrics(ts).items()
+    ]
+    return pd.DataFrame(rows)
+
+
+def compare_designs(metrics: pd.DataFrame, designs: list[str], seed: int = 0) -> pd.DataFrame:
+    """The comparison table: one row per outcome, role and design.
+
+    Columns: mean, mean_low, mean_high (95% bootstrap interval); for designs after the
+    first, difference from the first (paired by seed), its interval, effect_size
+    (Cohen's d with pooled s.d.), resolved (the interval excludes 0) and
+    replicates_needed (for 80% power at the observed spread; blank when resolved or when
+    the observed difference is exactly 0).
+    """
+    baseline = designs[0]
+    wide = metrics.pivot_table(index=["outcome", "role", "seed"], columns="design", values="value")
+    order = list(dict.fromkeys(zip(metrics["outcome"], metrics["role"], strict=True)))
+    rows = []
+    for outcome, role in order:
+        block = wide.loc[(outcome, role)]
+        base = block[baseline].to_numpy()
+        for k, design in enumerate(designs):
+            values = block[design].to_numpy()
+            mean = bootstrap_mean(values, seed=seed + k)
+            row = {
+                "outcome": outcome,
+                "role": role,
+                "design": design,
+                "replicates": len(values),
+                "mean": mean.estimate,
+                "mean_low": mean.low,
+                "mean_high": mean.high,
+            }
+            if design != baseline:
+                row.update(_difference(values, base, seed + 1000 + k))
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _difference(values: np.ndarray, base: np.ndarray, seed: int) -> dict:
+    paired = values - base
+    diff = bootstrap_mean(paired, seed=seed)
+    resolved = diff.excludes_zero
+    return {
+        "difference": diff.estimate,
+        "difference_low": diff.low,
+        "difference_high": diff.high,
+        "effect_size": cohens_d(values, base),
+        "resolved": resolved,
+        "replicates_needed": None if resolved else replicates_needed(paired),
+    }
+
+
+def comparison_markdown(table: pd.DataFrame, role: str = "all") -> str:
+    """A readable Markdown table of the comparison for one role ("all": overall)."""
+    part = table[table["role"] == role]
+    designs = list(dict.fromkeys(part["design"]))
+    lines = [
+        f"Baseline: **{designs[0]}**. Means with 95% bootstrap intervals; differences are "
+        "paired by seed (common random numbers).",
+        "",
+        "| outcome | design | mean [95% CI] | difference from baseline [95% CI] | d | verdict |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for _, r in part.iterrows():
+        mean = f"{r['mean']:.3f} [{r['mean_low']:.3f}, {r['mean_high']:.3f}]"
+        if r["design"] == designs[0]:
+            lines.append(f"| {r['outcome']} | {r['design']} | {mean} | (baseline) | | |")
+            continue
+        diff = f"{r['difference']:+.3f} [{r['difference_low']:+.3f}, {r['difference_high']:+.3f}]"
+        lines.append(
+            f"| {r['outcome']} | {r['design']} | {mean} | {diff} | "
+            f"{r['effect_size']:+.2f} | {verdict(r)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def verdict(row: pd.Series) -> str:
+    """Plain words for one difference: resolved, or within noise and what would resolve it."""
+    if row["resolved"]:
+        return "differs"
+    needed = row["replicates_needed"]
+    if needed is None or pd.isna(needed):
+        return "no difference seen"
+    return f"within noise; ~{int(needed)} replicates to resolve"

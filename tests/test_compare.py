@@ -1,0 +1,134 @@
+"""Design comparison: planted differences are found, absent ones are not, files written."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from exsim.analysis.compare import compare, design_seeds
+from exsim.analysis.comparison import compare_designs, comparison_markdown
+
+ROOT = Path(__file__).resolve().parents[1]
+DESIGNS = ROOT / "configs" / "designs"
+
+
+def toy_metrics(shift: float, noise: float, n: int = 30, seed: int = 0) -> pd.DataFrame:
+    """A toy 'model': per seed a shared luck term; design B adds `shift` plus own noise."""
+    rng = np.random.default_rng(seed)
+    luck = rng.normal(0.0, 1.0, n)
+    rows = []
+    for s in range(n):
+        rows.append({"design": "A", "seed": s, "outcome": "y", "role": "all", "value": luck[s]})
+        b = luck[s] + shift + rng.normal(0.0, noise)
+        rows.append({"design": "B", "seed": s, "outcome": "y", "role": "all", "value": b})
+    return pd.DataFrame(rows)
+
+
+def test_planted_difference_is_detected_with_its_size():
+    table = compare_designs(toy_metrics(shift=0.3, noise=0.1), ["A", "B"])
+    b = table[table["design"] == "B"].iloc[0]
+    assert b["resolved"]
+    assert b["difference_low"] < 0.3 < b["difference_high"]
+    assert b["difference"] == pytest.approx(0.3, abs=0.05)
+
+
+def test_no_difference_is_reported_as_within_noise_with_replicates_needed():
+    found = 0
+    for seed in range(40):
+        table = compare_designs(toy_metrics(shift=0.0, noise=0.1, seed=seed), ["A", "B"])
+        found += bool(table[table["design"] == "B"].iloc[0]["resolved"])
+    assert found <= 5  # about 5% false alarms at the 95% level
+    table = compare_designs(toy_metrics(shift=0.0, noise=0.1, seed=3), ["A", "B"])
+    row = table[table["design"] == "B"].iloc[0]
+    if not row["resolved"]:
+        assert row["replicates_needed"] > 30
+        assert "within noise" in comparison_markdown(table)
+
+
+def test_common_random_numbers_make_a_small_shift_visible():
+    """Paired by seed, a shift far smaller than the spread between seeds is resolved."""
+    table = compare_designs(toy_metrics(shift=0.05, noise=0.01), ["A", "B"])
+    b = table[table["design"] == "B"].iloc[0]
+    assert b["resolved"]
+    assert abs(b["effect_size"]) < 0.2  # tiny against the between-seed spread
+
+
+def test_design_seeds_are_spawned_not_successive():
+    seeds = design_seeds(5, 4)
+    assert seeds == design_seeds(5, 4)
+    assert len(set(seeds)) == 4
+    assert np.diff(seeds).tolist() != [1, 1, 1]
+    assert design_seeds(5, 6)[:4] == seeds
+
+
+def test_compare_runs_every_design_on_the_same_seeds():
+    result = compare(
+        [DESIGNS / "hierarchy_suspended.toml", DESIGNS / "open_plenary.toml"],
+        replicates=3,
+        seed=1,
+        steps=4,
+    )
+    assert set(result.metrics.groupby("design")["seed"].unique().map(tuple)) == {
+        tuple(design_seeds(1, 3))
+    }
+    speaking = result.table[
+        (result.table["outcome"] == "speaking_equality")
+        & (result.table["design"] == "open_plenary")
+    ].iloc[0]
+    assert speaking["difference"] < 0  # one open room is less equal than structured sets
+    assert {"speaking_ratio", "norm_endorsement"} <= set(
+        result.table[result.table["role"] == "patient"]["outcome"]
+    )
+
+
+def test_compare_command_writes_its_files(tmp_path):
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "exsim",
+            "compare",
+            str(DESIGNS / "hierarchy_suspended.toml"),
+            str(DESIGNS / "hierarchy_kept.toml"),
+            "--replicates",
+            "2",
+            "--steps",
+            "3",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "| outcome | design |" in done.stdout
+    names = {p.name for p in tmp_path.iterdir()}
+    assert {
+        "comparison.csv",
+        "comparison.md",
+        "forest.png",
+        "forest.svg",
+        "trajectories.png",
+        "trajectories.svg",
+    } <= names
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["one.toml"], "at least two designs"),
+        (["a.toml", "b.toml"], "a.toml: no such file"),
+    ],
+)
+def test_compare_bad_input(tmp_path, args, expected):
+    done = subprocess.run(
+        [sys.executable, "-m", "exsim", "compare", *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert expected in done.stderr and "Traceback" not in done.stderr
