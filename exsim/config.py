@@ -47,9 +47,10 @@ class Config:
         """Keyword arguments for `ExchangeModel` (dots become underscores)."""
         return {PARAMETERS[k].keyword: v for k, v in self.values.items()}
 
-    def to_toml(self) -> str:
-        """The whole resolved config as a TOML document, enough to rerun it exactly."""
-        return tomli_w.dumps(nest(self.values))
+    def to_toml(self, header: str = "") -> str:
+        """The whole resolved config as a TOML document, enough to rerun it exactly, with
+        each parameter's meaning as a comment and `header` as leading comment lines."""
+        return commented_toml(self.values, header)
 
 
 def default_config() -> Config:
@@ -143,6 +144,30 @@ def nest(values: Mapping[str, Any]) -> dict[str, Any]:
     return root
 
 
+def commented_toml(values: Mapping[str, Any], header: str = "") -> str:
+    """TOML for dotted `values`, one table per group, each line commented with the
+    parameter's meaning."""
+    lines = [f"# {line}".rstrip() for line in header.splitlines()]
+    tables: dict[str, list[str]] = {}
+    for name, value in values.items():
+        table, _, leaf = name.rpartition(".")
+        literal = tomli_w.dumps({"v": value})[4:].strip()
+        tables.setdefault(table, []).append(
+            f"{leaf} = {literal}".ljust(32) + f"  # {PARAMETERS[name].meaning}"
+        )
+    for table, rows in tables.items():
+        lines += ["" if lines else None, f"[{table}]", *rows]
+    return "\n".join(line for line in lines if line is not None) + "\n"
+
+
+DEFAULT_HEADER = """\
+The Exchange Network (NIHR CLAHRC Northwest London, 2013 on), as calibrated by exsim.
+A pool of 54 members of five roles, an event every third month (four a year) with
+15-25 attending, co-facilitated action-learning sets that suspend project hierarchy,
+run for ten simulated years. Every parameter is listed; docs/ODD.md explains each one.
+Generated from the parameter schema by: python -m exsim.config"""
+
+
 def checked(values: Mapping[str, Any], where: str) -> dict[str, Any]:
     """Validate dotted values against the schema; errors name `where`."""
     try:
@@ -177,3 +202,7 @@ def parse_value(raw: str) -> Any:
         return tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         return raw
+
+
+if __name__ == "__main__":
+    print(commented_toml(default_config().values, DEFAULT_HEADER), end="")

@@ -145,3 +145,10 @@ def test_base_loop_is_refused(tmp_path):
 def test_bad_overrides(override, expected):
     with pytest.raises(ConfigError, match=expected):
         load_config(DEFAULT, [override])
+
+
+def test_default_file_is_the_generated_one():
+    from exsim.config import DEFAULT_HEADER, commented_toml
+
+    expected = commented_toml(defaults(), DEFAULT_HEADER)
+    assert DEFAULT.read_text() == expected, "regenerate: python -m exsim.config > configs/..."

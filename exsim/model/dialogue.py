@@ -291,8 +291,10 @@ class Session:
     def _challenges(self) -> None:
         """Members who do not endorse the norm may voice a challenge if it feels safe."""
         room, p, rng, s = self.room, self.params, self.rng, self.setting
-        size = np.maximum(room.size, 1)[:, None]
-        earlier = (self.tally.challenges > 0).sum(1, keepdims=True) / size
+        # share of the others in the group who have already challenged this session
+        challenged = self.tally.challenges > 0
+        others = np.maximum(room.size[:, None] - 1, 1)
+        earlier = (challenged.sum(1, keepdims=True) - challenged) / others
         top = np.where(room.present, room.status, -np.inf).max(1, keepdims=True)
         risk = (
             s.hierarchy * p["challenge.status_risk"] * np.maximum(0.0, top - room.status)
@@ -305,12 +307,15 @@ class Session:
         )
         motive = (1.0 - room.endorsement) * (0.5 + room.dialogic)
         chance = _logistic((motive - risk - p["challenge.threshold"]) / p["challenge.sharpness"])
+        # both draws are made whether or not anyone challenges, so that designs run on
+        # the same seed keep drawing the same numbers (common random numbers)
         voiced = (rng.random(room.seats.shape) < chance) & room.present
+        take_draws = rng.random(self._others.shape)
         if not voiced.any():
             return
         self.tally.challenges += voiced
         pairs = voiced[:, None, :] & self._others
-        takes = (rng.random(pairs.shape) < p["challenge.uptake"] * self.cred) & pairs
+        takes = (take_draws < p["challenge.uptake"] * self.cred) & pairs
         self.tally.taken_up += takes.sum((1, 2))
         gap = np.maximum(0.0, room.endorsement[:, :, None] - room.endorsement[:, None, :])
         mean_gap = (takes * gap).sum(2) / np.maximum(takes.sum(2), 1)
@@ -334,7 +339,8 @@ class Session:
 
     def _calibrate(self, members: np.ndarray) -> None:
         """Move credibility for each knowledge type toward how reliable its speakers
-        turned out to be (their error on their own aspect, revealed by project work)."""
+        turned out to be: exp(-|error|) on their own aspect, known to the model and fed
+        back to listeners as if revealed by the work that follows."""
         room, types = self.room, self.pop.calibrated.shape[1]
         kind = np.eye(types)[room.main_type] * room.present[:, :, None]  # (G, m, types)
         heard = np.einsum("gij,gjk->gik", self.tally.heard, kind)[room.present]

@@ -81,7 +81,6 @@ class ExchangeModel(mesa.Model):
         self.legitimacy = np.array([p[f"legitimacy.{k}"] for k in KNOWLEDGE_TYPES])
         problem = create_problem(p, self.streams["population"])
         self.population = create_population(p, problem, self.streams["population"])
-        self.low_status = float(np.median(self.population.status))
         self.participants = [Participant(self, i) for i in range(self.population.size)]
         self.events_held = 0
         self.last_event = outcomes.empty_session_summary()
@@ -121,7 +120,7 @@ class ExchangeModel(mesa.Model):
         )
         self.events_held += 1
         self.listener_updates += tally.listener_updates
-        groups = outcomes.group_outcomes(room, tally, self.low_status)
+        groups = outcomes.group_outcomes(room, tally)
         self.last_event = outcomes.session_summary(groups)
         self.last_event_attendance = len(attendees)
         self.last_speakers = {
@@ -147,7 +146,7 @@ class ExchangeModel(mesa.Model):
             self.streams["dialogue"],
         )
         self.listener_updates += tally.listener_updates
-        groups = outcomes.group_outcomes(room, tally, self.low_status)
+        groups = outcomes.group_outcomes(room, tally)
         self.project_meeting = outcomes.session_summary(groups)
 
     # --- outcomes -------------------------------------------------------------------------

@@ -43,12 +43,12 @@ def reciprocity(uptake: np.ndarray) -> np.ndarray:
     return _ratio(np.minimum(uptake, back).sum((1, 2)), np.maximum(uptake, back).sum((1, 2)))
 
 
-def group_outcomes(room: Room, tally: Tally, low_status: float) -> dict[str, np.ndarray]:
-    """Outcomes of each group in a session, as arrays of length G.
+LOW_STATUS = 0.5
+"""Members with status below this (the lower half of the status scale) are low status."""
 
-    `low_status`: members with status below this (the population median) count as low
-    status.
-    """
+
+def group_outcomes(room: Room, tally: Tally) -> dict[str, np.ndarray]:
+    """Outcomes of each group in a session, as arrays of length G."""
     voiced = tally.challenges * room.present
     cross_credit, cross_heard = tally.cross_role(room)
     out = {
@@ -57,7 +57,7 @@ def group_outcomes(room: Room, tally: Tally, low_status: float) -> dict[str, np.
         "cross_role_uptake": _ratio(cross_credit, cross_heard),
         "reciprocity": reciprocity(tally.uptake),
         "challenges": voiced.sum(1),
-        "challenges_low_status": (voiced * (room.status < low_status)).sum(1),
+        "challenges_low_status": (voiced * (room.status < LOW_STATUS)).sum(1),
         "challenges_taken_up": tally.taken_up,
         "leaders_present": room.leader_present.sum(1),
     }

@@ -202,6 +202,14 @@ def _schema() -> list[Parameter]:
             high=1.0,
         ),
         P(
+            "norm.status_weight",
+            3.0,
+            "how strongly status weighs in a project's norm (weight exp(this * status))",
+            "Berger et al. 1972; assumption",
+            0.0,
+            20.0,
+        ),
+        P(
             "norm.institutional_pull",
             0.005,
             "monthly pull of endorsement toward full endorsement",
@@ -227,7 +235,8 @@ def _schema() -> list[Parameter]:
         P(
             "uptake.rate",
             0.3,
-            "largest share of a distance in view a listener moves per utterance",
+            "share of the gap a fully open listener moves toward a fully credible speaker "
+            "who knows far more (the most anyone moves per utterance)",
             "DeGroot 1974; Flache et al. 2017",
             0.0,
             1.0,
@@ -278,7 +287,7 @@ def _schema() -> list[Parameter]:
         P(
             "challenge.contagion",
             0.3,
-            "risk removed when everyone else in the group has already challenged (pro rata)",
+            "risk removed when all others in the group have challenged (pro rata by share)",
             "Noelle-Neumann 1974 (spiral of silence)",
             0.0,
             2.0,

@@ -38,7 +38,7 @@ def team_seats(pop: Population) -> np.ndarray:
 def apply_norm_pressure(pop: Population, p: dict) -> None:
     """Pull each member's endorsement toward their team's status-weighted norm, and
     everyone's toward full endorsement (the institution's pull)."""
-    weight = np.exp(p["turns.status_gradient"] * pop.status)
+    weight = np.exp(p["norm.status_weight"] * pop.status)
     teams = pop.project.max() + 1
     team_norm = np.bincount(pop.project, weight * pop.endorsement, teams) / np.bincount(
         pop.project, weight, teams

@@ -1,0 +1,87 @@
+"""docs/ODD.md stays true to the code: its parameter table and its list of outputs."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import pytest
+
+from exsim.model import ExchangeModel
+from exsim.model.parameters import PARAMETERS
+
+ROOT = Path(__file__).resolve().parent.parent
+ODD = ROOT / "docs" / "ODD.md"
+GENERATOR = ROOT / "docs" / "parameter_table.py"
+
+
+def _load_generator():
+    spec = importlib.util.spec_from_file_location("parameter_table", GENERATOR)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def generator():
+    return _load_generator()
+
+
+@pytest.fixture(scope="module")
+def odd_text() -> str:
+    return ODD.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def short_run() -> ExchangeModel:
+    model = ExchangeModel(rng=11, event_every=2)
+    for _ in range(5):
+        model.step()
+    return model
+
+
+def test_odd_parameter_table_matches_the_code(generator, odd_text):
+    documented = generator.current_table(odd_text)
+    assert documented == generator.markdown_table(), (
+        "docs/ODD.md's parameter table is out of date: run `python docs/parameter_table.py --write`"
+    )
+
+
+def test_generated_table_has_one_row_per_parameter(generator):
+    rows = generator.markdown_table().splitlines()[2:]
+    names = [re.match(r"\| `([^`]+)` \|", row).group(1) for row in rows]
+    assert names == list(PARAMETERS)
+
+
+def test_check_passes_on_the_odd(generator, capsys):
+    assert generator.main(["--check"]) == 0
+
+
+def test_check_fails_and_write_repairs_a_stale_table(generator, odd_text, tmp_path, capsys):
+    stale = tmp_path / "ODD.md"
+    table = generator.markdown_table()
+    stale.write_text(
+        generator.replace_table(odd_text, table.replace("| `54` |", "| `55` |")), "utf-8"
+    )
+    assert generator.main(["--check", "--odd", str(stale)]) == 1
+    assert "parameter table differs" in capsys.readouterr().err
+    assert generator.main(["--write", "--odd", str(stale)]) == 0
+    assert generator.main(["--check", "--odd", str(stale)]) == 0
+    assert stale.read_text(encoding="utf-8") == odd_text
+
+
+def test_check_fails_without_markers(generator, tmp_path, capsys):
+    bare = tmp_path / "ODD.md"
+    bare.write_text("# no table here\n", "utf-8")
+    assert generator.main(["--check", "--odd", str(bare)]) == 1
+    assert "expected one line" in capsys.readouterr().err
+
+
+def test_every_output_column_is_named_in_the_odd(short_run, odd_text):
+    timeseries = short_run.datacollector.get_model_vars_dataframe()
+    events = short_run.datacollector.get_table_dataframe("events")
+    assert len(events) > 0, "the short run should hold at least one event"
+    columns = list(timeseries.columns) + list(events.columns)
+    missing = [c for c in dict.fromkeys(columns) if f"`{c}`" not in odd_text]
+    assert not missing, f"output columns not described in docs/ODD.md: {missing}"
