@@ -197,26 +197,26 @@ class Session:
     def _free_round(self) -> None:
         """Each group has as many free turns as members; speakers drawn by weight.
 
-        Under the lottery rule the chances stay fixed through the round, so all speakers
-        are drawn at once; under the balanced rule the facilitator favours those who have
-        spoken least, so each draw waits for the one before.
+        Who speaks depends on the chances and on who has spoken, never on what was
+        said, so the round's speakers are drawn first and then heard in order. Under the
+        lottery rule the chances stay fixed through the round; under the balanced rule
+        the facilitator favours those who have spoken least.
         """
         room = self.room
         m = room.seats.shape[1]
         weights = speaking_weights(room, self.setting, self.params["turns.status_gradient"])
         draws = self.rng.random((m, len(self._rows)))
         turn_open = np.arange(m)[:, None] < room.size[None, :]  # (T, G)
-        if self.setting.turn_rule != "balanced":
-            speakers = np.where(turn_open, _draw(weights, draws), -1)
-            for speaker in speakers:
-                self._utterance(speaker, room.present)
-            return
-        spoken = np.zeros(room.seats.shape)
-        for t in range(m):
-            w = weights * np.exp(-2.0 * self.setting.facilitation * spoken)
-            speaker = np.where(turn_open[t], _draw(w, draws[t][None])[0], -1)
-            self._utterance(speaker, room.present)
-            spoken[self._rows, np.maximum(speaker, 0)] += speaker >= 0
+        if self.setting.turn_rule == "balanced":
+            speakers = np.empty((m, len(self._rows)), dtype=int)
+            spoken = np.zeros(room.seats.shape)
+            for t in range(m):
+                w = weights * np.exp(-2.0 * self.setting.facilitation * spoken)
+                speakers[t] = _draw(w, draws[t][None])[0]
+                spoken[self._rows, speakers[t]] += turn_open[t]
+        else:
+            speakers = _draw(weights, draws)
+        self._speak(np.where(turn_open, speakers, -1))
 
     def _action_learning_round(self, r: int) -> None:
         """A presenter states their problem, each other member asks one question (heard
@@ -226,9 +226,9 @@ class Session:
             self._order = _shuffled_seats(room, self.rng)
         presenter = self._order[self._rows, r % np.maximum(room.size, 1)]
         presenter = np.where(room.size > 1, presenter, -1)
-        self._utterance(presenter, room.present)
+        self._speak(presenter[None])
         self._questions(presenter)
-        self._utterance(presenter, room.present)
+        self._speak(presenter[None])
 
     def _questions(self, presenter: np.ndarray) -> None:
         """Every other member of the set asks the presenter one question, in seat order.
@@ -255,23 +255,27 @@ class Session:
         listen = (self._seat[None, None, :] == p[None, :, None]) & asking[:, :, None]
         self._log.append((listen, np.where(asking, askers, -1)))
 
-    def _utterance(self, speaker: np.ndarray, audience: np.ndarray) -> None:
-        """Speaker seat per group (-1: nobody) speaks; `audience` (G, m) may listen.
+    def _speak(self, speakers: np.ndarray) -> None:
+        """Utterances in order: `speakers` (T, G) holds each turn's speaking seat per
+        group (-1: nobody); everyone else in the group listens.
 
         Each listener i moves toward the speaker j on every aspect a by
-        openness_i * credibility_ij * precision_ija. This is the hot path: a few
-        operations on (G, m, A) arrays, whatever the number of groups.
+        openness_i * credibility_ij * precision_ija. Credibility is fixed within a round,
+        so every turn's weights are computed at once; only the moves themselves, each
+        depending on the one before, are taken turn by turn. This loop is the hot path.
         """
-        talking = speaker >= 0
-        j = np.where(talking, speaker, 0)
-        row = self._flat + j
-        listen = audience & self._not_self[j] & talking[:, None]
-        credit = self._cred_by_speaker.take(row, axis=0) * listen
-        weight = (self.openness * credit)[:, :, None] * self._precision_by_speaker.take(row, 0)
+        talking = speakers >= 0
+        rows = self._flat + np.where(talking, speakers, 0)  # (T, G) speaker-major rows
+        listen = self.room.present & self._not_self[np.where(talking, speakers, 0)]
+        listen &= talking[:, :, None]  # (T, G, m)
+        credit = self._cred_by_speaker[rows] * listen
+        weight = (self.openness * credit)[..., None] * self._precision_by_speaker[rows]
         beliefs = self.room.beliefs
-        said = beliefs.reshape(-1, beliefs.shape[2]).take(row, axis=0)
-        beliefs += weight * (said[:, None, :] - beliefs)
-        self._log.append((listen[None], np.where(talking, speaker, -1)[None]))
+        flat = beliefs.reshape(-1, beliefs.shape[2])  # a view: seat j of group g is g*m+j
+        for t in range(len(speakers)):
+            said = flat.take(rows[t], axis=0)  # (G, A)
+            beliefs += weight[t] * (said[:, None, :] - beliefs)
+        self._log.append((listen, np.where(talking, speakers, -1)))
 
     def _tally_round(self) -> None:
         """Add the round's utterances to the tally: turns, hearings, credibility given."""

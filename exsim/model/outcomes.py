@@ -61,29 +61,37 @@ def group_outcomes(room: Room, tally: Tally) -> dict[str, np.ndarray]:
         "challenges_taken_up": tally.taken_up,
         "leaders_present": room.leader_present.sum(1),
     }
-    for r, role in enumerate(ROLES):
-        is_role = room.present & (room.role == r)
-        out[f"members_{role}"] = is_role.sum(1)
-        out[f"turns_{role}"] = (tally.turns * is_role).sum(1)
-        out[f"challenges_{role}"] = (voiced * is_role).sum(1)
+    is_role = (room.role[:, :, None] == np.arange(len(ROLES))) & room.present[:, :, None]
+    by_role = {
+        "members": is_role.sum(1),
+        "turns": np.einsum("gm,gmr->gr", tally.turns, is_role),
+        "challenges": np.einsum("gm,gmr->gr", voiced, is_role),
+    }
+    for name, table in by_role.items():
+        out.update({f"{name}_{role}": table[:, r] for r, role in enumerate(ROLES)})
     return out
 
 
 def session_summary(groups: dict[str, np.ndarray]) -> dict[str, float]:
-    """Pool a session's group outcomes: counts summed, ratios weighted by group size."""
+    """Pool a session's group outcomes: counts summed, ratios weighted by group size.
+
+    `speaking_ratio_<role>`: turns per member of the role over turns per member overall
+    (1: a fair share; 0 if the role was absent or nobody spoke).
+    """
     size = groups["size"]
     total = max(float(size.sum()), 1.0)
     summary = {
-        k: float((groups[k] * size).sum() / total)
+        k: float(groups[k] @ size) / total
         for k in ("speaking_equality", "cross_role_uptake", "reciprocity")
     }
     for k in ("challenges", "challenges_low_status", "challenges_taken_up"):
         summary[k] = float(groups[k].sum())
-    all_turns = sum(groups[f"turns_{r}"].sum() for r in ROLES)
-    fair = _ratio(all_turns, size.sum())
-    for role in ROLES:
-        per_member = _ratio(groups[f"turns_{role}"].sum(), groups[f"members_{role}"].sum())
-        summary[f"speaking_ratio_{role}"] = float(_ratio(per_member, fair))
+    turns = np.array([groups[f"turns_{r}"].sum() for r in ROLES], dtype=float)
+    members = np.array([groups[f"members_{r}"].sum() for r in ROLES], dtype=float)
+    fair = turns.sum() / total
+    ratio = _ratio(_ratio(turns, members), fair) if fair > 0 else np.zeros(len(ROLES))
+    for r, role in enumerate(ROLES):
+        summary[f"speaking_ratio_{role}"] = float(ratio[r])
         summary[f"challenges_{role}"] = float(groups[f"challenges_{role}"].sum())
     return summary
 
