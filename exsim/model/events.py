@@ -61,7 +61,8 @@ def form_groups(
     """Seat attendees in groups: an array (groups, seats) of member indices, -1 empty."""
     if p["event.format"] == "plenary":
         return rng.permutation(attendees)[None, :]
-    n_groups = -(-len(attendees) // p["event.group_size"])
+    # as many groups as keep each within the group size, but nobody alone
+    n_groups = max(1, min(-(-len(attendees) // p["event.group_size"]), len(attendees) // 2))
     order = _seating_order(pop, attendees, p["event.grouping"], rng)
     avoid = None if p["event.superiors_present"] else pop.leader
     return deal(order, n_groups, chunked=p["event.grouping"] == "by_project", avoid=avoid)
