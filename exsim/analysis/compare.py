@@ -20,13 +20,16 @@ from .comparison import compare_designs, comparison_markdown, metrics_table
 TRAJECTORY_OUTCOMES = [
     "speaking_equality",
     "cross_role_uptake",
-    "norm_endorsement",
     "challenges",
+    "norm_endorsement",
     "belief_error",
     "credibility_gap",
     "dialogic_capacity",
     "cross_role_ties",
+    "project_speaking_equality",
+    "project_challenges",
 ]
+"""Outcomes kept month by month for every run of a comparison."""
 
 
 @dataclass
@@ -115,7 +118,9 @@ def compare(
         for s in seeds:
             ts = run(config, seed=s, steps=steps).timeseries
             runs.append((name, s, ts))
-            frames.append(ts[["step", *TRAJECTORY_OUTCOMES]].assign(design=name, seed=s))
+            frames.append(
+                ts[["step", "event_held", *TRAJECTORY_OUTCOMES]].assign(design=name, seed=s)
+            )
     metrics = metrics_table(runs)
     table = compare_designs(metrics, names, seed=seed)
     return Comparison(table, metrics, pd.concat(frames, ignore_index=True), names)

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from ..model.vocabulary import ROLES
+from ..runs.single import EVENT_OUTCOMES
 from .statistics import bootstrap_mean, cohens_d, replicates_needed
 
-EVENT_OUTCOMES = ("speaking_equality", "cross_role_uptake", "challenges", "challenges_low_status")
 STATE_OUTCOMES = (
     "norm_endorsement",
     "credibility_gap",
