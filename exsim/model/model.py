@@ -59,7 +59,8 @@ class ExchangeModel(mesa.Model):
 
     Args:
         rng: seed (int), `numpy.random.SeedSequence` or `Generator`; default `run_seed`.
-        **parameters: any model parameter by keyword name (``event_suspension=0.0``);
+        scenario: a Mesa ``Scenario`` (used only for its ``rng``).
+        **kwargs: any model parameter by keyword name (``event_suspension=0.0``);
             see `exsim.model.parameters.PARAMETERS`. ``ExchangeModel()`` is the default
             Exchange Network.
 
@@ -71,9 +72,16 @@ class ExchangeModel(mesa.Model):
         True
     """
 
-    def __init__(self, rng: Any = None, **parameters: Any):
-        """Create the network from keyword parameters and a seed."""
-        self.params = p = keyword_parameters(parameters)
+    def __init__(self, rng: Any = None, scenario: Any = None, **kwargs: Any):
+        """Create the network from keyword parameters and a seed.
+
+        `scenario` is what Mesa >= 3.4's SolaraViz passes on Reset; its ``rng`` is used
+        when `rng` is not given. (Parameters are named ``**kwargs`` because Mesa's
+        SolaraViz only forwards its inputs to a catch-all argument of that name.)
+        """
+        self.params = p = keyword_parameters(kwargs)
+        if rng is None and scenario is not None:
+            rng = getattr(scenario, "rng", None)
         self.seed = seed_sequence(p["run.seed"] if rng is None else rng)
         streams = dict(zip(STREAMS, self.seed.spawn(len(STREAMS)), strict=True))
         super().__init__(rng=np.random.default_rng(streams["mesa"]))
@@ -83,6 +91,7 @@ class ExchangeModel(mesa.Model):
         self.population = create_population(p, problem, self.streams["population"])
         self.participants = [Participant(self, i) for i in range(self.population.size)]
         self.events_held = 0
+        self.last_event_step = 0
         self.last_event = outcomes.empty_session_summary()
         self.last_event_attendance = 0
         self.event_held = False
@@ -107,6 +116,8 @@ class ExchangeModel(mesa.Model):
         projects.apply_norm_pressure(self.population, self.params)
         self._measure()
         self.datacollector.collect(self)
+        if self.steps >= self.params["run.steps"]:
+            self.running = False  # Mesa's signal that the run is over (run_model stops)
 
     def hold_event(self) -> bool:
         """Hold an Exchange Network event; return False if fewer than two came."""
@@ -119,6 +130,7 @@ class ExchangeModel(mesa.Model):
             pop, seats, events.event_setting(p), p, self.legitimacy, self.streams["dialogue"]
         )
         self.events_held += 1
+        self.last_event_step = self.steps
         self.listener_updates += tally.listener_updates
         groups = outcomes.group_outcomes(room, tally)
         self.last_event = outcomes.session_summary(groups)
