@@ -863,3 +863,21 @@ def test_contagion_and_facilitation_make_challenging_safer():
     )
     assert alone.challenges.sum() < contagious.challenges.sum()
     assert alone.challenges.sum() < facilitated.challenges.sum()
+
+
+def test_sent_attendance_with_vanishing_role_weights_sends_whom_it_can():
+    """Regression: a weight so small that it vanishes when normalised must not crash."""
+    from exsim import ExchangeModel
+
+    weights = {f"attendance_{r}": 0.0 for r in ("patient", "researcher", "manager")}
+    model = ExchangeModel(
+        rng=0,
+        attendance_voluntary=False,
+        attendance_rate=1.0,
+        attendance_carer=1.0,
+        attendance_clinician=5e-324,
+        **weights,
+    )
+    model.step()
+    carers = int((model.population.role == 1).sum())
+    assert model.last_event_attendance == carers

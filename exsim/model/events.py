@@ -48,10 +48,11 @@ def choose_attendees(pop: Population, p: dict, rng: np.random.Generator) -> np.n
     rate = p["attendance.rate"]
     if p["attendance.voluntary"]:
         return np.flatnonzero(rng.random(pop.size) < np.clip(rate * weight, 0.0, 1.0))
-    n = min(int(round(rate * pop.size)), int(np.count_nonzero(weight)))
+    share = weight / weight.sum() if weight.sum() > 0 else weight
+    n = min(int(round(rate * pop.size)), int(np.count_nonzero(share)))
     if n == 0:
         return np.empty(0, dtype=int)
-    chosen = rng.choice(pop.size, size=n, replace=False, p=weight / weight.sum())
+    chosen = rng.choice(pop.size, size=n, replace=False, p=share)
     return np.sort(chosen)
 
 
