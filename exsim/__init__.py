@@ -23,6 +23,8 @@ _API = {
     "default_config": "exsim.config",
     "run": "exsim.runs",
     "RunResult": "exsim.runs",
+    "sweep": "exsim.runs.sweep",
+    "load_results": "exsim.runs.store",
 }
 
 __all__ = ["__version__", *_API]

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 
 from .. import __version__
 from ..errors import ConfigError, UsageError
-from . import compare_command, run_command
+from . import app_command, compare_command, plot_command, run_command, sweep_command
 
 USAGE_ERROR = 2
 
@@ -29,7 +29,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS: list[Callable] = [run_command.add, compare_command.add]
+COMMANDS: list[Callable] = [
+    run_command.add,
+    compare_command.add,
+    sweep_command.add,
+    plot_command.add,
+    app_command.add,
+]
 """Each command module's `add(subparsers)`; the order is the order in --help."""
 
 

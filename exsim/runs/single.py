@@ -125,10 +125,20 @@ def run(
     changes = {k: v for k, v in (("run.seed", seed), ("run.steps", steps)) if v is not None}
     if changes:
         config = config.replace(**changes)
+    model = simulate(config)
+    return RunResult(config, timeseries(model), events_table(model), agents_table(model))
+
+
+def simulate(config: Config) -> ExchangeModel:
+    """Build the model from a complete `config` and run it for ``run.steps`` months.
+
+    The one place a run is executed: `run` and the sweeps (which read the outputs off
+    the model without building DataFrames) both call it.
+    """
     model = ExchangeModel(**config.model_kwargs())
     for _ in range(config["run.steps"]):
         model.step()
-    return RunResult(config, timeseries(model), events_table(model), agents_table(model))
+    return model
 
 
 def timeseries(model: ExchangeModel) -> pd.DataFrame:

@@ -1,0 +1,90 @@
+"""`exsim plot`: figures of a sweep's results."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..errors import UsageError
+
+
+def add(commands) -> None:
+    """Register `exsim plot` with the subcommand parsers."""
+    p = commands.add_parser(
+        "plot",
+        help="figures of a sweep's results",
+        description="Draw each outcome against a varied parameter (means with 95%% "
+        "intervals over replicates), a heatmap over two varied parameters, and time "
+        "series by the values of a parameter. PNG and SVG, to DIR/figures by default.",
+    )
+    p.add_argument("dir", metavar="DIR", help="a sweep's results folder")
+    p.add_argument(
+        "--outcome",
+        action="append",
+        metavar="NAME",
+        help="an outcome (e.g. challenges) or a runs-table column "
+        "(e.g. final_challenges); repeatable; default: six headline outcomes",
+    )
+    p.add_argument("--x", help="parameter on the x axis (default: the first varied one)")
+    p.add_argument("--y", help="second parameter, for a heatmap (default: the second varied)")
+    p.add_argument("--by", help="parameter whose values group the time series (default: --x)")
+    p.add_argument("--out", help="folder for the figures (default: DIR/figures)")
+    p.set_defaults(handler=_plot)
+
+
+def _plot(args: argparse.Namespace) -> int:
+    from ..analysis import sweep_plots as sp
+    from ..runs.store import load_results
+
+    results = load_results(args.dir)
+    runs = results.runs[results.runs["status"] == "done"]
+    if runs.empty:
+        raise UsageError(f"{args.dir}: no finished runs to plot")
+    varied = sp.varied_parameters(runs)
+    x = _parameter(args.x, varied, runs, 0, "--x")
+    y = _parameter(args.y, varied, runs, 1, "--y") if (args.y or len(varied) > 1) else None
+    by = _parameter(args.by, varied, runs, 0, "--by") if (args.by or x) else None
+    if x is None:
+        raise UsageError(f"{args.dir}: no parameter varies in this sweep; nothing to plot against")
+    outcomes = args.outcome or list(sp.DEFAULT_OUTCOMES)
+    columns = [sp.outcome_column(o) for o in outcomes]
+    for outcome, column in zip(outcomes, columns, strict=True):
+        if column not in runs.columns:
+            raise UsageError(f"--outcome: {outcome}: no column {column} in the runs table")
+    out = Path(args.out) if args.out else Path(args.dir) / "figures"
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for column in columns:
+        stem = column.replace(".", "_")
+        for ext in ("png", "svg"):
+            other = y if y and y != x else None
+            written.append(
+                sp.outcome_by_parameter(runs, column, x, out / f"{stem}_by_{x}.{ext}", by=other)
+            )
+            if other:
+                written.append(
+                    sp.heatmap(runs, column, x, other, out / f"{stem}_{x}_{other}.{ext}")
+                )
+    series = results.table("timeseries")
+    for outcome in outcomes:
+        name = outcome.removeprefix("final_").removeprefix("mean_")
+        if name in series.columns and by:
+            for ext in ("png", "svg"):
+                written.append(
+                    sp.timeseries_by_group(
+                        series, runs, name, by, out / f"timeseries_{name}_by_{by}.{ext}"
+                    )
+                )
+    print(f"wrote {len(written)} figures to {out}")
+    return 0
+
+
+def _parameter(given, varied, runs, index, flag):
+    if given:
+        if given not in runs.columns:
+            raise UsageError(
+                f"{flag}: {given} is not a varied parameter of this sweep "
+                f"(varied: {', '.join(varied) or 'none'})"
+            )
+        return given
+    return varied[index] if len(varied) > index else None

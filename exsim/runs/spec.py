@@ -1,0 +1,483 @@
+"""What a sweep asks for: a TOML sweep file, validated, and the list of runs it defines.
+
+A sweep file names a base config, the parameters to vary and how often to repeat each
+combination::
+
+    base = "../exchange_network.toml"     # a model config, relative to this file
+    replicates = 20                        # runs of each point, each with its own seed
+    seed = 12345                           # root seed of the whole sweep
+    steps = 120                            # optional override of run.steps
+    [grid]                                 # full factorial over these values
+    "event.suspension" = [0.0, 0.5, 1.0]
+    "event.format" = ["action_learning", "plenary"]
+    [sample]                               # optional, instead of or besides a grid
+    method = "latin_hypercube"             # or "random"; "sobol" where SALib is installed
+    n = 256
+    "event.facilitation" = [0.0, 1.0]      # a range [low, high]; a list of values for text
+
+A *point* is one combination of the varied parameters: the grid's combinations, each
+crossed with every sample point. Point ``i`` is run ``replicates`` times; run
+``(i, r)`` has the id ``p<i>-r<r>`` (zero-padded, so ids sort in run order) and the seed
+``SeedSequence(seed, spawn_key=(0, i, r)).generate_state(1, uint64)`` cut to 63 bits. A
+run's seed therefore depends only on the root seed and its position, never on which
+backend or worker ran it, and ``exsim.run(sweep.config(run))`` repeats it exactly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..config import Config, default_config, load_config, read_toml
+from ..errors import ConfigError
+from ..model.parameters import PARAMETERS, suggest, validate
+
+__all__ = ["SAMPLE_METHODS", "PlannedRun", "Sample", "Sweep", "load_sweep"]
+
+SAMPLE_METHODS = ("latin_hypercube", "random", "sobol")
+"""How `[sample]` draws its points."""
+
+TOP_LEVEL = ("base", "replicates", "seed", "steps", "grid", "sample")
+SAMPLE_OPTIONS = ("method", "n", "second_order")
+SEED_BITS = 63
+"""Run seeds are below 2**63, the upper bound of ``run.seed``."""
+
+RUN_STREAM, SAMPLE_STREAM = 0, 1
+"""First element of the spawn key: run seeds ``(0, point, replicate)``, sampling ``(1,)``."""
+
+
+@dataclass(frozen=True)
+class PlannedRun:
+    """One run of a sweep: its id, position, seed and the values of the varied parameters."""
+
+    run_id: str
+    point: int
+    replicate: int
+    seed: int
+    values: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Range:
+    """Where a sampled parameter may go: ``[low, high]`` for numbers, else a list of values."""
+
+    name: str
+    low: float | int | None = None
+    high: float | int | None = None
+    choices: tuple[Any, ...] | None = None
+
+    def value(self, u: float) -> Any:
+        """Map a point of the unit interval to a value of the parameter."""
+        if self.choices is not None:
+            return self.choices[min(int(u * len(self.choices)), len(self.choices) - 1)]
+        if PARAMETERS[self.name].kind is int:
+            return min(self.low + int(u * (self.high - self.low + 1)), self.high)
+        return float(self.low + u * (self.high - self.low))
+
+    def describe(self) -> list[Any]:
+        """The range as written in a sweep file."""
+        return list(self.choices) if self.choices is not None else [self.low, self.high]
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The `[sample]` table: a method, a number of points and a range per parameter."""
+
+    method: str
+    n: int
+    ranges: tuple[Range, ...]
+    second_order: bool = True
+
+    def points(self, seed: int) -> list[dict[str, Any]]:
+        """The sample's points (dotted name to value), drawn reproducibly from `seed`."""
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(SAMPLE_STREAM,)))
+        unit = unit_sample(self.method, self.n, len(self.ranges), rng, self.second_order)
+        return [
+            {r.name: r.value(float(u)) for r, u in zip(self.ranges, row, strict=True)}
+            for row in unit
+        ]
+
+    def describe(self) -> dict[str, Any]:
+        """The sample as a plain mapping (for the manifest and the sweep's hash)."""
+        out: dict[str, Any] = {"method": self.method, "n": self.n}
+        if self.method == "sobol":
+            out["second_order"] = self.second_order
+        out["ranges"] = [[r.name, r.describe()] for r in self.ranges]
+        return out
+
+
+def unit_sample(
+    method: str, n: int, dims: int, rng: np.random.Generator, second_order: bool = True
+) -> np.ndarray:
+    """Points in the unit cube, an array (points, dims).
+
+    ``random``: independent uniform draws. ``latin_hypercube``: each dimension cut into `n`
+    equal strata, one point in each, strata paired at random. ``sobol``: Saltelli's
+    scheme from SALib, ``n * (2 * dims + 2)`` points (``n * (dims + 2)`` without second
+    order), in the order ``SALib.analyze.sobol`` expects.
+    """
+    if method == "random":
+        return rng.random((n, dims))
+    if method == "latin_hypercube":
+        strata = rng.permuted(np.tile(np.arange(n), (dims, 1)), axis=1).T
+        return (strata + rng.random((n, dims))) / n
+    if method == "sobol":
+        sobol = _salib_sobol()
+        problem = {
+            "num_vars": dims,
+            "names": [f"x{i}" for i in range(dims)],
+            "bounds": [[0.0, 1.0]] * dims,
+        }
+        seed = int(rng.integers(0, 2**31))
+        return np.asarray(sobol.sample(problem, n, calc_second_order=second_order, seed=seed))
+    raise ValueError(f"unknown sampling method {method!r}")
+
+
+def _salib_sobol(where: str = "sample"):
+    try:
+        from SALib.sample import sobol
+    except ImportError:
+        raise ConfigError(
+            f"{where}: method 'sobol' needs SALib; install it (pip install SALib) "
+            "or use 'latin_hypercube'"
+        ) from None
+    return sobol
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A validated sweep: base config, varied parameters, replicates and root seed.
+
+    Build one with `load_sweep` (from a file) or `Sweep.from_mapping` (from a dict with
+    the file's keys). `runs()` lists the runs; `config(run)` is the full config of one.
+    """
+
+    base: Config
+    seed: int
+    replicates: int
+    steps: int | None
+    grid: tuple[tuple[str, tuple[Any, ...]], ...]
+    sample: Sample | None
+    points: tuple[Mapping[str, Any], ...]
+    source: str = "<mapping>"
+    text: str = ""
+    base_file: str | None = None
+    _ids: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False, compare=False)
+
+    # --- building -------------------------------------------------------------------------
+
+    @classmethod
+    def from_mapping(
+        cls,
+        data: Mapping[str, Any],
+        where: str = "<mapping>",
+        root: str | Path = ".",
+        text: str = "",
+    ) -> Sweep:
+        """Validate the keys of a sweep file given as a mapping.
+
+        Args:
+            data: the sweep's keys (``base``, ``replicates``, ``seed``, ``grid`` ...).
+            where: names the sweep in error messages.
+            root: the folder that a relative ``base`` path is read from.
+            text: the sweep file's text, kept in the results' manifest.
+
+        Raises:
+            ConfigError: one line naming the sweep, the key and what is allowed.
+        """
+        data = dict(data)
+        for key in data:
+            if key not in TOP_LEVEL:
+                raise ConfigError(
+                    f"{where}: {key}: unknown key{suggest(key, list(TOP_LEVEL))}; "
+                    f"use {', '.join(TOP_LEVEL)}"
+                )
+        base_file = data.get("base")
+        if base_file is None:
+            base = default_config()
+        elif isinstance(base_file, str):
+            base = load_config(Path(root) / base_file)
+        else:
+            raise ConfigError(f"{where}: base: must be a path string relative to this file")
+        replicates = _whole(data.get("replicates", 1), f"{where}: replicates", 1)
+        seed = _whole(data.get("seed", base["run.seed"]), f"{where}: seed", 0)
+        steps = data.get("steps")
+        if steps is not None:
+            steps = _checked("run.steps", steps, f"{where}: steps")
+            base = Config(validate({**base.values, "run.steps": steps}), base.source)
+        grid = _grid(data["grid"], f"{where}: grid") if "grid" in data else ()
+        sample = _sample(data["sample"], f"{where}: sample") if "sample" in data else None
+        names = [name for name, _ in grid] + [r.name for r in (sample.ranges if sample else ())]
+        for name in names:
+            table = "grid" if name in dict(grid) else "sample"
+            if names.count(name) > 1:
+                raise ConfigError(
+                    f"{where}: {name}: varied both in grid and in sample; vary it in one of them"
+                )
+            if name == "run.seed":
+                raise ConfigError(
+                    f"{where}: {table}: run.seed: each run's seed comes from the "
+                    "sweep's seed; vary replicates instead"
+                )
+            if name == "run.steps" and steps is not None:
+                raise ConfigError(
+                    f"{where}: {table}: run.steps: also set by steps; use one of them"
+                )
+        points = _points(grid, sample, seed)
+        for i, values in enumerate(points):
+            try:
+                validate({**base.values, **values})
+            except ValueError as err:
+                shown = ", ".join(f"{k}={v!r}" for k, v in values.items())
+                raise ConfigError(f"{where}: point {i} ({shown}): {err}") from None
+        return cls(
+            base, seed, replicates, steps, grid, sample, tuple(points), where, text, base_file
+        )
+
+    # --- the runs -------------------------------------------------------------------------
+
+    @property
+    def parameters(self) -> tuple[str, ...]:
+        """The varied parameters (dotted names): the grid's, then the sample's."""
+        names = [name for name, _ in self.grid]
+        return tuple(names + [r.name for r in (self.sample.ranges if self.sample else ())])
+
+    def __len__(self) -> int:
+        """The number of runs."""
+        return len(self.points) * self.replicates
+
+    def runs(self) -> Iterator[PlannedRun]:
+        """Every run, point by point, replicates within a point (the order of the ids)."""
+        for point in range(len(self.points)):
+            for replicate in range(self.replicates):
+                yield self.planned(point, replicate)
+
+    def planned(self, point: int, replicate: int) -> PlannedRun:
+        """The run at `point` and `replicate`."""
+        return PlannedRun(
+            self.run_id(point, replicate),
+            point,
+            replicate,
+            run_seed(self.seed, point, replicate),
+            self.points[point],
+        )
+
+    def run_id(self, point: int, replicate: int) -> str:
+        """The id of run (`point`, `replicate`), e.g. ``p007-r03``."""
+        wp = len(str(max(len(self.points) - 1, 0)))
+        wr = len(str(max(self.replicates - 1, 0)))
+        return f"p{point:0{wp}d}-r{replicate:0{wr}d}"
+
+    def get(self, run_id: str) -> PlannedRun:
+        """The run with id `run_id`; `KeyError` if the sweep has none."""
+        if not self._ids:
+            self._ids.update(
+                {
+                    self.run_id(p, r): (p, r)
+                    for p in range(len(self.points))
+                    for r in range(self.replicates)
+                }
+            )
+        if run_id not in self._ids:
+            raise KeyError(
+                f"{self.source}: no run {run_id!r}; ids run from "
+                f"{self.run_id(0, 0)} to {self.run_id(len(self.points) - 1, self.replicates - 1)}"
+            )
+        return self.planned(*self._ids[run_id])
+
+    def config(self, run: PlannedRun | str) -> Config:
+        """The complete config of a run (its ``run.seed`` is the run's seed).
+
+        ``exsim.run(sweep.config(run))`` repeats the run exactly; so does
+        ``exsim run`` on the TOML of ``config.to_toml()``.
+        """
+        run = self.get(run) if isinstance(run, str) else run
+        values = validate({**self.base.values, **run.values, "run.seed": run.seed})
+        shown = tuple(f"{k}={v!r}" for k, v in run.values.items()) + (f"run.seed={run.seed}",)
+        return Config(values, f"{self.source} run {run.run_id}", shown)
+
+    # --- identity -------------------------------------------------------------------------
+
+    def identity(self) -> dict[str, Any]:
+        """Everything that decides the runs and their results, as plain data."""
+        return {
+            "base_config": dict(self.base.values),
+            "seed": self.seed,
+            "replicates": self.replicates,
+            "steps": self.steps,
+            "grid": [[name, list(values)] for name, values in self.grid],
+            "sample": self.sample.describe() if self.sample else None,
+        }
+
+    @property
+    def hash(self) -> str:
+        """A fingerprint of `identity()`: two sweeps with the same hash run the same runs."""
+        return fingerprint(self.identity())
+
+    @property
+    def base_hash(self) -> str:
+        """A fingerprint of the resolved base config."""
+        return fingerprint(dict(self.base.values))
+
+
+def fingerprint(data: Any) -> str:
+    """``sha256:<hex>`` of the canonical JSON of `data`."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def run_seed(root: int, point: int, replicate: int) -> int:
+    """The seed of run (`point`, `replicate`) of a sweep with root seed `root`."""
+    state = np.random.SeedSequence(root, spawn_key=(RUN_STREAM, point, replicate))
+    return int(state.generate_state(1, np.uint64)[0]) & (2**SEED_BITS - 1)
+
+
+def load_sweep(path: str | Path) -> Sweep:
+    """Load and validate a sweep file.
+
+    Raises:
+        ConfigError: one line naming the file, the key and what is allowed: an unknown
+            parameter, an empty grid, a bad range, an unknown method, a missing file.
+
+    Example:
+        >>> sweep = load_sweep("configs/sweeps/demo.toml")
+        >>> next(sweep.runs()).run_id
+        'p0-r0'
+    """
+    path = Path(path)
+    data = read_toml(path)
+    text = path.read_text(encoding="utf-8")
+    return Sweep.from_mapping(data, str(path), path.parent, text)
+
+
+# --- validation helpers --------------------------------------------------------------------
+
+
+def _whole(value: Any, where: str, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise ConfigError(f"{where}: {value!r} must be a whole number of {low} or more")
+    return value
+
+
+def _checked(name: str, value: Any, where: str) -> Any:
+    try:
+        return PARAMETERS[name].check(value)
+    except ValueError as err:
+        raise ConfigError(f"{where}: {err}") from None
+
+
+def _known(name: str, where: str, extra: Sequence[str] = ()) -> None:
+    if name not in PARAMETERS:
+        raise ConfigError(
+            f"{where}: {name}: unknown parameter{suggest(name, [*PARAMETERS, *extra])}"
+        )
+
+
+def _flat(table: Any, where: str, prefix: str = "") -> dict[str, Any]:
+    """Dotted keys and nested tables (``[grid.event]``) alike, to dotted names."""
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{where}: must be a table")
+    flat: dict[str, Any] = {}
+    for key, value in table.items():
+        if isinstance(value, Mapping):
+            flat.update(_flat(value, where, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def _grid(table: Any, where: str) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+    flat = _flat(table, where)
+    if not flat:
+        raise ConfigError(
+            f"{where}: is empty; list at least one parameter and its values, "
+            'e.g. "event.suspension" = [0.0, 1.0]'
+        )
+    grid = []
+    for name, values in flat.items():
+        _known(name, where)
+        if not isinstance(values, list):
+            raise ConfigError(f"{where}: {name}: give a list of values, e.g. [{values!r}]")
+        if not values:
+            raise ConfigError(f"{where}: {name}: empty list; give at least one value")
+        checked = [_checked(name, v, where) for v in values]
+        if len(set(checked)) < len(checked):
+            raise ConfigError(f"{where}: {name}: a value is listed twice in {values!r}")
+        grid.append((name, tuple(checked)))
+    return tuple(grid)
+
+
+def _sample(table: Any, where: str) -> Sample:
+    flat = _flat(table, where)
+    method = flat.pop("method", None)
+    if method is None:
+        raise ConfigError(
+            f"{where}: method: missing; use one of " + ", ".join(repr(m) for m in SAMPLE_METHODS)
+        )
+    if method not in SAMPLE_METHODS:
+        raise ConfigError(
+            f"{where}: method: {method!r} is not a sampling method"
+            f"{suggest(str(method), list(SAMPLE_METHODS))}; use one of "
+            + ", ".join(repr(m) for m in SAMPLE_METHODS)
+        )
+    if "n" not in flat:
+        raise ConfigError(f"{where}: n: missing; give the number of points, e.g. n = 64")
+    n = _whole(flat.pop("n"), f"{where}: n", 1)
+    second_order = flat.pop("second_order", True)
+    if not isinstance(second_order, bool) or (method != "sobol" and "second_order" in table):
+        raise ConfigError(f"{where}: second_order: true or false, and only with method 'sobol'")
+    if not flat:
+        raise ConfigError(f'{where}: no ranges; add e.g. "event.facilitation" = [0.0, 1.0]')
+    ranges = tuple(_range(name, value, where) for name, value in flat.items())
+    if method == "sobol":
+        _salib_sobol(where)
+    return Sample(method, n, ranges, second_order)
+
+
+def _range(name: str, value: Any, where: str) -> Range:
+    _known(name, where, SAMPLE_OPTIONS)
+    p = PARAMETERS[name]
+    if not isinstance(value, list):
+        raise ConfigError(
+            f"{where}: {name}: bad range {value!r}; give [low, high]"
+            if p.kind in (int, float)
+            else f"{where}: {name}: give a list of values to draw from"
+        )
+    if p.kind in (int, float):
+        if len(value) != 2:
+            raise ConfigError(f"{where}: {name}: bad range {value!r}; give [low, high]")
+        low, high = (_checked(name, v, f"{where}: {name}: bad range") for v in value)
+        if not low < high:
+            raise ConfigError(f"{where}: {name}: bad range {value!r}; low must be below high")
+        return Range(name, low, high)
+    choices = tuple(_checked(name, v, where) for v in value)
+    if len(set(choices)) < 2 or len(set(choices)) < len(choices):
+        raise ConfigError(f"{where}: {name}: give two or more different values to draw from")
+    return Range(name, choices=choices)
+
+
+def _points(grid, sample: Sample | None, seed: int) -> list[dict[str, Any]]:
+    cells = [
+        dict(zip([n for n, _ in grid], combo, strict=True))
+        for combo in itertools.product(*(values for _, values in grid))
+    ]
+    if sample is None:
+        return cells
+    drawn = sample.points(seed)
+    return [{**cell, **point} for cell in cells for point in drawn]
+
+
+def describe_runs(sweep: Sweep) -> str:
+    """A one-line description: ``180 runs: 9 points x 20 replicates of 2 parameters``."""
+    return (
+        f"{len(sweep)} runs: {len(sweep.points)} point{'s' * (len(sweep.points) != 1)} x "
+        f"{sweep.replicates} replicate{'s' * (sweep.replicates != 1)}"
+        + (f" over {', '.join(sweep.parameters)}" if sweep.parameters else "")
+    )
