@@ -12,7 +12,14 @@ from collections.abc import Callable, Sequence
 
 from .. import __version__
 from ..errors import ConfigError, UsageError
-from . import app_command, compare_command, plot_command, run_command, sweep_command
+from . import (
+    app_command,
+    compare_command,
+    plot_command,
+    run_command,
+    sensitivity_command,
+    sweep_command,
+)
 
 USAGE_ERROR = 2
 
@@ -33,6 +40,7 @@ COMMANDS: list[Callable] = [
     run_command.add,
     compare_command.add,
     sweep_command.add,
+    sensitivity_command.add,
     plot_command.add,
     app_command.add,
 ]

@@ -41,11 +41,11 @@ from ..model.parameters import PARAMETERS, suggest, validate
 
 __all__ = ["SAMPLE_METHODS", "PlannedRun", "Sample", "Sweep", "load_sweep"]
 
-SAMPLE_METHODS = ("latin_hypercube", "random", "sobol")
+SAMPLE_METHODS = ("latin_hypercube", "random", "sobol", "morris")
 """How `[sample]` draws its points."""
 
 TOP_LEVEL = ("base", "replicates", "seed", "steps", "grid", "sample")
-SAMPLE_OPTIONS = ("method", "n", "second_order")
+SAMPLE_OPTIONS = ("method", "n", "second_order", "levels")
 SEED_BITS = 63
 """Run seeds are below 2**63, the upper bound of ``run.seed``."""
 
@@ -94,11 +94,14 @@ class Sample:
     n: int
     ranges: tuple[Range, ...]
     second_order: bool = True
+    levels: int = 4
 
     def points(self, seed: int) -> list[dict[str, Any]]:
         """The sample's points (dotted name to value), drawn reproducibly from `seed`."""
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(SAMPLE_STREAM,)))
-        unit = unit_sample(self.method, self.n, len(self.ranges), rng, self.second_order)
+        unit = unit_sample(
+            self.method, self.n, len(self.ranges), rng, self.second_order, self.levels
+        )
         return [
             {r.name: r.value(float(u)) for r, u in zip(self.ranges, row, strict=True)}
             for row in unit
@@ -109,12 +112,19 @@ class Sample:
         out: dict[str, Any] = {"method": self.method, "n": self.n}
         if self.method == "sobol":
             out["second_order"] = self.second_order
+        if self.method == "morris":
+            out["levels"] = self.levels
         out["ranges"] = [[r.name, r.describe()] for r in self.ranges]
         return out
 
 
 def unit_sample(
-    method: str, n: int, dims: int, rng: np.random.Generator, second_order: bool = True
+    method: str,
+    n: int,
+    dims: int,
+    rng: np.random.Generator,
+    second_order: bool = True,
+    levels: int = 4,
 ) -> np.ndarray:
     """Points in the unit cube, an array (points, dims).
 
@@ -129,7 +139,7 @@ def unit_sample(
         strata = rng.permuted(np.tile(np.arange(n), (dims, 1)), axis=1).T
         return (strata + rng.random((n, dims))) / n
     if method == "sobol":
-        sobol = _salib_sobol()
+        sobol = _salib_sampler()
         problem = {
             "num_vars": dims,
             "names": [f"x{i}" for i in range(dims)],
@@ -137,18 +147,28 @@ def unit_sample(
         }
         seed = int(rng.integers(0, 2**31))
         return np.asarray(sobol.sample(problem, n, calc_second_order=second_order, seed=seed))
+    if method == "morris":
+        morris = _salib_sampler(method="morris")
+        problem = {
+            "num_vars": dims,
+            "names": [f"x{i}" for i in range(dims)],
+            "bounds": [[0.0, 1.0]] * dims,
+        }
+        seed = int(rng.integers(0, 2**31))
+        return np.asarray(morris.sample(problem, n, num_levels=levels, seed=seed))
     raise ValueError(f"unknown sampling method {method!r}")
 
 
-def _salib_sobol(where: str = "sample"):
+def _salib_sampler(where: str = "sample", method: str = "sobol"):
+    """SALib's sampler for `method` ("sobol" or "morris"), or a one-line error."""
     try:
-        from SALib.sample import sobol
+        from SALib.sample import morris, sobol
     except ImportError:
         raise ConfigError(
-            f"{where}: method 'sobol' needs SALib; install it (pip install SALib) "
+            f"{where}: method {method!r} needs SALib; install it (pip install -e '.[sensitivity]') "
             "or use 'latin_hypercube'"
         ) from None
-    return sobol
+    return {"sobol": sobol, "morris": morris}[method]
 
 
 @dataclass(frozen=True)
@@ -433,12 +453,16 @@ def _sample(table: Any, where: str) -> Sample:
     second_order = flat.pop("second_order", True)
     if not isinstance(second_order, bool) or (method != "sobol" and "second_order" in table):
         raise ConfigError(f"{where}: second_order: true or false, and only with method 'sobol'")
+    levels = flat.pop("levels", 4)
+    if method != "morris" and "levels" in table:
+        raise ConfigError(f"{where}: levels: only with method 'morris'")
+    levels = _whole(levels, f"{where}: levels", 2)
     if not flat:
         raise ConfigError(f'{where}: no ranges; add e.g. "event.facilitation" = [0.0, 1.0]')
     ranges = tuple(_range(name, value, where) for name, value in flat.items())
-    if method == "sobol":
-        _salib_sobol(where)
-    return Sample(method, n, ranges, second_order)
+    if method in ("sobol", "morris"):
+        _salib_sampler(where, method)
+    return Sample(method, n, ranges, second_order, levels)
 
 
 def _range(name: str, value: Any, where: str) -> Range:
