@@ -132,3 +132,11 @@ def test_compare_bad_input(tmp_path, args, expected):
     )
     assert done.returncode == 2
     assert expected in done.stderr and "Traceback" not in done.stderr
+
+
+def test_parallel_comparison_equals_serial():
+    designs = [DESIGNS / "hierarchy_kept.toml", DESIGNS / "hierarchy_suspended.toml"]
+    serial = compare(designs, replicates=3, seed=4, steps=5)
+    parallel = compare(designs, replicates=3, seed=4, steps=5, workers=2)
+    pd.testing.assert_frame_equal(serial.table, parallel.table)
+    pd.testing.assert_frame_equal(serial.trajectories, parallel.trajectories)

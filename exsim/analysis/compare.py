@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..config import Config, load_config
 from ..errors import ConfigError
-from ..runs.single import atomic_write, run
+from ..runs.single import atomic_write
 from .comparison import compare_designs, comparison_markdown, metrics_table
 
 TRAJECTORY_OUTCOMES = [
@@ -88,6 +88,9 @@ def compare(
     seed: int = 0,
     steps: int | None = None,
     names: list[str] | None = None,
+    workers: int | str | None = None,
+    backend: str | None = None,
+    scheduler: str | None = None,
 ) -> Comparison:
     """Run every design with the same seeds and compare each with the first.
 
@@ -97,6 +100,9 @@ def compare(
         seed: root seed; replicate i of every design uses the same derived seed.
         steps: months per run (default: each config's ``run.steps``).
         names: labels for the designs (default: the file names).
+        workers: parallel workers, or "auto" (default: one at a time in this process).
+        backend: "serial", "process" or "dask", as for `exsim.sweep`.
+        scheduler: address of a running Dask scheduler.
 
     Example:
         >>> c = compare(["configs/designs/hierarchy_suspended.toml",
@@ -112,15 +118,50 @@ def compare(
     names = names or [design_name(d) if not isinstance(d, Config) else d.source for d in designs]
     if len(set(names)) != len(names):
         raise ConfigError(f"compare: two designs share the name {names!r}; rename a file")
-    seeds = design_seeds(seed, replicates)
+    tasks = design_tasks(names, configs, design_seeds(seed, replicates), steps)
+    series = execute_all(tasks, workers, backend, scheduler)
     runs, frames = [], []
-    for name, config in zip(names, configs, strict=True):
-        for s in seeds:
-            ts = run(config, seed=s, steps=steps).timeseries
-            runs.append((name, s, ts))
-            frames.append(
-                ts[["step", "event_held", *TRAJECTORY_OUTCOMES]].assign(design=name, seed=s)
-            )
+    for task in tasks:  # in design order, whatever order the runs finished in
+        name, s, ts = task.run.values["design"], task.run.seed, series[task.run.run_id]
+        runs.append((name, s, ts))
+        frames.append(ts[["step", "event_held", *TRAJECTORY_OUTCOMES]].assign(design=name, seed=s))
     metrics = metrics_table(runs)
     table = compare_designs(metrics, names, seed=seed)
     return Comparison(table, metrics, pd.concat(frames, ignore_index=True), names)
+
+
+def design_tasks(
+    names: list[str], configs: list[Config], seeds: list[int], steps: int | None
+) -> list:
+    """One task per design and seed, with the complete config of the run."""
+    from ..runs.backends import Task
+    from ..runs.spec import PlannedRun
+
+    tasks = []
+    for k, (name, config) in enumerate(zip(names, configs, strict=True)):
+        for r, s in enumerate(seeds):
+            changes = {"run.seed": s, **({"run.steps": steps} if steps else {})}
+            run = PlannedRun(f"{name}#{r}", k, r, s, {"design": name})
+            tasks.append(Task(run, config.replace(**changes)))
+    return tasks
+
+
+def execute_all(tasks: list, workers, backend, scheduler) -> dict[str, pd.DataFrame]:
+    """Run the tasks on the chosen backend; return each run's time series by run id.
+
+    A failed run stops the comparison (a comparison needs every run), with its error.
+    """
+    from ..runs.backends import make_backend
+    from ..runs.sweep import choose_backend
+
+    name, n = choose_backend(backend, workers, scheduler)
+    series = {}
+    with make_backend(name, n, scheduler) as runner:
+        for outcome in runner.run(tasks):
+            if outcome.status != "done":
+                raise RuntimeError(
+                    f"compare: run {outcome.run.run_id} (seed "
+                    f"{outcome.run.seed}) failed: {outcome.error}"
+                )
+            series[outcome.run.run_id] = outcome.timeseries.drop_columns("run_id").to_pandas()
+    return series

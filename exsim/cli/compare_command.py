@@ -24,13 +24,27 @@ def add(commands) -> None:
     p.add_argument("--seed", type=non_negative, default=0, help="root seed (default 0)")
     p.add_argument("--steps", type=positive, help="months per run (default: run.steps)")
     p.add_argument("--out", default="results/compare", help="output folder")
+    p.add_argument("--workers", help="parallel workers, or auto for every core (default 1)")
+    p.add_argument("--backend", choices=("serial", "process", "dask"))
+    p.add_argument("--scheduler", help="address of a running Dask scheduler")
     p.set_defaults(handler=_compare)
 
 
 def _compare(args: argparse.Namespace) -> int:
     from ..analysis.compare import compare
 
-    result = compare(args.designs, replicates=args.replicates, seed=args.seed, steps=args.steps)
+    workers = args.workers
+    if workers not in (None, "auto"):
+        workers = positive(workers)
+    result = compare(
+        args.designs,
+        replicates=args.replicates,
+        seed=args.seed,
+        steps=args.steps,
+        workers=workers,
+        backend=args.backend,
+        scheduler=args.scheduler,
+    )
     result.write(args.out)
     print(result.markdown())
     print(f"wrote the comparison to {args.out}")
