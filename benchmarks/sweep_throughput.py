@@ -1,7 +1,7 @@
 """Sweep throughput: exsim's sweep with 1 and 2 workers, against mesa.batch_run.
 
-    python benchmarks/sweep_throughput.py                # 2 x 2 grid x 12 replicates
-    python benchmarks/sweep_throughput.py --replicates 25 --repeats 2
+    python benchmarks/sweep_throughput.py                # 2 x 2 grid x 25 replicates
+    python benchmarks/sweep_throughput.py --replicates 50 --repeats 3
 
 Runs the same grid (event.suspension x event.format on the default config, 120 months)
 four ways and prints runs per second:
@@ -124,7 +124,7 @@ def time_batch_run(replicates: int, steps: int, processes: int) -> tuple[float, 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--replicates", type=int, default=12, help="per grid point (default 12)")
+    parser.add_argument("--replicates", type=int, default=25, help="per grid point (default 25)")
     parser.add_argument("--steps", type=int, default=120, help="months per run (default 120)")
     parser.add_argument("--repeats", type=int, default=1, help="take the best of N (default 1)")
     parser.add_argument("--skip-mesa", action="store_true", help="do not time mesa.batch_run")

@@ -9,11 +9,19 @@ are independent of each other, so processing them together changes nothing but s
 One utterance: the speaker states their views on every aspect of the problem; each
 listener moves toward them by ``openness * credibility * precision`` on each aspect,
 where precision is the speaker's knowledge of the aspect relative to the listener's.
+
+Speed: the arrays are small (a default session is a few hundred numbers), so the cost is
+the number of NumPy calls, not the arithmetic. Everything that follows from the seating
+and the members' fixed traits (role, status, voice, knowledge, leader; ODD 2) is worked
+out once per seating (`Seating`) and, for the project teams, which sit the same way every
+month, once per run. Within a session only what beliefs and endorsement change is
+recomputed. Per-seat arrays used one speaker at a time are kept "speaker-major" (row
+``g * m + j`` holds speaker j of group g), so a turn of every group is one `take`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -48,6 +56,8 @@ class Room:
     main_type: np.ndarray  # (G, m)
     leader_present: np.ndarray  # (G, m) one's own project leader sits in the group
     leader_status: np.ndarray  # (G, m) status of one's own project leader
+    index: np.ndarray  # (G, m) member index, 0 for an empty seat (to gather state)
+    members: np.ndarray  # (n,) the members present, in seat order: seats[present]
 
 
 @dataclass
@@ -82,14 +92,15 @@ def open_room(pop: Population, seats: np.ndarray) -> Room:
     present = seats >= 0
     idx = np.where(present, seats, 0)
     leader = pop.leader[idx]
-    leader_present = (leader[:, :, None] == np.where(present, seats, -2)[:, None, :]).any(2)
+    # an empty seat holds -1, which is nobody's leader
+    leader_present = (leader[:, :, None] == seats[:, None, :]).any(2)
     leader_present &= (leader != idx) & present
     return Room(
         seats=seats,
         present=present,
         size=present.sum(axis=1),
-        beliefs=pop.beliefs[idx],
-        knowledge=pop.knowledge[idx],
+        beliefs=pop.beliefs.take(idx, axis=0),
+        knowledge=pop.knowledge.take(idx, axis=0),
         status=pop.status[idx],
         endorsement=pop.endorsement[idx],
         dialogic=pop.dialogic[idx],
@@ -98,7 +109,58 @@ def open_room(pop: Population, seats: np.ndarray) -> Room:
         main_type=pop.main_type[idx],
         leader_present=leader_present,
         leader_status=pop.status[leader],
+        index=idx,
+        members=seats[present],
     )
+
+
+class Seating:
+    """Members seated in groups, and what the kernel derives from the seating and the
+    members' fixed traits alone: which seats hear which, precision, the status part of
+    credibility and of challenge risk, the pairs whose ties can grow.
+
+    Every session needs one; the model keeps the project teams' seating for the whole
+    run, since teams and traits never change (it builds a new one if a `Participant`'s
+    fixed trait is set by hand).
+    """
+
+    def __init__(self, pop: Population, seats: np.ndarray):
+        """Seat the members `seats` (G, m; -1 empty) of `pop`."""
+        self.room = room = open_room(pop, seats)  # its beliefs etc. are refreshed by `open`
+        g, m = seats.shape
+        self.shape = (g, m)
+        self.flat_rows = np.arange(g) * m  # seat j of group g is row g * m + j
+        self.others = room.present[:, :, None] & ~np.eye(m, dtype=bool)  # i hears j
+        self.others_by_speaker = self.others.transpose(0, 2, 1).reshape(g * m, m)
+        k = room.knowledge  # [g * m + j, i, a]: speaker j's knowledge relative to i's
+        self.precision_by_speaker = (k[:, :, None] / (k[:, None] + k[:, :, None])).reshape(
+            g * m, m, -1
+        )
+        self.type_index = speaker_type_index(room.main_type, k.shape[2])
+        self.status_gap = room.status[:, None, :] - room.status[:, :, None]  # s_j - s_i
+        top = np.where(room.present, room.status, -np.inf).max(1, keepdims=True)
+        self.top_gap = np.maximum(0.0, top - room.status)
+        self.leader_gap = room.leader_present * np.maximum(0.0, room.leader_status - room.status)
+        self.others_count = np.maximum(room.size[:, None] - 1, 1)
+        self.turn_open = np.arange(m)[:, None] < room.size  # (T, G): turn t is held in g
+        self.own_aspect = (np.arange(g * m) * k.shape[2]).reshape(g, m) + room.main_type
+        self.kind = np.eye(k.shape[2])[room.main_type] * room.present[:, :, None]
+        # every pair of members in a group once (i < j): flat positions of (g, i, j) and
+        # (g, j, i) in a (G, m, m) array, and the two members
+        pg, pi, pj = np.nonzero(np.triu(room.present[:, :, None] & room.present[:, None, :], 1))
+        self.pair_ij, self.pair_ji = (pg * m + pi) * m + pj, (pg * m + pj) * m + pi
+        self.pair_members = room.seats[pg, pi], room.seats[pg, pj]
+
+    def open(self, pop: Population) -> Room:
+        """A room for a session in this seating: the state a session changes (beliefs,
+        endorsement, capacity) copied afresh from `pop`, the fixed traits shared."""
+        idx = self.room.index
+        return replace(
+            self.room,
+            beliefs=pop.beliefs.take(idx, axis=0),
+            endorsement=pop.endorsement[idx],
+            dialogic=pop.dialogic[idx],
+        )
 
 
 def credibility(
@@ -110,14 +172,25 @@ def credibility(
     by experience), raised or lowered by the speaker's status over the listener's where
     hierarchy applies (testimonial injustice when it lowers it below what is deserved).
     """
-    g, m = room.seats.shape
-    learned = calibrated[
-        np.arange(g)[:, None, None], np.arange(m)[None, :, None], room.main_type[:, None, :]
-    ]
-    e = room.endorsement[:, :, None]
-    base = e * legitimacy[room.main_type][:, None, :] + (1.0 - e) * learned
+    weights = type_weights(room.endorsement, calibrated, legitimacy)
+    base = weights.reshape(-1).take(speaker_type_index(room.main_type, calibrated.shape[-1]))
     gap = room.status[:, None, :] - room.status[:, :, None]
-    return np.clip(base * (1.0 + deference * hierarchy * gap), 0.0, 1.0)
+    return _clip01(base * (1.0 + deference * hierarchy * gap))
+
+
+def type_weights(
+    endorsement: np.ndarray, calibrated: np.ndarray, legitimacy: np.ndarray
+) -> np.ndarray:
+    """The weight each listener gives each knowledge type, (G, m, types): legitimacy
+    under the norm as far as they endorse it, learned credibility for the rest."""
+    e = endorsement[:, :, None]
+    return e * legitimacy + (1.0 - e) * calibrated
+
+
+def speaker_type_index(main_type: np.ndarray, types: int) -> np.ndarray:
+    """Flat positions in a (G, m, types) array of [g, i, type of speaker j], (G, m, m)."""
+    g, m = main_type.shape
+    return np.arange(g * m).reshape(g, m, 1) * types + main_type[:, None, :]
 
 
 def speaking_weights(room: Room, setting: Setting, gradient: float) -> np.ndarray:
@@ -141,22 +214,21 @@ class Session:
     def __init__(
         self,
         pop: Population,
-        seats: np.ndarray,
+        seats: np.ndarray | Seating,
         setting: Setting,
         params: dict,
         legitimacy: np.ndarray,
         rng: np.random.Generator,
     ):
-        """Seat members `seats` (G, m; -1 empty) under `setting`."""
+        """Seat members `seats` (G, m; -1 empty, or a `Seating` of them) under `setting`."""
         self.pop, self.setting, self.params, self.rng = pop, setting, params, rng
         self.legitimacy = legitimacy
-        self.room = room = open_room(pop, seats)
-        g, m = seats.shape
-        self.calibrated = pop.calibrated[np.where(room.present, seats, 0)]
+        self.seating = seating = seats if isinstance(seats, Seating) else Seating(pop, seats)
+        self.room = room = seating.open(pop)
+        g, m = seating.shape
+        self.calibrated = pop.calibrated.take(room.index, axis=0)
         w = params["uptake.capacity_weight"]
         self.openness = params["uptake.rate"] * (1.0 - w + w * room.dialogic) * room.present
-        k = room.knowledge  # precision[g, i, j, a]: speaker j's knowledge relative to i's
-        self.precision = k[:, None, :, :] / (k[:, :, None, :] + k[:, None, :, :])
         self.tally = Tally(
             turns=np.zeros((g, m)),
             heard=np.zeros((g, m, m)),
@@ -166,23 +238,16 @@ class Session:
         )
         self._rows = np.arange(g)
         self._seat = np.arange(m)
-        self._flat = self._rows * m  # row offsets: seat j of group g is g * m + j
-        self._not_self = ~np.eye(m, dtype=bool)
-        self._others = room.present[:, :, None] & self._not_self[None]
-        # speaker-major copies, so one speaker per group is one contiguous row each
-        self._precision_by_speaker = self.precision.transpose(0, 2, 1, 3).reshape(g * m, m, -1)
+        deference = params["credibility.status_deference"]
+        self._status_factor = 1.0 + deference * setting.hierarchy * seating.status_gap
+        self._static_risk = _static_risk(seating, setting, params)
+        self._cumulative_chances: np.ndarray | None = None  # made at the first free round
         self._log: list[tuple[np.ndarray, np.ndarray]] = []
 
     def run(self) -> Tally:
         """Hold every round: turns, then a chance to challenge the norm."""
         for r in range(self.setting.rounds):
-            self.cred = credibility(
-                self.room,
-                self.calibrated,
-                self.legitimacy,
-                self.setting.hierarchy,
-                self.params["credibility.status_deference"],
-            )
+            self.cred = self._credibility()
             self._cred_by_speaker = self.cred.transpose(0, 2, 1).reshape(-1, self.cred.shape[1])
             if self.setting.turn_rule == "action_learning":
                 self._action_learning_round(r)
@@ -192,6 +257,11 @@ class Session:
             self._challenges()
         return self.tally
 
+    def _credibility(self) -> np.ndarray:
+        """`credibility` in this room under the current endorsements."""
+        weights = type_weights(self.room.endorsement, self.calibrated, self.legitimacy)
+        return _clip01(weights.reshape(-1).take(self.seating.type_index) * self._status_factor)
+
     # --- turns -----------------------------------------------------------------------
 
     def _free_round(self) -> None:
@@ -199,23 +269,25 @@ class Session:
 
         Who speaks depends on the chances and on who has spoken, never on what was
         said, so the round's speakers are drawn first and then heard in order. Under the
-        lottery rule the chances stay fixed through the round; under the balanced rule
-        the facilitator favours those who have spoken least.
+        lottery rule the chances stay fixed through the round (and the session: nothing
+        they depend on changes before it closes); under the balanced rule the
+        facilitator favours those who have spoken least.
         """
-        room = self.room
+        room, turn_open = self.room, self.seating.turn_open
         m = room.seats.shape[1]
-        weights = speaking_weights(room, self.setting, self.params["turns.status_gradient"])
+        if self._cumulative_chances is None:
+            weights = speaking_weights(room, self.setting, self.params["turns.status_gradient"])
+            self._weights, self._cumulative_chances = weights, np.cumsum(weights, axis=1)
         draws = self.rng.random((m, len(self._rows)))
-        turn_open = np.arange(m)[:, None] < room.size[None, :]  # (T, G)
         if self.setting.turn_rule == "balanced":
             speakers = np.empty((m, len(self._rows)), dtype=int)
             spoken = np.zeros(room.seats.shape)
             for t in range(m):
-                w = weights * np.exp(-2.0 * self.setting.facilitation * spoken)
-                speakers[t] = _draw(w, draws[t][None])[0]
+                w = self._weights * np.exp(-2.0 * self.setting.facilitation * spoken)
+                speakers[t] = _draw(np.cumsum(w, axis=1), draws[t][None])[0]
                 spoken[self._rows, speakers[t]] += turn_open[t]
         else:
-            speakers = _draw(weights, draws)
+            speakers = _draw(self._cumulative_chances, draws)
         self._speak(np.where(turn_open, speakers, -1))
 
     def _action_learning_round(self, r: int) -> None:
@@ -238,20 +310,23 @@ class Session:
         b_0 times the product of all (1 - w_q), plus each w_q b_q times the product of
         the (1 - w) that come after it. That is the same result as asking one at a time.
         """
-        room, rows = self.room, self._rows
+        room, rows, flat_rows = self.room, self._rows, self.seating.flat_rows
         has_set = presenter >= 0
         p = np.where(has_set, presenter, 0)
         askers = self._order.T  # (Q, G) seats in asking order
         asking = (np.arange(len(askers))[:, None] < room.size) & (askers != p) & has_set
-        credit = self.cred[rows, p][rows, askers] * asking  # (Q, G): presenter's credibility
-        precision = self.precision[rows, p][rows, askers]  # (Q, G, A)
+        asker_rows = flat_rows + askers  # speaker-major rows of the askers
+        credit = self._cred_by_speaker[asker_rows, p] * asking  # (Q, G) presenter's credibility
+        precision = self.seating.precision_by_speaker[asker_rows, p]  # (Q, G, A) toward p
         w = (self.openness[rows, p] * credit)[:, :, None] * precision
         keep = 1.0 - w
         after = np.cumprod(keep[::-1], axis=0)[::-1]  # product of keep from q on
         later = np.concatenate([after[1:], np.ones_like(after[:1])])  # product after q
-        said = room.beliefs[rows, askers]  # (Q, G, A)
-        b0 = room.beliefs[rows, p]
-        room.beliefs[rows, p] = b0 * after[0] + (w * said * later).sum(0)
+        beliefs = room.beliefs.reshape(-1, room.beliefs.shape[2])
+        said = beliefs.take(asker_rows, axis=0)  # (Q, G, A)
+        beliefs[flat_rows + p] = beliefs.take(flat_rows + p, axis=0) * after[0] + (
+            w * said * later
+        ).sum(0)
         listen = (self._seat[None, None, :] == p[None, :, None]) & asking[:, :, None]
         self._log.append((listen, np.where(asking, askers, -1)))
 
@@ -262,20 +337,27 @@ class Session:
         Each listener i moves toward the speaker j on every aspect a by
         openness_i * credibility_ij * precision_ija. Credibility is fixed within a round,
         so every turn's weights are computed at once; only the moves themselves, each
-        depending on the one before, are taken turn by turn. This loop is the hot path.
+        depending on the one before, are taken turn by turn. This loop is the hot path:
+        four NumPy calls per turn for all groups together, on arrays of one shape.
         """
+        seating = self.seating
         talking = speakers >= 0
-        rows = self._flat + np.where(talking, speakers, 0)  # (T, G) speaker-major rows
-        listen = self.room.present & self._not_self[np.where(talking, speakers, 0)]
+        rows = seating.flat_rows + np.where(talking, speakers, 0)  # (T, G) speaker rows
+        listen = seating.others_by_speaker.take(rows, axis=0)
         listen &= talking[:, :, None]  # (T, G, m)
-        credit = self._cred_by_speaker[rows] * listen
-        weight = (self.openness * credit)[..., None] * self._precision_by_speaker[rows]
+        credit = self._cred_by_speaker.take(rows, axis=0) * listen
+        weight = (self.openness * credit)[..., None] * seating.precision_by_speaker.take(
+            rows, axis=0
+        )
         beliefs = self.room.beliefs
         flat = beliefs.reshape(-1, beliefs.shape[2])  # a view: seat j of group g is g*m+j
-        for t in range(len(speakers)):
-            said = flat.take(rows[t], axis=0)  # (G, A)
-            beliefs += weight[t] * (said[:, None, :] - beliefs)
-        self._log.append((listen, np.where(talking, speakers, -1)))
+        said_rows = np.repeat(rows[:, :, None], beliefs.shape[1], axis=2)  # (T, G, m)
+        move = np.empty_like(beliefs)
+        for said, w in zip(said_rows, weight, strict=True):
+            np.subtract(flat.take(said, axis=0), beliefs, out=move)  # speaker's view - own
+            move *= w
+            beliefs += move
+        self._log.append((listen, speakers))
 
     def _tally_round(self) -> None:
         """Add the round's utterances to the tally: turns, hearings, credibility given."""
@@ -284,7 +366,7 @@ class Session:
         listens = np.concatenate([entry[0] for entry in self._log]).astype(float)  # (T, G, m)
         speakers = np.concatenate([entry[1] for entry in self._log])  # (T, G)
         spoke = (speakers[:, :, None] == self._seat).astype(float)  # (T, G, m)
-        heard = np.einsum("tgi,tgj->gij", listens, spoke)
+        heard = np.matmul(listens.transpose(1, 2, 0), spoke.transpose(1, 0, 2))  # (G, m, m)
         self.tally.turns += spoke.sum(0)
         self.tally.heard += heard
         self.tally.uptake += heard * self.cred
@@ -294,31 +376,21 @@ class Session:
 
     def _challenges(self) -> None:
         """Members who do not endorse the norm may voice a challenge if it feels safe."""
-        room, p, rng, s = self.room, self.params, self.rng, self.setting
+        room, p, rng = self.room, self.params, self.rng
         # share of the others in the group who have already challenged this session
         challenged = self.tally.challenges > 0
-        others = np.maximum(room.size[:, None] - 1, 1)
-        earlier = (challenged.sum(1, keepdims=True) - challenged) / others
-        top = np.where(room.present, room.status, -np.inf).max(1, keepdims=True)
-        risk = (
-            s.hierarchy * p["challenge.status_risk"] * np.maximum(0.0, top - room.status)
-            + p["challenge.superior_risk"]
-            * room.leader_present
-            * np.maximum(0.0, room.leader_status - room.status)
-            + s.extra_risk
-            - p["challenge.facilitation_safety"] * s.facilitation
-            - p["challenge.contagion"] * earlier
-        )
+        earlier = (challenged.sum(1, keepdims=True) - challenged) / self.seating.others_count
+        risk = self._static_risk - p["challenge.contagion"] * earlier
         motive = (1.0 - room.endorsement) * (0.5 + room.dialogic)
         chance = _logistic((motive - risk - p["challenge.threshold"]) / p["challenge.sharpness"])
         # both draws are made whether or not anyone challenges, so that designs run on
         # the same seed keep drawing the same numbers (common random numbers)
         voiced = (rng.random(room.seats.shape) < chance) & room.present
-        take_draws = rng.random(self._others.shape)
+        take_draws = rng.random(self.seating.others.shape)
         if not voiced.any():
             return
         self.tally.challenges += voiced
-        pairs = voiced[:, None, :] & self._others
+        pairs = voiced[:, None, :] & self.seating.others
         takes = (take_draws < p["challenge.uptake"] * self.cred) & pairs
         self.tally.taken_up += takes.sum((1, 2))
         gap = np.maximum(0.0, room.endorsement[:, :, None] - room.endorsement[:, None, :])
@@ -330,7 +402,7 @@ class Session:
     def close(self) -> Tally:
         """Write beliefs, endorsement, capacity, learned credibility and ties back."""
         pop, room, tally, p = self.pop, self.room, self.tally, self.params
-        members = room.seats[room.present]
+        members = room.members
         pop.beliefs[members] = room.beliefs[room.present]
         pop.endorsement[members] = room.endorsement[room.present]
         practice = (tally.turns * tally.credit_received() + tally.challenges)[room.present]
@@ -345,29 +417,31 @@ class Session:
         """Move credibility for each knowledge type toward how reliable its speakers
         turned out to be: exp(-|error|) on their own aspect, known to the model and fed
         back to listeners as if revealed by the work that follows."""
-        room, types = self.room, self.pop.calibrated.shape[1]
-        kind = np.eye(types)[room.main_type] * room.present[:, :, None]  # (G, m, types)
-        heard = np.einsum("gij,gjk->gik", self.tally.heard, kind)[room.present]
-        reliable = np.einsum(
-            "gij,gj,gjk->gik", self.tally.heard, _reliability(self.pop, room), kind
-        )[room.present]
+        room, kind = self.room, self.seating.kind  # kind: (G, m, types) one-hot, 0 if empty
+        heard = np.matmul(self.tally.heard, kind)[room.present]
+        reliable = np.einsum("gij,gj,gjk->gik", self.tally.heard, self._reliability(), kind)[
+            room.present
+        ]
         observed = np.divide(reliable, heard, out=np.zeros_like(heard), where=heard > 0)
         rate = 1.0 - (1.0 - self.params["credibility.calibration"]) ** heard
         current = self.pop.calibrated[members]
         self.pop.calibrated[members] = current + rate * (observed - current)
 
+    def _reliability(self) -> np.ndarray:
+        """How right each seated member is on their own aspect: exp(-|error|), (G, m)."""
+        own = self.room.beliefs.reshape(-1).take(self.seating.own_aspect)
+        return np.exp(-np.abs(own - self.pop.problem.truth.take(self.room.main_type)))
+
     def _reinforce_ties(self) -> None:
-        room = self.room
-        exchange = np.minimum(self.tally.uptake, self.tally.uptake.transpose(0, 2, 1))
-        g, i, j = np.nonzero(np.triu(room.present[:, :, None] & room.present[:, None, :], 1))
-        self.pop.ties.reinforce(
-            room.seats[g, i], room.seats[g, j], exchange[g, i, j], self.params["ties.growth"]
-        )
+        """Grow the tie of every pair in a group by min(U_ij, U_ji), their exchange."""
+        seating, uptake = self.seating, self.tally.uptake.reshape(-1)
+        exchange = np.minimum(uptake.take(seating.pair_ij), uptake.take(seating.pair_ji))
+        self.pop.ties.reinforce(*seating.pair_members, exchange, self.params["ties.growth"])
 
 
 def hold_session(
     pop: Population,
-    seats: np.ndarray,
+    seats: np.ndarray | Seating,
     setting: Setting,
     params: dict,
     legitimacy: np.ndarray,
@@ -379,24 +453,35 @@ def hold_session(
     return session.room, session.close()
 
 
-def _reliability(pop: Population, room: Room) -> np.ndarray:
-    """How right each seated member is on their own aspect: exp(-|error|), (G, m)."""
-    idx = np.where(room.present, room.seats, 0)
-    main = room.main_type
-    return np.exp(-np.abs(pop.beliefs[idx, main] - pop.problem.truth[main]))
+def _static_risk(seating: Seating, setting: Setting, p: dict) -> np.ndarray:
+    """The risk of challenging that stays fixed through a session (ODD 7.6), (G, m):
+    the status gap to the top where hierarchy applies, the gap to one's own leader if
+    present, target pressure, less facilitation; contagion is added round by round."""
+    return (
+        setting.hierarchy * p["challenge.status_risk"] * seating.top_gap
+        + p["challenge.superior_risk"] * seating.leader_gap
+        + setting.extra_risk
+        - p["challenge.facilitation_safety"] * setting.facilitation
+    )
 
 
-def _draw(weights: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Seats drawn with probability proportional to `weights` (G, m), one per group for
-    each row of uniform numbers `u` (T, G); returns (T, G)."""
-    cum = np.cumsum(weights, axis=1)
-    return np.minimum((cum[None] <= (u * cum[:, -1])[:, :, None]).sum(2), weights.shape[1] - 1)
+def _draw(cumulative: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Seats drawn with probability proportional to weights whose running sums along
+    each group are `cumulative` (G, m), one per group for each row of uniform numbers
+    `u` (T, G); returns (T, G)."""
+    chosen = (cumulative[None] <= (u * cumulative[:, -1])[:, :, None]).sum(2)
+    return np.minimum(chosen, cumulative.shape[1] - 1)
 
 
 def _shuffled_seats(room: Room, rng: np.random.Generator) -> np.ndarray:
     """Per group, the occupied seats in random order, then the empty ones."""
     keys = rng.random(room.seats.shape) + (~room.present) * 2.0
     return np.argsort(keys, axis=1)
+
+
+def _clip01(x: np.ndarray) -> np.ndarray:
+    """`np.clip(x, 0, 1)` in place, without its overhead on small arrays."""
+    return np.minimum(np.maximum(x, 0.0, out=x), 1.0, out=x)
 
 
 def _logistic(x: np.ndarray) -> np.ndarray:

@@ -283,23 +283,44 @@ class ProcessBackend:
 
         tasks = iter(tasks)
         in_flight: dict[Any, Task] = {}
-        suspects: deque[Task] = deque()
+        suspects: deque[Task] = deque()  # lost with a dead worker: rerun one at a time
+        unsent: deque[Task] = deque()  # not sent: the pool had just broken
         alone: list[Task] = []  # the suspect running by itself, if any
+
+        def submit(task: Task) -> bool:
+            try:
+                in_flight[self.executor.submit(execute, task)] = task
+            except BrokenProcessPool:
+                return False
+            return True
 
         def top_up() -> None:
             if suspects or alone:
                 if not in_flight:
-                    alone[:] = [suspects.popleft()]
-                    in_flight[self.executor.submit(execute, alone[0])] = alone[0]
+                    task = suspects.popleft()
+                    if submit(task):
+                        alone[:] = [task]
+                    else:
+                        suspects.appendleft(task)
                 return
             while len(in_flight) < 2 * self.workers:
-                task = next(tasks, None)
+                task = unsent.popleft() if unsent else next(tasks, None)
                 if task is None:
                     return
-                in_flight[self.executor.submit(execute, task)] = task
+                if not submit(task):
+                    unsent.appendleft(task)
+                    return
+
+        def renew() -> None:
+            self._stop(kill=True)
+            self.executor = self._new_executor()
 
         top_up()
-        while in_flight:
+        while in_flight or unsent or suspects:
+            if not in_flight:  # the pool broke while nothing was running
+                renew()
+                top_up()
+                continue
             done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
             broken = False
             for future in done:
@@ -318,8 +339,7 @@ class ProcessBackend:
             if broken:
                 lost = list(in_flight.values())
                 in_flight.clear()
-                self._stop(kill=True)
-                self.executor = self._new_executor()
+                renew()
                 if alone:
                     guilty = alone.pop()
                     yield failed(
