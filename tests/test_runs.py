@@ -66,3 +66,16 @@ def test_every_parameter_has_a_meaning_and_a_default_within_range():
     for p in PARAMETERS.values():
         assert p.meaning
         assert p.check(p.default) == p.default
+
+
+def test_runs_in_a_loop_do_not_keep_their_models_alive():
+    """Mesa 3.3 keeps every model in mesa.Agent._ids (mesa issue 3179); run() frees it."""
+    import mesa
+
+    exsim.run(seed=1, steps=1)
+    ids = vars(mesa.Agent).get("_ids")
+    before = len(ids) if isinstance(ids, dict) else 0
+    for seed in range(5):
+        exsim.run(seed=seed, steps=1)
+    after = len(ids) if isinstance(ids, dict) else 0
+    assert after <= before

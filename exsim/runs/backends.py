@@ -87,23 +87,12 @@ def execute(task: Task) -> Outcome:
 
         model = single.simulate(task.config)
         summary, timeseries, events = run_tables(model, task.run.run_id)
-        release(model)
+        single.release(model)
     except Exception as err:  # a failed run is data, not a crash of the sweep
         return failed(task, err, traceback.format_exc(), time.perf_counter() - start)
     return Outcome(
         task.run, "done", summary, timeseries, events, seconds=time.perf_counter() - start
     )
-
-
-def release(model) -> None:
-    """Let a finished model be freed. Mesa releases without the fix of mesa issue 3179
-    (3.3 has the bug, 3.5 not) keep every model alive in a class-level dict,
-    ``mesa.Agent._ids``: a worker that runs thousands of models would grow by each one."""
-    import mesa
-
-    ids = vars(mesa.Agent).get("_ids")
-    if isinstance(ids, dict):
-        ids.pop(model, None)
 
 
 def failed(task: Task, err: BaseException, trace: str | None = None, seconds=0.0) -> Outcome:

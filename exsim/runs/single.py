@@ -126,7 +126,9 @@ def run(
     if changes:
         config = config.replace(**changes)
     model = simulate(config)
-    return RunResult(config, timeseries(model), events_table(model), agents_table(model))
+    result = RunResult(config, timeseries(model), events_table(model), agents_table(model))
+    release(model)
+    return result
 
 
 def simulate(config: Config) -> ExchangeModel:
@@ -139,6 +141,17 @@ def simulate(config: Config) -> ExchangeModel:
     for _ in range(config["run.steps"]):
         model.step()
     return model
+
+
+def release(model: ExchangeModel) -> None:
+    """Let a finished model be freed. Mesa releases without the fix of mesa issue 3179
+    (3.3 has the bug, 3.5 not) keep every model alive in a class-level dict,
+    ``mesa.Agent._ids``: a loop that runs thousands of models would grow by each one."""
+    import mesa
+
+    ids = vars(mesa.Agent).get("_ids")
+    if isinstance(ids, dict):
+        ids.pop(model, None)
 
 
 def timeseries(model: ExchangeModel) -> pd.DataFrame:
