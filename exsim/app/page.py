@@ -134,10 +134,10 @@ class AppModel(ExchangeModel):
         super().__init__(rng=rng, **values)
 
     def step(self) -> None:
-        """One month; the run stops (Mesa's play and Step buttons too) at `run.steps`."""
+        """One month; at `run.steps` the model stops running (Mesa's play and Step
+        buttons too) and the app says so once."""
         super().step()
-        if self.steps >= self.params["run.steps"] and self.running:
-            self.running = False
+        if not self.running and not any("complete" in note for note in self.app_notes):
             self.app_notes.append(f"The run is complete ({self.steps} months): press Reset.")
 
 
