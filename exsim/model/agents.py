@@ -13,12 +13,14 @@ import numpy as np
 from .vocabulary import KNOWLEDGE_TYPES, MAIN_KNOWLEDGE, ROLES
 
 
-def _state(name: str, doc: str) -> property:
+def _state(name: str, doc: str, fixed: bool = False) -> property:
     def get(self):
         return getattr(self.model.population, name)[self.index]
 
     def set_(self, value):
         getattr(self.model.population, name)[self.index] = value
+        if fixed:  # the model keeps what it derives from fixed traits (ODD 2)
+            self.model.traits_changed()
 
     return property(get, set_, doc=doc)
 
@@ -31,16 +33,18 @@ class Participant(mesa.Agent):
         super().__init__(model)
         self.index = index
 
-    status = _state("status", "Standing in project hierarchies, 0 to 1.")
-    voice = _state("voice", "Propensity to speak.")
+    status = _state("status", "Standing in project hierarchies, 0 to 1.", fixed=True)
+    voice = _state("voice", "Propensity to speak.", fixed=True)
     dialogic_capacity = _state("dialogic", "Capacity for dialogue, 0 to 1; grows with practice.")
     norm_endorsement = _state("endorsement", "Endorsement of the organisational norm, 0 to 1.")
-    knowledge = _state("knowledge", "Knowledge of each knowledge type (1 for the main type).")
+    knowledge = _state(
+        "knowledge", "Knowledge of each knowledge type (1 for the main type).", fixed=True
+    )
     beliefs = _state("beliefs", "Views on each aspect of the project problem.")
     calibrated_credibility = _state(
         "calibrated", "Credibility given to each knowledge type, learned from experience."
     )
-    project = _state("project", "Index of the member's project team.")
+    project = _state("project", "Index of the member's project team.", fixed=True)
 
     @property
     def role(self) -> str:

@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .population import Population
+from .vocabulary import ROLES
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,10 @@ class Room:
     leader_status: np.ndarray  # (G, m) status of one's own project leader
     index: np.ndarray  # (G, m) member index, 0 for an empty seat (to gather state)
     members: np.ndarray  # (n,) the members present, in seat order: seats[present]
+    present_rows: np.ndarray  # (n,) their seats as flat positions g * m + j
+    pairs: np.ndarray  # (G, m, m) 1.0 where seats i and j are both taken, else 0.0
+    cross_role: np.ndarray  # (G, m, m) 1.0 where i and j are both there, in other roles
+    role_cells: np.ndarray  # (n,) for each member present, g * roles + role (for counts)
 
 
 @dataclass
@@ -73,18 +78,29 @@ class Tally:
     @property
     def listener_updates(self) -> int:
         """Listener updates: one listener weighing one utterance."""
-        return int(self.heard.sum())
+        return int(np.add.reduce(self.heard, axis=None))
 
     def cross_role(self, room: Room) -> tuple[np.ndarray, np.ndarray]:
         """Credibility summed over cross-role hearings, and their number, per group."""
-        cross = room.role[:, :, None] != room.role[:, None, :]
-        return (self.uptake * cross).sum((1, 2)), (self.heard * cross).sum((1, 2))
+        cross = room.cross_role
+        return np.add.reduce(self.uptake * cross, (1, 2)), np.add.reduce(self.heard * cross, (1, 2))
 
     def credit_received(self) -> np.ndarray:
         """Mean credibility each speaker's utterances received, (G, m)."""
-        given = self.uptake.sum(1)
-        heard = self.heard.sum(1)
-        return np.divide(given, heard, out=np.zeros_like(given), where=heard > 0)
+        return ratio(np.add.reduce(self.uptake, 1), np.add.reduce(self.heard, 1))
+
+
+_TINY = np.finfo(float).smallest_subnormal
+
+
+def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """The ratio num / den, and 0 where den is 0 (den >= 0).
+
+    Every ratio here has a `num` that is 0 wherever `den` is (a sum over nothing), so
+    dividing by max(den, the smallest positive float) is exact where den > 0 and gives
+    0 / tiny = 0 elsewhere, in two NumPy calls.
+    """
+    return num / np.maximum(den, _TINY)
 
 
 def open_room(pop: Population, seats: np.ndarray) -> Room:
@@ -95,61 +111,69 @@ def open_room(pop: Population, seats: np.ndarray) -> Room:
     # an empty seat holds -1, which is nobody's leader
     leader_present = (leader[:, :, None] == seats[:, None, :]).any(2)
     leader_present &= (leader != idx) & present
+    role = pop.role[idx]
+    pairs = (present[:, :, None] & present[:, None, :]).astype(float)
     return Room(
         seats=seats,
         present=present,
-        size=present.sum(axis=1),
+        size=np.add.reduce(present, 1),
         beliefs=pop.beliefs.take(idx, axis=0),
         knowledge=pop.knowledge.take(idx, axis=0),
         status=pop.status[idx],
         endorsement=pop.endorsement[idx],
         dialogic=pop.dialogic[idx],
         voice=pop.voice[idx],
-        role=pop.role[idx],
+        role=role,
         main_type=pop.main_type[idx],
         leader_present=leader_present,
         leader_status=pop.status[leader],
         index=idx,
         members=seats[present],
+        present_rows=np.flatnonzero(present),
+        pairs=pairs,
+        cross_role=pairs * (role[:, :, None] != role[:, None, :]),
+        role_cells=(role + len(ROLES) * np.arange(len(seats))[:, None])[present],
     )
 
 
 class Seating:
     """Members seated in groups, and what the kernel derives from the seating and the
-    members' fixed traits alone: which seats hear which, precision, the status part of
-    credibility and of challenge risk, the pairs whose ties can grow.
+    members' fixed traits alone: who hears whom, precision, the status part of
+    credibility, of challenge risk and of turn-taking, the pairs whose ties can grow.
 
     Every session needs one; the model keeps the project teams' seating for the whole
-    run, since teams and traits never change (it builds a new one if a `Participant`'s
-    fixed trait is set by hand).
+    run, since teams and traits never change (ODD 2; it builds a new one if a
+    `Participant`'s fixed trait is set by hand). Arrays used one speaker at a time are
+    speaker-major: row ``g * m + j`` is about speaker j of group g.
     """
 
     def __init__(self, pop: Population, seats: np.ndarray):
         """Seat the members `seats` (G, m; -1 empty) of `pop`."""
         self.room = room = open_room(pop, seats)  # its beliefs etc. are refreshed by `open`
-        g, m = seats.shape
-        self.shape = (g, m)
-        self.flat_rows = np.arange(g) * m  # seat j of group g is row g * m + j
-        self.others = room.present[:, :, None] & ~np.eye(m, dtype=bool)  # i hears j
-        self.others_by_speaker = self.others.transpose(0, 2, 1).reshape(g * m, m)
+        g, m = self.shape = seats.shape
+        self.groups, self.seat = np.arange(g), np.arange(m)
+        self.flat_rows = self.groups * m  # seat j of group g is row g * m + j
+        self.others = room.present[:, :, None] & ~np.eye(m, dtype=bool)  # [g, i, j]: i hears j
+        self.heard_by = self.others.transpose(0, 2, 1).copy()  # [g, j, i]: j is heard by i
+        self.present_f = room.present.astype(float)
+        self.hears = room.pairs * ~np.eye(m, dtype=bool)  # 1.0: i and j both there, i != j
         k = room.knowledge  # [g * m + j, i, a]: speaker j's knowledge relative to i's
-        self.precision_by_speaker = (k[:, :, None] / (k[:, None] + k[:, :, None])).reshape(
-            g * m, m, -1
-        )
+        precision = k[:, :, None] / (k[:, None] + k[:, :, None])
+        self.precision_by_speaker = precision.reshape(g * m, m, -1)
+        self.precision_by_pair = precision.reshape(g * m * m, -1)  # row (g * m + j) * m + i
         self.type_index = speaker_type_index(room.main_type, k.shape[2])
-        self.status_gap = room.status[:, None, :] - room.status[:, :, None]  # s_j - s_i
-        top = np.where(room.present, room.status, -np.inf).max(1, keepdims=True)
-        self.top_gap = np.maximum(0.0, top - room.status)
-        self.leader_gap = room.leader_present * np.maximum(0.0, room.leader_status - room.status)
         self.others_count = np.maximum(room.size[:, None] - 1, 1)
         self.turn_open = np.arange(m)[:, None] < room.size  # (T, G): turn t is held in g
+        self.turn_open_f = self.turn_open.astype(float)
+        self.all_turns_open = bool(self.turn_open.all())
         self.own_aspect = (np.arange(g * m) * k.shape[2]).reshape(g, m) + room.main_type
         self.kind = np.eye(k.shape[2])[room.main_type] * room.present[:, :, None]
         # every pair of members in a group once (i < j): flat positions of (g, i, j) and
         # (g, j, i) in a (G, m, m) array, and the two members
-        pg, pi, pj = np.nonzero(np.triu(room.present[:, :, None] & room.present[:, None, :], 1))
+        pg, pi, pj = np.nonzero(np.triu(room.pairs, 1))
         self.pair_ij, self.pair_ji = (pg * m + pi) * m + pj, (pg * m + pj) * m + pi
-        self.pair_members = room.seats[pg, pi], room.seats[pg, pj]
+        self.tie_pairs = pop.ties.pairs(room.seats[pg, pi], room.seats[pg, pj])
+        self._constants: dict[tuple, SeatingConstants] = {}
 
     def open(self, pop: Population) -> Room:
         """A room for a session in this seating: the state a session changes (beliefs,
@@ -161,6 +185,45 @@ class Seating:
             endorsement=pop.endorsement[idx],
             dialogic=pop.dialogic[idx],
         )
+
+    def constants(self, setting: Setting, p: dict) -> SeatingConstants:
+        """What the rules `setting` and parameters `p` make of this seating's fixed
+        traits, worked out once per rules (project teams meet under the same rules every
+        month)."""
+        key = (setting, *(p[name] for name in SeatingConstants.PARAMETERS))
+        if key not in self._constants:
+            self._constants[key] = SeatingConstants(self, setting, p)
+        return self._constants[key]
+
+
+class SeatingConstants:
+    """The parts of credibility, challenge risk and turn-taking that depend only on a
+    seating's fixed traits and a session's rules, so stay fixed through the session."""
+
+    PARAMETERS = (
+        "credibility.status_deference",
+        "challenge.status_risk",
+        "challenge.superior_risk",
+        "challenge.facilitation_safety",
+        "turns.status_gradient",
+    )
+    """The parameters they depend on (besides the `Setting`)."""
+
+    def __init__(self, seating: Seating, setting: Setting, p: dict):
+        """Work them out for `seating` under `setting` and parameters `p`."""
+        room, h = seating.room, setting.hierarchy
+        status_gap = room.status[:, None, :] - room.status[:, :, None]  # s_j - s_i
+        self.status_factor = 1.0 + p["credibility.status_deference"] * h * status_gap
+        top = np.where(room.present, room.status, -np.inf).max(1, keepdims=True)
+        leader_gap = room.leader_present * np.maximum(0.0, room.leader_status - room.status)
+        # the risk of challenging without contagion, which grows as others challenge
+        self.static_risk = (
+            h * p["challenge.status_risk"] * np.maximum(0.0, top - room.status)
+            + p["challenge.superior_risk"] * leader_gap
+            + setting.extra_risk
+            - p["challenge.facilitation_safety"] * setting.facilitation
+        )
+        self.status_push = status_push(room, h, p["turns.status_gradient"])
 
 
 def credibility(
@@ -193,19 +256,29 @@ def speaker_type_index(main_type: np.ndarray, types: int) -> np.ndarray:
     return np.arange(g * m).reshape(g, m, 1) * types + main_type[:, None, :]
 
 
-def speaking_weights(room: Room, setting: Setting, gradient: float) -> np.ndarray:
+def status_push(room: Room, hierarchy: float, gradient: float) -> np.ndarray:
+    """How status raises the chance to speak where hierarchy applies (expectation
+    states): exp(gradient * h * (s_j - mean status of the group)), 0 for empty seats."""
+    size = np.maximum(room.size[:, None], 1)
+    mean_status = (room.status * room.present).sum(1, keepdims=True) / size
+    return np.exp(gradient * hierarchy * (room.status - mean_status)) * room.present
+
+
+def speaking_weights(
+    room: Room, setting: Setting, gradient: float, push: np.ndarray | None = None
+) -> np.ndarray:
     """Chance of each seat taking a free turn, (G, m), rows summing to 1.
 
     Voice and dialogic capacity raise the chance; where hierarchy applies so does status
-    (expectation states); facilitation mixes the chances toward equal turns.
+    (`status_push`, which can be passed in); facilitation mixes the chances toward
+    equal turns.
     """
-    size = np.maximum(room.size[:, None], 1)
-    mean_status = (room.status * room.present).sum(1, keepdims=True) / size
-    raw = room.voice * (0.5 + room.dialogic)
-    raw = raw * np.exp(gradient * setting.hierarchy * (room.status - mean_status)) * room.present
+    if push is None:
+        push = status_push(room, setting.hierarchy, gradient)
+    raw = room.voice * (0.5 + room.dialogic) * push
     share = raw / np.maximum(raw.sum(1, keepdims=True), 1e-300)
     f = setting.facilitation
-    return (1.0 - f) * share + f * room.present / size
+    return (1.0 - f) * share + f * room.present / np.maximum(room.size[:, None], 1)
 
 
 class Session:
@@ -224,6 +297,7 @@ class Session:
         self.pop, self.setting, self.params, self.rng = pop, setting, params, rng
         self.legitimacy = legitimacy
         self.seating = seating = seats if isinstance(seats, Seating) else Seating(pop, seats)
+        self.constants = seating.constants(setting, params)
         self.room = room = seating.open(pop)
         g, m = seating.shape
         self.calibrated = pop.calibrated.take(room.index, axis=0)
@@ -236,31 +310,38 @@ class Session:
             challenges=np.zeros((g, m)),
             taken_up=np.zeros(g),
         )
-        self._rows = np.arange(g)
-        self._seat = np.arange(m)
-        deference = params["credibility.status_deference"]
-        self._status_factor = 1.0 + deference * setting.hierarchy * seating.status_gap
-        self._static_risk = _static_risk(seating, setting, params)
+        # [g, j, i]: openness of listener i to speaker j, 0 if i does not hear j
+        self._openness_by_speaker = self.openness[:, None, :] * seating.heard_by
+        self._beliefs = room.beliefs.reshape(g * m, -1)  # a view: row g * m + j is seat j
+        self._move = np.empty_like(room.beliefs)  # scratch space for `_speak`
+        self.cred: np.ndarray | None = None  # credibility, recomputed when endorsements move
+        self._chance: np.ndarray | None = None  # chance to challenge, likewise
         self._cumulative_chances: np.ndarray | None = None  # made at the first free round
-        self._log: list[tuple[np.ndarray, np.ndarray]] = []
 
     def run(self) -> Tally:
         """Hold every round: turns, then a chance to challenge the norm."""
         for r in range(self.setting.rounds):
-            self.cred = self._credibility()
-            self._cred_by_speaker = self.cred.transpose(0, 2, 1).reshape(-1, self.cred.shape[1])
+            if self.cred is None:
+                self._update_credibility()
             if self.setting.turn_rule == "action_learning":
                 self._action_learning_round(r)
             else:
                 self._free_round()
-            self._tally_round()
             self._challenges()
         return self.tally
 
-    def _credibility(self) -> np.ndarray:
-        """`credibility` in this room under the current endorsements."""
+    def _update_credibility(self) -> None:
+        """`credibility` in this room under the current endorsements, and the pull of
+        every speaker on every listener, openness * credibility (speaker-major rows).
+
+        Learned credibility and status stay fixed through a session, so this changes
+        only when challenges have moved endorsements.
+        """
         weights = type_weights(self.room.endorsement, self.calibrated, self.legitimacy)
-        return _clip01(weights.reshape(-1).take(self.seating.type_index) * self._status_factor)
+        self.cred = cred = weights.reshape(-1).take(self.seating.type_index)
+        _clip01(np.multiply(cred, self.constants.status_factor, out=cred))
+        pull = self._openness_by_speaker * cred.transpose(0, 2, 1)
+        self._pull = pull.reshape(-1, pull.shape[2])
 
     # --- turns -----------------------------------------------------------------------
 
@@ -271,36 +352,67 @@ class Session:
         said, so the round's speakers are drawn first and then heard in order. Under the
         lottery rule the chances stay fixed through the round (and the session: nothing
         they depend on changes before it closes); under the balanced rule the
-        facilitator favours those who have spoken least.
+        facilitator favours those who have spoken least. Every other member present
+        hears each turn.
         """
-        room, turn_open = self.room, self.seating.turn_open
-        m = room.seats.shape[1]
+        room, seating = self.room, self.seating
+        g, m = seating.shape
         if self._cumulative_chances is None:
-            weights = speaking_weights(room, self.setting, self.params["turns.status_gradient"])
-            self._weights, self._cumulative_chances = weights, np.cumsum(weights, axis=1)
-        draws = self.rng.random((m, len(self._rows)))
+            gradient, push = self.params["turns.status_gradient"], self.constants.status_push
+            weights = speaking_weights(room, self.setting, gradient, push)
+            self._weights, self._cumulative_chances = weights, weights.cumsum(axis=1)
+        draws = self.rng.random((m, g))
         if self.setting.turn_rule == "balanced":
-            speakers = np.empty((m, len(self._rows)), dtype=int)
+            speakers = np.empty((m, g), dtype=int)
             spoken = np.zeros(room.seats.shape)
             for t in range(m):
                 w = self._weights * np.exp(-2.0 * self.setting.facilitation * spoken)
-                speakers[t] = _draw(np.cumsum(w, axis=1), draws[t][None])[0]
-                spoken[self._rows, speakers[t]] += turn_open[t]
+                speakers[t] = _draw(w.cumsum(axis=1), draws[t][None])[0]
+                spoken[seating.groups, speakers[t]] += seating.turn_open[t]
         else:
             speakers = _draw(self._cumulative_chances, draws)
-        self._speak(np.where(turn_open, speakers, -1))
+        rows = seating.flat_rows + speakers  # (T, G) speaker-major rows
+        talking = None if seating.all_turns_open else seating.turn_open
+        self._speak(*self._utterances(rows, talking))
+        turns = np.bincount((rows if talking is None else rows[talking]).ravel(), None, g * m)
+        turns = turns.reshape(g, 1, m)  # by speaker
+        self._tally(seating.others * turns, turns.reshape(g, m))
 
     def _action_learning_round(self, r: int) -> None:
         """A presenter states their problem, each other member asks one question (heard
         by the presenter alone), then the presenter reflects aloud to the set."""
-        room = self.room
         if r == 0:
-            self._order = _shuffled_seats(room, self.rng)
-        presenter = self._order[self._rows, r % np.maximum(room.size, 1)]
-        presenter = np.where(room.size > 1, presenter, -1)
-        self._speak(presenter[None])
+            self._plan_action_learning()
+        presenter = self._presenters[r]
+        rows = (self.seating.flat_rows + presenter)[None]  # (1, G)
+        said, weight = self._utterances(rows, self._has_set)  # credibility is fixed
+        self._speak(said, weight)
         self._questions(presenter)
-        self._speak(presenter[None])
+        self._speak(said, weight)
+        self._tally(self._heard_per_round[r], self._turns_per_round[r])
+
+    def _plan_action_learning(self) -> None:
+        """Order each set at random and work out every round's presenter and hearings.
+
+        Each round the members of a set hear the presenter twice (opening, reflection)
+        and the presenter hears each of them once (their question); a group of one
+        holds no set.
+        """
+        room, seating = self.room, self.seating
+        self._order = _shuffled_seats(room, self.rng)  # (G, m) seats in random order
+        self._asker_rows = seating.flat_rows + self._order.T  # (Q, G) in asking order
+        self._asker_pairs = self._asker_rows * room.seats.shape[1]
+        has_set = room.size > 1
+        self._has_set = None if has_set.all() else has_set[None]
+        turn = np.arange(self.setting.rounds)[:, None] % np.maximum(room.size, 1)  # (R, G)
+        self._presenters = np.where(has_set, self._order[seating.groups, turn], 0)
+        presents = (seating.seat == self._presenters[:, :, None]) & has_set[:, None]
+        presents = presents.astype(float)  # (R, G, m) 1.0 at the presenter
+        self._heard_per_round = seating.hears * (
+            2.0 * presents[:, :, None, :] + presents[:, :, :, None]
+        )
+        self._turns_per_round = (presents + seating.present_f) * has_set[:, None]
+        self._questions_weight = np.zeros((len(self._asker_rows) + 1, *room.beliefs.shape[::2]))
 
     def _questions(self, presenter: np.ndarray) -> None:
         """Every other member of the set asks the presenter one question, in seat order.
@@ -310,105 +422,98 @@ class Session:
         b_0 times the product of all (1 - w_q), plus each w_q b_q times the product of
         the (1 - w) that come after it. That is the same result as asking one at a time.
         """
-        room, rows, flat_rows = self.room, self._rows, self.seating.flat_rows
-        has_set = presenter >= 0
-        p = np.where(has_set, presenter, 0)
-        askers = self._order.T  # (Q, G) seats in asking order
-        asking = (np.arange(len(askers))[:, None] < room.size) & (askers != p) & has_set
-        asker_rows = flat_rows + askers  # speaker-major rows of the askers
-        credit = self._cred_by_speaker[asker_rows, p] * asking  # (Q, G) presenter's credibility
-        precision = self.seating.precision_by_speaker[asker_rows, p]  # (Q, G, A) toward p
-        w = (self.openness[rows, p] * credit)[:, :, None] * precision
-        keep = 1.0 - w
-        after = np.cumprod(keep[::-1], axis=0)[::-1]  # product of keep from q on
-        later = np.concatenate([after[1:], np.ones_like(after[:1])])  # product after q
-        beliefs = room.beliefs.reshape(-1, room.beliefs.shape[2])
-        said = beliefs.take(asker_rows, axis=0)  # (Q, G, A)
-        beliefs[flat_rows + p] = beliefs.take(flat_rows + p, axis=0) * after[0] + (
-            w * said * later
-        ).sum(0)
-        listen = (self._seat[None, None, :] == p[None, :, None]) & asking[:, :, None]
-        self._log.append((listen, np.where(asking, askers, -1)))
-
-    def _speak(self, speakers: np.ndarray) -> None:
-        """Utterances in order: `speakers` (T, G) holds each turn's speaking seat per
-        group (-1: nobody); everyone else in the group listens.
-
-        Each listener i moves toward the speaker j on every aspect a by
-        openness_i * credibility_ij * precision_ija. Credibility is fixed within a round,
-        so every turn's weights are computed at once; only the moves themselves, each
-        depending on the one before, are taken turn by turn. This loop is the hot path:
-        four NumPy calls per turn for all groups together, on arrays of one shape.
-        """
-        seating = self.seating
-        talking = speakers >= 0
-        rows = seating.flat_rows + np.where(talking, speakers, 0)  # (T, G) speaker rows
-        listen = seating.others_by_speaker.take(rows, axis=0)
-        listen &= talking[:, :, None]  # (T, G, m)
-        credit = self._cred_by_speaker.take(rows, axis=0) * listen
-        weight = (self.openness * credit)[..., None] * seating.precision_by_speaker.take(
-            rows, axis=0
+        seating, beliefs = self.seating, self._beliefs
+        pair = self._asker_pairs + presenter  # row (g * m + asker) * m + presenter
+        # openness * credibility of the presenter toward each asker; 0 for the presenter
+        # and for empty seats (turn_open: the first `size` in the order are the members)
+        pull = self._pull.reshape(-1).take(pair) * seating.turn_open_f
+        w_all = self._questions_weight  # (Q + 1, G, A), its last row always 0
+        w = np.multiply(
+            pull[:, :, None], seating.precision_by_pair.take(pair, axis=0), out=w_all[:-1]
         )
-        beliefs = self.room.beliefs
-        flat = beliefs.reshape(-1, beliefs.shape[2])  # a view: seat j of group g is g*m+j
-        said_rows = np.repeat(rows[:, :, None], beliefs.shape[1], axis=2)  # (T, G, m)
-        move = np.empty_like(beliefs)
-        for said, w in zip(said_rows, weight, strict=True):
-            np.subtract(flat.take(said, axis=0), beliefs, out=move)  # speaker's view - own
+        after = (1.0 - w_all)[::-1].cumprod(axis=0)[::-1]  # product of (1 - w) from q on
+        said = beliefs.take(self._asker_rows, axis=0)  # (Q, G, A)
+        own = seating.flat_rows + presenter
+        asked = np.add.reduce(w * said * after[1:], 0)  # (G, A)
+        beliefs[own] = beliefs.take(own, axis=0) * after[0] + asked
+
+    def _utterances(
+        self, rows: np.ndarray, talking: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The turns whose speakers have speaker-major `rows` (T, G), held where
+        `talking` (T, G; None: everywhere): the rows to read each turn's views from
+        (T, G, m), and how far each listener i moves toward them on each aspect,
+        openness_i * credibility_ij * precision_ija (T, G, m, A). Credibility is fixed
+        within a round, so every turn's weights are computed at once."""
+        pull = self._pull.take(rows, axis=0)  # (T, G, m), 0 for those who do not hear
+        if talking is not None:
+            pull *= talking[:, :, None]
+        weight = pull[..., None] * self.seating.precision_by_speaker.take(rows, axis=0)
+        return rows[:, :, None].repeat(pull.shape[2], axis=2), weight
+
+    def _speak(self, said: np.ndarray, weight: np.ndarray) -> None:
+        """Utterances in order: in turn t each listener i of group g moves toward the
+        views in row `said[t, g, i]` by `weight[t, g, i]` on every aspect, from the
+        views held just before. Only the moves, each depending on the one before, are
+        taken turn by turn. This loop is the hot path: four NumPy calls per turn for all
+        groups together, on arrays of one shape."""
+        beliefs, flat, move = self.room.beliefs, self._beliefs, self._move
+        for rows, w in zip(said, weight, strict=True):
+            np.subtract(flat.take(rows, axis=0), beliefs, out=move)  # speaker's view - own
             move *= w
             beliefs += move
-        self._log.append((listen, speakers))
 
-    def _tally_round(self) -> None:
-        """Add the round's utterances to the tally: turns, hearings, credibility given."""
-        if not self._log:
-            return
-        listens = np.concatenate([entry[0] for entry in self._log]).astype(float)  # (T, G, m)
-        speakers = np.concatenate([entry[1] for entry in self._log])  # (T, G)
-        spoke = (speakers[:, :, None] == self._seat).astype(float)  # (T, G, m)
-        heard = np.matmul(listens.transpose(1, 2, 0), spoke.transpose(1, 0, 2))  # (G, m, m)
-        self.tally.turns += spoke.sum(0)
+    def _tally(self, heard: np.ndarray, turns: np.ndarray) -> None:
+        """Add a round's utterances to the tally: `heard` (G, m, m), `turns` (G, m)."""
+        self.tally.turns += turns
         self.tally.heard += heard
         self.tally.uptake += heard * self.cred
-        self._log.clear()
 
     # --- norm challenges ---------------------------------------------------------------
 
     def _challenges(self) -> None:
         """Members who do not endorse the norm may voice a challenge if it feels safe."""
         room, p, rng = self.room, self.params, self.rng
-        # share of the others in the group who have already challenged this session
-        challenged = self.tally.challenges > 0
-        earlier = (challenged.sum(1, keepdims=True) - challenged) / self.seating.others_count
-        risk = self._static_risk - p["challenge.contagion"] * earlier
-        motive = (1.0 - room.endorsement) * (0.5 + room.dialogic)
-        chance = _logistic((motive - risk - p["challenge.threshold"]) / p["challenge.sharpness"])
+        if self._chance is None:
+            self._chance = self._challenge_chance()
         # both draws are made whether or not anyone challenges, so that designs run on
         # the same seed keep drawing the same numbers (common random numbers)
-        voiced = (rng.random(room.seats.shape) < chance) & room.present
+        voiced = (rng.random(room.seats.shape) < self._chance) & room.present
         take_draws = rng.random(self.seating.others.shape)
-        if not voiced.any():
+        if not np.logical_or.reduce(voiced, axis=None):
             return
         self.tally.challenges += voiced
         pairs = voiced[:, None, :] & self.seating.others
         takes = (take_draws < p["challenge.uptake"] * self.cred) & pairs
-        self.tally.taken_up += takes.sum((1, 2))
+        self.tally.taken_up += np.add.reduce(takes, (1, 2))
         gap = np.maximum(0.0, room.endorsement[:, :, None] - room.endorsement[:, None, :])
-        mean_gap = (takes * gap).sum(2) / np.maximum(takes.sum(2), 1)
+        mean_gap = np.add.reduce(takes * gap, 2) / np.maximum(np.add.reduce(takes, 2), 1)
         room.endorsement = room.endorsement - p["challenge.shift"] * mean_gap
+        self.cred = self._chance = None  # both depend on endorsements and who challenged
+
+    def _challenge_chance(self) -> np.ndarray:
+        """Chance of each member voicing a challenge: motive against risk (ODD 7.6)."""
+        room, p = self.room, self.params
+        # share of the others in the group who have already challenged this session
+        challenged = self.tally.challenges > 0
+        earlier = np.add.reduce(challenged, 1, keepdims=True) - challenged
+        earlier = earlier / self.seating.others_count
+        risk = self.constants.static_risk - p["challenge.contagion"] * earlier
+        motive = (1.0 - room.endorsement) * (0.5 + room.dialogic)
+        return _logistic((motive - risk - p["challenge.threshold"]) / p["challenge.sharpness"])
 
     # --- after the session ----------------------------------------------------------
 
     def close(self) -> Tally:
         """Write beliefs, endorsement, capacity, learned credibility and ties back."""
         pop, room, tally, p = self.pop, self.room, self.tally, self.params
-        members = room.members
-        pop.beliefs[members] = room.beliefs[room.present]
-        pop.endorsement[members] = room.endorsement[room.present]
-        practice = (tally.turns * tally.credit_received() + tally.challenges)[room.present]
-        pop.dialogic[members] = (
-            1.0 - (1.0 - pop.dialogic[members]) * (1.0 - p["dialogic.growth"]) ** practice
-        )
+        members, rows = room.members, room.present_rows
+        pop.beliefs[members] = self._beliefs.take(rows, axis=0)
+        pop.endorsement[members] = room.endorsement.reshape(-1).take(rows)
+        practice = (tally.turns * tally.credit_received() + tally.challenges).reshape(-1)
+        pop.dialogic[members] = 1.0 - (1.0 - pop.dialogic.take(members)) * (
+            1.0 - p["dialogic.growth"]
+        ) ** practice.take(rows)
         self._calibrate(members)
         self._reinforce_ties()
         return tally
@@ -417,14 +522,13 @@ class Session:
         """Move credibility for each knowledge type toward how reliable its speakers
         turned out to be: exp(-|error|) on their own aspect, known to the model and fed
         back to listeners as if revealed by the work that follows."""
-        room, kind = self.room, self.seating.kind  # kind: (G, m, types) one-hot, 0 if empty
-        heard = np.matmul(self.tally.heard, kind)[room.present]
-        reliable = np.einsum("gij,gj,gjk->gik", self.tally.heard, self._reliability(), kind)[
-            room.present
-        ]
-        observed = np.divide(reliable, heard, out=np.zeros_like(heard), where=heard > 0)
+        kind, rows = self.seating.kind, self.room.present_rows  # kind: one-hot (G, m, types)
+        types = kind.shape[2]
+        heard = np.matmul(self.tally.heard, kind).reshape(-1, types).take(rows, axis=0)
+        reliable = np.einsum("gij,gj,gjk->gik", self.tally.heard, self._reliability(), kind)
+        observed = ratio(reliable.reshape(-1, types).take(rows, axis=0), heard)
         rate = 1.0 - (1.0 - self.params["credibility.calibration"]) ** heard
-        current = self.pop.calibrated[members]
+        current = self.pop.calibrated.take(members, axis=0)
         self.pop.calibrated[members] = current + rate * (observed - current)
 
     def _reliability(self) -> np.ndarray:
@@ -436,7 +540,7 @@ class Session:
         """Grow the tie of every pair in a group by min(U_ij, U_ji), their exchange."""
         seating, uptake = self.seating, self.tally.uptake.reshape(-1)
         exchange = np.minimum(uptake.take(seating.pair_ij), uptake.take(seating.pair_ji))
-        self.pop.ties.reinforce(*seating.pair_members, exchange, self.params["ties.growth"])
+        self.pop.ties.reinforce_pairs(seating.tie_pairs, exchange, self.params["ties.growth"])
 
 
 def hold_session(
@@ -453,30 +557,18 @@ def hold_session(
     return session.room, session.close()
 
 
-def _static_risk(seating: Seating, setting: Setting, p: dict) -> np.ndarray:
-    """The risk of challenging that stays fixed through a session (ODD 7.6), (G, m):
-    the status gap to the top where hierarchy applies, the gap to one's own leader if
-    present, target pressure, less facilitation; contagion is added round by round."""
-    return (
-        setting.hierarchy * p["challenge.status_risk"] * seating.top_gap
-        + p["challenge.superior_risk"] * seating.leader_gap
-        + setting.extra_risk
-        - p["challenge.facilitation_safety"] * setting.facilitation
-    )
-
-
 def _draw(cumulative: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Seats drawn with probability proportional to weights whose running sums along
     each group are `cumulative` (G, m), one per group for each row of uniform numbers
     `u` (T, G); returns (T, G)."""
-    chosen = (cumulative[None] <= (u * cumulative[:, -1])[:, :, None]).sum(2)
+    chosen = np.add.reduce(cumulative[None] <= (u * cumulative[:, -1])[:, :, None], axis=2)
     return np.minimum(chosen, cumulative.shape[1] - 1)
 
 
 def _shuffled_seats(room: Room, rng: np.random.Generator) -> np.ndarray:
     """Per group, the occupied seats in random order, then the empty ones."""
     keys = rng.random(room.seats.shape) + (~room.present) * 2.0
-    return np.argsort(keys, axis=1)
+    return keys.argsort(axis=1)
 
 
 def _clip01(x: np.ndarray) -> np.ndarray:

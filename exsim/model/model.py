@@ -16,7 +16,7 @@ import numpy as np
 
 from . import events, outcomes, projects
 from .agents import Participant
-from .dialogue import hold_session
+from .dialogue import Seating, hold_session
 from .parameters import KEYWORDS, PARAMETERS, suggest, validate
 from .population import create_population, create_problem
 from .vocabulary import KNOWLEDGE_TYPES, ROLES
@@ -52,6 +52,25 @@ def keyword_parameters(kwargs: dict[str, Any]) -> dict[str, Any]:
 def read_outcome(model: ExchangeModel, name: str) -> float:
     """DataCollector reporter: the outcome `name` as measured this step."""
     return model.outcomes[name]
+
+
+class OutcomeCollector(mesa.DataCollector):
+    """Mesa's DataCollector for the model's outcomes. Every model reporter reads one
+    float of `model.outcomes` (`read_outcome`), so `collect` appends the floats
+    themselves instead of calling and deep-copying 51 reporters a month (a float needs
+    no copy). The reporters are still there, for anything that reads them."""
+
+    def collect(self, model: ExchangeModel) -> None:
+        """Record this step's outcomes, one value per model reporter."""
+        reporters, self.model_reporters = self.model_reporters, {}
+        try:
+            super().collect(model)  # agent reporters, should any be added
+        finally:
+            self.model_reporters = reporters
+        if hasattr(self, "_collection_steps"):  # Mesa >= 3.4 records when it collected
+            self._collection_steps.append(model.time)
+        for name, values in self.model_vars.items():
+            values.append(model.outcomes[name])
 
 
 class ExchangeModel(mesa.Model):
@@ -98,7 +117,8 @@ class ExchangeModel(mesa.Model):
         self.project_meeting = outcomes.empty_session_summary()
         self.listener_updates = 0
         self.last_speakers: dict[str, np.ndarray] = {}
-        self.datacollector = mesa.DataCollector(
+        self._team_seating: Seating | None = None  # made at the first project meeting
+        self.datacollector = OutcomeCollector(
             model_reporters={name: partial(read_outcome, name=name) for name in self._measure()},
             tables={"events": EVENT_COLUMNS},
         )
@@ -151,7 +171,7 @@ class ExchangeModel(mesa.Model):
             return
         room, tally = hold_session(
             self.population,
-            projects.team_seats(self.population),
+            self.team_seating(),
             setting,
             self.params,
             self.legitimacy,
@@ -160,6 +180,20 @@ class ExchangeModel(mesa.Model):
         self.listener_updates += tally.listener_updates
         groups = outcomes.group_outcomes(room, tally)
         self.project_meeting = outcomes.session_summary(groups)
+
+    def team_seating(self) -> Seating:
+        """The project teams in their seats, with what the dialogue kernel derives from
+        them: worked out at the first meeting and kept, as teams and the members' traits
+        are fixed (ODD 2). See `traits_changed`."""
+        if self._team_seating is None:
+            self._team_seating = Seating(self.population, projects.team_seats(self.population))
+        return self._team_seating
+
+    def traits_changed(self) -> None:
+        """Forget what was derived from the members' fixed traits (role, status, voice,
+        knowledge, project, leader). Setting one on a `Participant` calls this; call it
+        after writing such a trait into `population` by hand during a run."""
+        self._team_seating = None
 
     # --- outcomes -------------------------------------------------------------------------
 
@@ -171,13 +205,7 @@ class ExchangeModel(mesa.Model):
             "attendance": float(self.last_event_attendance),
         }
         out.update(self.last_event)
-        out.update(
-            {
-                f"project_{k}": v
-                for k, v in self.project_meeting.items()
-                if k in outcomes.SESSION_OUTCOMES
-            }
-        )
+        out.update({name: self.project_meeting[k] for k, name in _PROJECT_OUTCOMES.items()})
         out.update(outcomes.state_outcomes(self.population, self.legitimacy))
         self.outcomes = out
         return out
@@ -188,6 +216,9 @@ class ExchangeModel(mesa.Model):
             row.update({k: float(v[g]) for k, v in groups.items()})
             self.datacollector.add_table_row("events", row)
 
+
+_PROJECT_OUTCOMES = {k: f"project_{k}" for k in outcomes.SESSION_OUTCOMES}
+"""The session outcomes of the month's project meetings and their column names."""
 
 EVENT_COLUMNS = [
     "step",

@@ -7,9 +7,20 @@ of cross-role ties is kept up to date as ties change, so reading it costs nothin
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 _RESCALE_BELOW = 1e-9
+
+
+class TiePairs(NamedTuple):
+    """Pairs of members: flat positions of (i, j) and (j, i) in the tie matrix, and
+    whether i and j differ in role."""
+
+    ij: np.ndarray
+    ji: np.ndarray
+    cross: np.ndarray
 
 
 class Ties:
@@ -38,15 +49,25 @@ class Ties:
 
         Each pair must appear once, in one direction only.
         """
-        if len(i) == 0 or growth == 0:
+        self.reinforce_pairs(self.pairs(i, j), exchange, growth)
+
+    def pairs(self, i: np.ndarray, j: np.ndarray) -> TiePairs:
+        """The pairs (i, j) as `reinforce_pairs` takes them; worth keeping for pairs that
+        meet again (project teams)."""
+        n = len(self._role)
+        return TiePairs(i * n + j, j * n + i, self._role[i] != self._role[j])
+
+    def reinforce_pairs(self, pairs: TiePairs, exchange: np.ndarray, growth: float) -> None:
+        """`reinforce` the `pairs`, one `exchange` each."""
+        if len(exchange) == 0 or growth == 0:
             return
-        current = self.strength(i, j)
+        flat = self._scaled.reshape(-1)  # a view
+        current = flat.take(pairs.ij) * self._scale
         gain = (1.0 - current) * -np.expm1(-growth * exchange)
         step = gain / self._scale
-        self._scaled[i, j] += step
-        self._scaled[j, i] += step
-        cross = self._role[i] != self._role[j]
-        self._cross_sum += float(gain[cross].sum())
+        flat[pairs.ij] += step
+        flat[pairs.ji] += step
+        self._cross_sum += float(gain[pairs.cross].sum())
 
     def fade(self, rate: float) -> None:
         """Multiply every tie by (1 - rate)."""
