@@ -22,6 +22,7 @@ recomputed. Per-seat arrays used one speaker at a time are kept "speaker-major" 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -103,16 +104,32 @@ def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
     return num / np.maximum(den, _TINY)
 
 
+@lru_cache(maxsize=64)
+def pair_rows(groups: int, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each position [g, x, y] of a (G, m, m) array of pairs, the rows g * m + x and
+    g * m + y of the seats x and y in a flattened room. Gathering per-seat values with
+    them gives pair arrays in one fast call; broadcasting over small groups is slow.
+    Rooms of the same shape share them, read-only.
+    """
+    rows = np.arange(groups * m).reshape(groups, m)
+    first, second = rows[:, :, None].repeat(m, axis=2), rows[:, None, :].repeat(m, axis=1)
+    first.flags.writeable = second.flags.writeable = False
+    return first, second
+
+
 def open_room(pop: Population, seats: np.ndarray) -> Room:
     """Copy the state of the members seated in `seats` (-1: empty) into a `Room`."""
     present = seats >= 0
     idx = np.where(present, seats, 0)
+    group = np.arange(len(seats)).repeat(seats.shape[1]).reshape(seats.shape)
+    group_of = np.full(pop.size, -1)
+    group_of[seats[present]] = group[present]
     leader = pop.leader[idx]
-    # an empty seat holds -1, which is nobody's leader
-    leader_present = (leader[:, :, None] == seats[:, None, :]).any(2)
-    leader_present &= (leader != idx) & present
+    leader_present = (group_of[leader] == group) & (leader != idx) & present
     role = pop.role[idx]
-    pairs = (present[:, :, None] & present[:, None, :]).astype(float)
+    first, second = pair_rows(*seats.shape)
+    pairs = (present.reshape(-1).take(first) & present.reshape(-1).take(second)).astype(float)
+    cross = role.reshape(-1).take(first) != role.reshape(-1).take(second)
     return Room(
         seats=seats,
         present=present,
@@ -131,7 +148,7 @@ def open_room(pop: Population, seats: np.ndarray) -> Room:
         members=seats[present],
         present_rows=np.flatnonzero(present),
         pairs=pairs,
-        cross_role=pairs * (role[:, :, None] != role[:, None, :]),
+        cross_role=pairs * cross,
         role_cells=(role + len(ROLES) * np.arange(len(seats))[:, None])[present],
     )
 
@@ -153,21 +170,26 @@ class Seating:
         g, m = self.shape = seats.shape
         self.groups, self.seat = np.arange(g), np.arange(m)
         self.flat_rows = self.groups * m  # seat j of group g is row g * m + j
-        self.others = room.present[:, :, None] & ~np.eye(m, dtype=bool)  # [g, i, j]: i hears j
-        self.heard_by = self.others.transpose(0, 2, 1).copy()  # [g, j, i]: j is heard by i
+        self.first, self.second = first, second = pair_rows(g, m)
+        present, distinct = room.present.reshape(-1), first != second
+        self.others = present.take(first) & distinct  # [g, i, j]: i is there to hear j
+        self.heard_by = present.take(second) & distinct  # [g, j, i]: j is heard by i
         self.present_f = room.present.astype(float)
-        self.hears = room.pairs * ~np.eye(m, dtype=bool)  # 1.0: i and j both there, i != j
-        k = room.knowledge  # [g * m + j, i, a]: speaker j's knowledge relative to i's
-        precision = k[:, :, None] / (k[:, None] + k[:, :, None])
-        self.precision_by_speaker = precision.reshape(g * m, m, -1)
-        self.precision_by_pair = precision.reshape(g * m * m, -1)  # row (g * m + j) * m + i
-        self.type_index = speaker_type_index(room.main_type, k.shape[2])
+        self.hears = room.pairs * distinct  # 1.0: i and j both there, i != j
+        # [g * m + j, i, a]: speaker j's knowledge of aspect a relative to listener i's
+        k = room.knowledge.reshape(g * m, -1)
+        speaker, listener = k.take(first.reshape(-1), axis=0), k.take(second.reshape(-1), axis=0)
+        listener += speaker
+        self.precision_by_pair = np.divide(speaker, listener, out=listener)  # row (g*m+j)*m+i
+        self.precision_by_speaker = self.precision_by_pair.reshape(g * m, m, -1)
+        self.type_index = speaker_type_index(room.main_type, k.shape[1], first, second)
+        self.speaker_type = room.main_type.reshape(-1).take(second)  # [g, i, j]: type of j
+        self.transposed = second * m + first % m  # [g, j, i]: flat position of (g, i, j)
         self.others_count = np.maximum(room.size[:, None] - 1, 1)
         self.turn_open = np.arange(m)[:, None] < room.size  # (T, G): turn t is held in g
         self.turn_open_f = self.turn_open.astype(float)
         self.all_turns_open = bool(self.turn_open.all())
-        self.own_aspect = (np.arange(g * m) * k.shape[2]).reshape(g, m) + room.main_type
-        self.kind = np.eye(k.shape[2])[room.main_type] * room.present[:, :, None]
+        self.own_aspect = (np.arange(g * m) * k.shape[1]).reshape(g, m) + room.main_type
         # every pair of members in a group once (i < j): flat positions of (g, i, j) and
         # (g, j, i) in a (G, m, m) array, and the two members
         pg, pi, pj = np.nonzero(np.triu(room.pairs, 1))
@@ -212,7 +234,8 @@ class SeatingConstants:
     def __init__(self, seating: Seating, setting: Setting, p: dict):
         """Work them out for `seating` under `setting` and parameters `p`."""
         room, h = seating.room, setting.hierarchy
-        status_gap = room.status[:, None, :] - room.status[:, :, None]  # s_j - s_i
+        status = room.status.reshape(-1)
+        status_gap = status.take(seating.second) - status.take(seating.first)  # s_j - s_i
         self.status_factor = 1.0 + p["credibility.status_deference"] * h * status_gap
         top = np.where(room.present, room.status, -np.inf).max(1, keepdims=True)
         leader_gap = room.leader_present * np.maximum(0.0, room.leader_status - room.status)
@@ -235,25 +258,35 @@ def credibility(
     by experience), raised or lowered by the speaker's status over the listener's where
     hierarchy applies (testimonial injustice when it lowers it below what is deserved).
     """
-    weights = type_weights(room.endorsement, calibrated, legitimacy)
-    base = weights.reshape(-1).take(speaker_type_index(room.main_type, calibrated.shape[-1]))
-    gap = room.status[:, None, :] - room.status[:, :, None]
+    first, second = pair_rows(*room.seats.shape)
+    index = speaker_type_index(room.main_type, calibrated.shape[-1], first, second)
+    legitimate = legitimacy.take(room.main_type.reshape(-1).take(second))
+    base = type_weight(room.endorsement, calibrated, legitimate, index, first)
+    status = room.status.reshape(-1)
+    gap = status.take(second) - status.take(first)
     return _clip01(base * (1.0 + deference * hierarchy * gap))
 
 
-def type_weights(
-    endorsement: np.ndarray, calibrated: np.ndarray, legitimacy: np.ndarray
+def type_weight(
+    endorsement: np.ndarray,
+    calibrated: np.ndarray,
+    legitimate: np.ndarray,
+    index: np.ndarray,
+    first: np.ndarray,
 ) -> np.ndarray:
-    """The weight each listener gives each knowledge type, (G, m, types): legitimacy
-    under the norm as far as they endorse it, learned credibility for the rest."""
-    e = endorsement[:, :, None]
-    return e * legitimacy + (1.0 - e) * calibrated
+    """The weight each listener i gives the knowledge type of each speaker j, (G, m, m):
+    its `legitimate`-cy under the norm as far as i endorses the norm, what i learned
+    (`calibrated`, at `index`, see `speaker_type_index`) for the rest."""
+    e = endorsement.reshape(-1).take(first)  # [g, i, j]: e_i
+    return e * legitimate + (1.0 - e) * calibrated.reshape(-1).take(index)
 
 
-def speaker_type_index(main_type: np.ndarray, types: int) -> np.ndarray:
-    """Flat positions in a (G, m, types) array of [g, i, type of speaker j], (G, m, m)."""
-    g, m = main_type.shape
-    return np.arange(g * m).reshape(g, m, 1) * types + main_type[:, None, :]
+def speaker_type_index(
+    main_type: np.ndarray, types: int, first: np.ndarray, second: np.ndarray
+) -> np.ndarray:
+    """Flat positions in a (G, m, types) array of [g, i, type of speaker j], (G, m, m),
+    given the `pair_rows` `first`, `second` of the room."""
+    return first * types + main_type.reshape(-1).take(second)
 
 
 def status_push(room: Room, hierarchy: float, gradient: float) -> np.ndarray:
@@ -311,7 +344,8 @@ class Session:
             taken_up=np.zeros(g),
         )
         # [g, j, i]: openness of listener i to speaker j, 0 if i does not hear j
-        self._openness_by_speaker = self.openness[:, None, :] * seating.heard_by
+        self._openness_by_speaker = self.openness.reshape(-1).take(seating.second)
+        self._openness_by_speaker *= seating.heard_by
         self._beliefs = room.beliefs.reshape(g * m, -1)  # a view: row g * m + j is seat j
         self._move = np.empty_like(room.beliefs)  # scratch space for `_speak`
         self.cred: np.ndarray | None = None  # credibility, recomputed when endorsements move
@@ -337,10 +371,13 @@ class Session:
         Learned credibility and status stay fixed through a session, so this changes
         only when challenges have moved endorsements.
         """
-        weights = type_weights(self.room.endorsement, self.calibrated, self.legitimacy)
-        self.cred = cred = weights.reshape(-1).take(self.seating.type_index)
-        _clip01(np.multiply(cred, self.constants.status_factor, out=cred))
-        pull = self._openness_by_speaker * cred.transpose(0, 2, 1)
+        seating = self.seating
+        legitimate = self.legitimacy.take(seating.speaker_type)
+        cred = type_weight(
+            self.room.endorsement, self.calibrated, legitimate, seating.type_index, seating.first
+        )
+        self.cred = _clip01(np.multiply(cred, self.constants.status_factor, out=cred))
+        pull = self._openness_by_speaker * cred.reshape(-1).take(seating.transposed)
         self._pull = pull.reshape(-1, pull.shape[2])
 
     # --- turns -----------------------------------------------------------------------
@@ -448,7 +485,8 @@ class Session:
         pull = self._pull.take(rows, axis=0)  # (T, G, m), 0 for those who do not hear
         if talking is not None:
             pull *= talking[:, :, None]
-        weight = pull[..., None] * self.seating.precision_by_speaker.take(rows, axis=0)
+        weight = self.seating.precision_by_speaker.take(rows, axis=0)
+        weight *= pull[..., None]  # in place: one large array, not two, in big rooms
         return rows[:, :, None].repeat(pull.shape[2], axis=2), weight
 
     def _speak(self, said: np.ndarray, weight: np.ndarray) -> None:
@@ -480,14 +518,15 @@ class Session:
         # the same seed keep drawing the same numbers (common random numbers)
         voiced = (rng.random(room.seats.shape) < self._chance) & room.present
         take_draws = rng.random(self.seating.others.shape)
-        if not np.logical_or.reduce(voiced, axis=None):
+        if not np.count_nonzero(voiced):
             return
         self.tally.challenges += voiced
-        pairs = voiced[:, None, :] & self.seating.others
-        takes = (take_draws < p["challenge.uptake"] * self.cred) & pairs
+        seating, e = self.seating, room.endorsement.reshape(-1)
+        heard = voiced.reshape(-1).take(seating.second) & seating.others  # [g, i, j]: i heard j
+        takes = ((take_draws < p["challenge.uptake"] * self.cred) & heard).astype(float)
         self.tally.taken_up += np.add.reduce(takes, (1, 2))
-        gap = np.maximum(0.0, room.endorsement[:, :, None] - room.endorsement[:, None, :])
-        mean_gap = np.add.reduce(takes * gap, 2) / np.maximum(np.add.reduce(takes, 2), 1)
+        gap = np.maximum(0.0, e.take(seating.first) - e.take(seating.second))  # e_i - e_j
+        mean_gap = np.add.reduce(takes * gap, 2) / np.maximum(np.add.reduce(takes, 2), 1.0)
         room.endorsement = room.endorsement - p["challenge.shift"] * mean_gap
         self.cred = self._chance = None  # both depend on endorsements and who challenged
 
@@ -522,11 +561,14 @@ class Session:
         """Move credibility for each knowledge type toward how reliable its speakers
         turned out to be: exp(-|error|) on their own aspect, known to the model and fed
         back to listeners as if revealed by the work that follows."""
-        kind, rows = self.seating.kind, self.room.present_rows  # kind: one-hot (G, m, types)
-        types = kind.shape[2]
-        heard = np.matmul(self.tally.heard, kind).reshape(-1, types).take(rows, axis=0)
-        reliable = np.einsum("gij,gj,gjk->gik", self.tally.heard, self._reliability(), kind)
-        observed = ratio(reliable.reshape(-1, types).take(rows, axis=0), heard)
+        heard, rows, types = self.tally.heard, self.room.present_rows, self.pop.calibrated.shape[1]
+        # per listener and knowledge type: utterances heard and their summed reliability
+        # (a bincount into cells (g * m + i) * types + type of j adds in speaker order)
+        cells, size = self.seating.type_index.reshape(-1), heard.size // heard.shape[2] * types
+        reliable = (heard * self._reliability()[:, None, :]).reshape(-1)
+        reliable = np.bincount(cells, reliable, size).reshape(-1, types).take(rows, axis=0)
+        heard = np.bincount(cells, heard.reshape(-1), size).reshape(-1, types).take(rows, axis=0)
+        observed = ratio(reliable, heard)
         rate = 1.0 - (1.0 - self.params["credibility.calibration"]) ** heard
         current = self.pop.calibrated.take(members, axis=0)
         self.pop.calibrated[members] = current + rate * (observed - current)

@@ -47,7 +47,8 @@ def choose_attendees(pop: Population, p: dict, rng: np.random.Generator) -> np.n
     weight = np.array([p[f"attendance.{r}"] for r in ROLES])[pop.role]
     rate = p["attendance.rate"]
     if p["attendance.voluntary"]:
-        return np.flatnonzero(rng.random(pop.size) < np.clip(rate * weight, 0.0, 1.0))
+        chance = np.minimum(np.maximum(rate * weight, 0.0), 1.0)  # np.clip, but faster
+        return np.flatnonzero(rng.random(pop.size) < chance)
     share = weight / weight.sum() if weight.sum() > 0 else weight
     n = min(int(round(rate * pop.size)), int(np.count_nonzero(share)))
     if n == 0:
@@ -109,7 +110,7 @@ def _separate_from_leaders(seats: np.ndarray, leader: np.ndarray) -> None:
     rows, cols = np.nonzero(seats >= 0)
     group_of[seats[rows, cols]] = rows
     seated = seats[rows, cols]
-    for g, c in zip(rows, cols, strict=True):
+    for g, c in _seated_with_leader(seats, rows, cols, leader, group_of):
         member = seats[g, c]
         if leader[member] == member or group_of[leader[member]] != g:
             continue
@@ -125,7 +126,7 @@ def _separate_from_leaders(seats: np.ndarray, leader: np.ndarray) -> None:
         pos = np.flatnonzero(seats[h] == partner)[0]
         seats[g, c], seats[h, pos] = partner, member
         group_of[partner], group_of[member] = g, h
-    for g, c in zip(rows, cols, strict=True):
+    for g, c in _seated_with_leader(seats, rows, cols, leader, group_of):
         boss = leader[seats[g, c]]
         if boss == seats[g, c] or group_of[boss] != g:
             continue
@@ -144,3 +145,15 @@ def _separate_from_leaders(seats: np.ndarray, leader: np.ndarray) -> None:
         pos, at = np.flatnonzero(seats[h] == partner)[0], np.flatnonzero(seats[g] == boss)[0]
         seats[g, at], seats[h, pos] = partner, boss
         group_of[partner], group_of[boss] = g, h
+
+
+def _seated_with_leader(
+    seats: np.ndarray, rows: np.ndarray, cols: np.ndarray, leader: np.ndarray, group_of: np.ndarray
+) -> list[tuple[int, int]]:
+    """The seats (group, position), in seat order, of members now seated with their own
+    leader. A pass of `_separate_from_leaders` need visit only these: no swap seats
+    anyone with their own leader, so no other seat can come to need one."""
+    member = seats[rows, cols]
+    boss = leader[member]
+    together = (boss != member) & (group_of[boss] == rows)
+    return list(zip(rows[together].tolist(), cols[together].tolist(), strict=True))

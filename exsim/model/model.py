@@ -115,7 +115,8 @@ class ExchangeModel(mesa.Model):
         self.last_event_attendance = 0
         self.event_held = False
         self.project_meeting = outcomes.empty_session_summary()
-        self.listener_updates = 0
+        self.listener_updates = 0  # listeners weighing an utterance, in every session
+        self.event_listener_updates = 0  # the same, at events only (for benchmarks)
         self.last_speakers: dict[str, np.ndarray] = {}
         self._team_seating: Seating | None = None  # made at the first project meeting
         self.datacollector = OutcomeCollector(
@@ -151,7 +152,9 @@ class ExchangeModel(mesa.Model):
         )
         self.events_held += 1
         self.last_event_step = self.steps
-        self.listener_updates += tally.listener_updates
+        updates = tally.listener_updates
+        self.listener_updates += updates
+        self.event_listener_updates += updates
         groups = outcomes.group_outcomes(room, tally)
         self.last_event = outcomes.session_summary(groups)
         self.last_event_attendance = len(attendees)
@@ -211,9 +214,10 @@ class ExchangeModel(mesa.Model):
         return out
 
     def _record_event_groups(self, groups: dict[str, np.ndarray]) -> None:
+        columns = {k: np.asarray(v, dtype=float).tolist() for k, v in groups.items()}
         for g in range(len(groups["size"])):
             row = {"step": self.steps, "event": self.events_held, "group": g}
-            row.update({k: float(v[g]) for k, v in groups.items()})
+            row.update({k: v[g] for k, v in columns.items()})
             self.datacollector.add_table_row("events", row)
 
 

@@ -1,0 +1,278 @@
+"""The event rules of exsim written the plain way a Mesa user would: agents with their
+own attributes, and Python loops over groups, turns, participants and listeners.
+
+This is the baseline for exsim's dialogue kernel (`exsim.model.dialogue`), not a
+strawman: the same rules (ODD sections 7.1 to 7.9: turn-taking weights, the lottery,
+balanced and action-learning turn rules, uptake with credibility and precision,
+norm challenges with risk, motive, take-up and shift, growth of dialogic capacity,
+calibration of credibility, ties), the same inputs (an exsim population, seating and
+setting), written for clarity with plain floats and lists, each listener weighing each
+utterance one at a time. Random numbers come from the model's ``random`` (Mesa's
+`random.Random`), so the draws differ from exsim's; the outcome distributions do not
+(tests/test_benchmark_equivalence.py).
+
+    network = PlainNetwork(population, params, legitimacy, seed=1)
+    tally = network.hold_session(seats, setting)   # seats: (groups, m) member indices
+    tally.listener_updates                         # counted as the kernel counts them
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import mesa
+import numpy as np
+
+from exsim.model.dialogue import Setting
+from exsim.model.population import Population
+
+
+class PlainParticipant(mesa.Agent):
+    """A member of the network with its state as plain attributes."""
+
+    def __init__(self, model: PlainNetwork, pop: Population, i: int):
+        """Copy member `i` of the exsim population `pop`."""
+        super().__init__(model)
+        self.index = i
+        self.role = int(pop.role[i])
+        self.main_type = int(pop.main_type[i])
+        self.status = float(pop.status[i])
+        self.voice = float(pop.voice[i])
+        self.knowledge = pop.knowledge[i].tolist()
+        self.dialogic = float(pop.dialogic[i])
+        self.endorsement = float(pop.endorsement[i])
+        self.calibrated = pop.calibrated[i].tolist()
+        self.beliefs = pop.beliefs[i].tolist()
+        self.leader = int(pop.leader[i])
+
+    def credibility(self, speaker: PlainParticipant, hierarchy: float) -> float:
+        """The credibility this listener gives `speaker` (ODD 7.3)."""
+        model, k = self.model, speaker.main_type
+        e = self.endorsement
+        weight = e * model.legitimacy[k] + (1.0 - e) * self.calibrated[k]
+        deference = model.params["credibility.status_deference"]
+        value = weight * (1.0 + deference * hierarchy * (speaker.status - self.status))
+        return min(1.0, max(0.0, value))
+
+    def openness(self) -> float:
+        """How far this member moves toward a fully credible, expert speaker (ODD 7.4)."""
+        p = self.model.params
+        w = p["uptake.capacity_weight"]
+        return p["uptake.rate"] * (1.0 - w + w * self.dialogic)
+
+
+@dataclass
+class PlainTally:
+    """What happened in a session, member by member (keys are member indices)."""
+
+    turns: dict[int, int] = field(default_factory=dict)
+    heard: dict[tuple[int, int], int] = field(default_factory=dict)  # (listener, speaker)
+    uptake: dict[tuple[int, int], float] = field(default_factory=dict)
+    challenges: dict[int, int] = field(default_factory=dict)
+    taken_up: int = 0
+    listener_updates: int = 0
+
+
+class PlainNetwork(mesa.Model):
+    """An exsim population as plain Mesa agents, and sessions of dialogue as loops."""
+
+    def __init__(self, pop: Population, params: dict, legitimacy: np.ndarray, seed: int = 0):
+        """Copy every member of `pop`; `params` are exsim's (dotted names)."""
+        super().__init__(rng=seed)
+        self.params = params
+        self.legitimacy = legitimacy.tolist()
+        self.truth = pop.problem.truth.tolist()
+        self.members = [PlainParticipant(self, pop, i) for i in range(pop.size)]
+        self.ties: dict[tuple[int, int], float] = {}  # (i, j) with i < j: tie strength
+        tie_matrix = pop.ties.matrix()
+        self._start_ties = tie_matrix  # read on first use of a pair
+
+    def tie(self, i: int, j: int) -> float:
+        """Tie strength between members i and j."""
+        key = (min(i, j), max(i, j))
+        if key not in self.ties:
+            self.ties[key] = float(self._start_ties[key])
+        return self.ties[key]
+
+    # --- a session -----------------------------------------------------------------------
+
+    def hold_session(self, seats: np.ndarray, setting: Setting) -> PlainTally:
+        """Hold a session: each group of `seats` (-1: empty) meets under `setting`."""
+        tally = PlainTally()
+        for row in seats.tolist():
+            group = [self.members[i] for i in row if i >= 0]
+            self.group_session(group, setting, tally)
+        return tally
+
+    def group_session(self, group: list, setting: Setting, tally: PlainTally) -> None:
+        """One group's session: rounds of turns and challenges, then the effects."""
+        for member in group:
+            tally.turns[member.index] = 0
+            tally.challenges[member.index] = 0
+        order = list(group)
+        for r in range(setting.rounds):
+            credibility = {
+                (i.index, j.index): i.credibility(j, setting.hierarchy)
+                for i in group
+                for j in group
+                if i is not j
+            }
+            if setting.turn_rule == "action_learning":
+                if r == 0:
+                    self.random.shuffle(order)
+                self.action_learning_round(order, r, credibility, tally)
+            else:
+                for speaker in self.free_turns(group, setting):
+                    self.speak(speaker, group, credibility, tally)
+            self.challenges(group, setting, credibility, tally)
+        self.grow_capacity(group, tally)
+        self.calibrate(group, tally)
+        self.reinforce_ties(group, tally)
+
+    # --- turns -------------------------------------------------------------------------
+
+    def speaking_weights(self, group: list, setting: Setting) -> list[float]:
+        """Each member's chance of taking a free turn (ODD 7.2)."""
+        gradient = self.params["turns.status_gradient"]
+        mean_status = sum(m.status for m in group) / len(group)
+        raw = [
+            m.voice
+            * (0.5 + m.dialogic)
+            * math.exp(gradient * setting.hierarchy * (m.status - mean_status))
+            for m in group
+        ]
+        total = sum(raw)
+        f = setting.facilitation
+        return [(1.0 - f) * w / total + f / len(group) for w in raw]
+
+    def free_turns(self, group: list, setting: Setting) -> list:
+        """The round's speakers: as many turns as members, drawn by weight; under the
+        balanced rule the facilitator favours those who have spoken least."""
+        weights = self.speaking_weights(group, setting)
+        speakers = []
+        spoken = [0] * len(group)
+        for _ in group:
+            if setting.turn_rule == "balanced":
+                f = setting.facilitation
+                now = [w * math.exp(-2.0 * f * n) for w, n in zip(weights, spoken, strict=True)]
+            else:
+                now = weights
+            k = self.random.choices(range(len(group)), weights=now)[0]
+            spoken[k] += 1
+            speakers.append(group[k])
+        return speakers
+
+    def action_learning_round(self, order: list, r: int, credibility, tally) -> None:
+        """The presenter speaks, each other member asks one question heard by the
+        presenter alone, the presenter reflects aloud (ODD 7.5)."""
+        if len(order) < 2:
+            return
+        presenter = order[r % len(order)]
+        self.speak(presenter, order, credibility, tally)
+        for asker in order:
+            if asker is not presenter:
+                self.speak(asker, [presenter], credibility, tally)
+        self.speak(presenter, order, credibility, tally)
+
+    def speak(self, speaker, audience: list, credibility, tally: PlainTally) -> None:
+        """`speaker` states their views; every other member of `audience` moves toward
+        them by openness * credibility * precision on each aspect (ODD 7.4)."""
+        j = speaker.index
+        said = list(speaker.beliefs)
+        tally.turns[j] += 1
+        for listener in audience:
+            if listener is speaker:
+                continue
+            i = listener.index
+            c = credibility[i, j]
+            openness = listener.openness()
+            for a in range(len(said)):
+                precision = speaker.knowledge[a] / (listener.knowledge[a] + speaker.knowledge[a])
+                weight = openness * c * precision
+                listener.beliefs[a] += weight * (said[a] - listener.beliefs[a])
+            tally.heard[i, j] = tally.heard.get((i, j), 0) + 1
+            tally.uptake[i, j] = tally.uptake.get((i, j), 0.0) + c
+            tally.listener_updates += 1
+
+    # --- norm challenges ---------------------------------------------------------------
+
+    def challenges(self, group: list, setting: Setting, credibility, tally) -> None:
+        """Each member may voice a challenge; others may take it up (ODD 7.6)."""
+        p = self.params
+        top = max(m.status for m in group)
+        members = {m.index for m in group}
+        voiced = []
+        for m in group:
+            others = [o for o in group if o is not m]
+            earlier = sum(1 for o in others if tally.challenges[o.index] > 0)
+            share = earlier / max(len(others), 1)
+            risk = setting.hierarchy * p["challenge.status_risk"] * max(0.0, top - m.status)
+            if m.leader != m.index and m.leader in members:
+                boss = self.members[m.leader]
+                risk += p["challenge.superior_risk"] * max(0.0, boss.status - m.status)
+            risk += setting.extra_risk
+            risk -= p["challenge.facilitation_safety"] * setting.facilitation
+            risk -= p["challenge.contagion"] * share
+            motive = (1.0 - m.endorsement) * (0.5 + m.dialogic)
+            x = (motive - risk - p["challenge.threshold"]) / p["challenge.sharpness"]
+            chance = 1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0
+            if self.random.random() < chance:
+                voiced.append(m)
+        for m in voiced:
+            tally.challenges[m.index] += 1
+        before = {m.index: m.endorsement for m in group}
+        for listener in group:
+            gaps = []
+            for challenger in voiced:
+                if challenger is listener:
+                    continue
+                c = credibility[listener.index, challenger.index]
+                if self.random.random() < p["challenge.uptake"] * c:
+                    tally.taken_up += 1
+                    e = before[listener.index]
+                    gaps.append(max(0.0, e - before[challenger.index]))
+            if gaps:
+                listener.endorsement -= p["challenge.shift"] * sum(gaps) / len(gaps)
+
+    # --- after the session -----------------------------------------------------------
+
+    def grow_capacity(self, group: list, tally: PlainTally) -> None:
+        """Practice: turns times the mean credibility they got, plus challenges (7.7)."""
+        growth = self.params["dialogic.growth"]
+        for m in group:
+            j = m.index
+            given = sum(tally.uptake.get((o.index, j), 0.0) for o in group)
+            heard = sum(tally.heard.get((o.index, j), 0) for o in group)
+            credit = given / heard if heard else 0.0
+            practice = tally.turns[j] * credit + tally.challenges[j]
+            m.dialogic = 1.0 - (1.0 - m.dialogic) * (1.0 - growth) ** practice
+
+    def calibrate(self, group: list, tally: PlainTally) -> None:
+        """Move learned credibility toward the reliability of what was heard (7.8)."""
+        rate = self.params["credibility.calibration"]
+        reliability = {
+            m.index: math.exp(-abs(m.beliefs[m.main_type] - self.truth[m.main_type])) for m in group
+        }
+        for listener in group:
+            heard = [0] * len(listener.calibrated)
+            reliable = [0.0] * len(listener.calibrated)
+            for speaker in group:
+                n = tally.heard.get((listener.index, speaker.index), 0)
+                heard[speaker.main_type] += n
+                reliable[speaker.main_type] += n * reliability[speaker.index]
+            for k, n in enumerate(heard):
+                if n:
+                    step = 1.0 - (1.0 - rate) ** n
+                    listener.calibrated[k] += step * (reliable[k] / n - listener.calibrated[k])
+
+    def reinforce_ties(self, group: list, tally: PlainTally) -> None:
+        """Grow each pair's tie by the smaller credibility each gave the other (7.9)."""
+        growth = self.params["ties.growth"]
+        for a, first in enumerate(group):
+            for second in group[a + 1 :]:
+                i, j = first.index, second.index
+                exchange = min(tally.uptake.get((i, j), 0.0), tally.uptake.get((j, i), 0.0))
+                key = (min(i, j), max(i, j))
+                strength = self.tie(i, j)
+                self.ties[key] = strength + (1.0 - strength) * (1.0 - math.exp(-growth * exchange))

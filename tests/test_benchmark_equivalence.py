@@ -1,0 +1,194 @@
+"""The plain-Mesa baseline of the benchmarks (benchmarks/plain_mesa.py) follows the same
+event rules as exsim's dialogue kernel, so comparing their speeds compares two ways of
+writing the same model, not two models.
+
+Both run event sessions on the same population, seating and setting, each with its own
+random numbers, many times; the distributions of what a session changes (beliefs,
+endorsement, capacity, learned credibility, ties, challenges, take-ups, turns by role)
+must agree: two-sample Welch t and Kolmogorov-Smirnov tests, Bonferroni-corrected over
+every outcome, setting and test. Seeds are fixed, so the verdict is the same every run.
+The mutants show that the comparison has the power to fail when one rule differs.
+"""
+
+import copy
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from exsim.model import ExchangeModel
+from exsim.model.dialogue import hold_session
+from exsim.model.events import choose_attendees, event_setting, form_groups
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from plain_mesa import PlainNetwork  # noqa: E402
+
+SESSIONS = 150  # per implementation and setting
+ALPHA = 0.001  # family-wise, before the Bonferroni split
+
+SETTINGS = {
+    # action learning, hierarchy suspended (the default design)
+    "action_learning": {},
+    # one open room under kept hierarchy: the lottery, status in turns and credibility
+    "plenary_kept": {"event.format": "plenary", "event.suspension": 0.0},
+    # the balanced rule, half-kept hierarchy, superiors allowed in the group
+    "facilitated": {
+        "event.format": "facilitated_dialogue",
+        "event.suspension": 0.5,
+        "event.superiors_present": True,
+    },
+}
+
+
+def inputs(setting_name):
+    """A population after five months of the default network (60 members), and an
+    event's seating and setting for it."""
+    model = ExchangeModel(rng=11, population_size=60)
+    for _ in range(5):
+        model.step()
+    p = dict(model.params, **SETTINGS[setting_name])
+    rng = np.random.default_rng(0)
+    seats = form_groups(model.population, choose_attendees(model.population, p, rng), p, rng)
+    return model, p, seats, event_setting(p)
+
+
+def changes(pop, members, beliefs, endorsement, dialogic, calibrated, ties, tally):
+    """What a session changed, as numbers to compare."""
+    return {
+        "belief_change": float(np.abs(beliefs - pop.beliefs[members]).mean()),
+        "experiential_change": float((beliefs - pop.beliefs[members])[:, 0].mean()),
+        "endorsement_change": float((endorsement - pop.endorsement[members]).mean()),
+        "capacity_change": float((dialogic - pop.dialogic[members]).mean()),
+        "calibration_change": float((calibrated - pop.calibrated[members]).mean()),
+        "tie_growth": float(ties),
+        **tally,
+    }
+
+
+def kernel_session(model, p, seats, setting, seed):
+    pop = copy.deepcopy(model.population)
+    room, tally = hold_session(
+        pop, seats, setting, p, model.legitimacy, np.random.default_rng(seed)
+    )
+    members = seats[seats >= 0]
+    low = room.present & (room.status < 0.5)
+    counts = {
+        "challenges": float(tally.challenges.sum()),
+        "taken_up": float(tally.taken_up.sum()),
+        "turns_low_status": float(tally.turns[low].sum()),
+        "listener_updates": float(tally.listener_updates),
+    }
+    ties = (pop.ties.matrix() - model.population.ties.matrix()).sum() / 2
+    return changes(
+        model.population,
+        members,
+        pop.beliefs[members],
+        pop.endorsement[members],
+        pop.dialogic[members],
+        pop.calibrated[members],
+        ties,
+        counts,
+    )
+
+
+def plain_session(model, p, seats, setting, seed, network_class=PlainNetwork):
+    pop = model.population
+    network = network_class(pop, p, model.legitimacy, seed=seed)
+    tally = network.hold_session(seats, setting)
+    members = seats[seats >= 0]
+    agents = [network.members[i] for i in members]
+    start = pop.ties.matrix()
+    counts = {
+        "challenges": float(sum(tally.challenges.values())),
+        "taken_up": float(tally.taken_up),
+        "turns_low_status": float(sum(n for i, n in tally.turns.items() if pop.status[i] < 0.5)),
+        "listener_updates": float(tally.listener_updates),
+    }
+    return changes(
+        pop,
+        members,
+        np.array([a.beliefs for a in agents]),
+        np.array([a.endorsement for a in agents]),
+        np.array([a.dialogic for a in agents]),
+        np.array([a.calibrated for a in agents]),
+        sum(value - start[key] for key, value in network.ties.items()),
+        counts,
+    )
+
+
+def p_values(kernel, plain):
+    """Welch t and KS p-values of every outcome (1.0 where both never vary and agree)."""
+    out = {}
+    for name in kernel[0]:
+        a = np.array([k[name] for k in kernel])
+        b = np.array([k[name] for k in plain])
+        if a.std() == 0 and b.std() == 0:
+            out[name] = (1.0, 1.0) if a[0] == b[0] else (0.0, 0.0)
+            continue
+        out[name] = (
+            stats.ttest_ind(a, b, equal_var=False).pvalue,
+            stats.ks_2samp(a, b).pvalue,
+        )
+    return out
+
+
+def compare(setting_name, network_class=PlainNetwork, sessions=SESSIONS):
+    model, p, seats, setting = inputs(setting_name)
+    kernel = [kernel_session(model, p, seats, setting, s) for s in range(sessions)]
+    plain = [
+        plain_session(model, p, seats, setting, 10_000 + s, network_class) for s in range(sessions)
+    ]
+    return p_values(kernel, plain)
+
+
+def test_plain_mesa_follows_the_kernels_rules():
+    results = {name: compare(name) for name in SETTINGS}
+    tests = sum(2 * len(r) for r in results.values())
+    threshold = ALPHA / tests  # Bonferroni
+    failed = [
+        f"{setting}: {outcome} (Welch p={pt:.2g}, KS p={pk:.2g})"
+        for setting, r in results.items()
+        for outcome, (pt, pk) in r.items()
+        if min(pt, pk) < threshold
+    ]
+    assert not failed, "kernel and plain Mesa differ in " + "; ".join(failed)
+
+
+class NoPrecision(PlainNetwork):
+    """A rule changed: listeners ignore how much more the speaker knows."""
+
+    def speak(self, speaker, audience, credibility, tally):
+        saved = [(m, m.knowledge) for m in audience]
+        for m, _ in saved:
+            m.knowledge = [1.0] * len(m.knowledge)
+        speaker_knowledge, speaker.knowledge = speaker.knowledge, [1.0] * len(speaker.knowledge)
+        try:
+            super().speak(speaker, audience, credibility, tally)
+        finally:
+            for m, knowledge in saved:
+                m.knowledge = knowledge
+            speaker.knowledge = speaker_knowledge
+
+
+class DoubleShift(PlainNetwork):
+    """A rule changed: a take-up closes twice the share of the endorsement gap."""
+
+    def challenges(self, group, setting, credibility, tally):
+        shift = self.params["challenge.shift"]
+        self.params = dict(self.params, **{"challenge.shift": 2 * shift})
+        try:
+            super().challenges(group, setting, credibility, tally)
+        finally:
+            self.params = dict(self.params, **{"challenge.shift": shift})
+
+
+@pytest.mark.parametrize(
+    "mutant, setting",
+    [(NoPrecision, "action_learning"), (DoubleShift, "plenary_kept")],
+)
+def test_the_comparison_detects_a_changed_rule(mutant, setting):
+    results = compare(setting, mutant, sessions=100)
+    threshold = ALPHA / (2 * len(results) * len(SETTINGS))
+    assert min(min(pt, pk) for pt, pk in results.values()) < threshold
