@@ -140,9 +140,9 @@ def timed_event_sessions():
         if not inside[0]:
             return hold_session(*args, **kwargs)
         start = time.perf_counter()
-        room, tally = hold_session(*args, **kwargs)
+        tally = hold_session(*args, **kwargs)
         sessions.append((time.perf_counter() - start, tally.listener_updates))
-        return room, tally
+        return tally
 
     def flagged_hold_event(model):
         inside[0] = True
@@ -225,7 +225,7 @@ def plain_versus_kernel(size: int, sessions: int, plain_sessions: int) -> dict:
     kernel_updates, kernel_seconds = 0, 0.0
     for _ in range(sessions):
         start = time.perf_counter()
-        _, tally = hold_session(pop, seats, setting, p, model.legitimacy, rng)
+        tally = hold_session(pop, seats, setting, p, model.legitimacy, rng)
         kernel_seconds += time.perf_counter() - start
         kernel_updates += tally.listener_updates
     kernel_rate, plain_rate = kernel_updates / kernel_seconds, plain_updates / plain_seconds

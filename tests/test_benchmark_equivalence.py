@@ -69,11 +69,9 @@ def changes(pop, members, beliefs, endorsement, dialogic, calibrated, ties, tall
 
 def kernel_session(model, p, seats, setting, seed):
     pop = copy.deepcopy(model.population)
-    room, tally = hold_session(
-        pop, seats, setting, p, model.legitimacy, np.random.default_rng(seed)
-    )
+    tally = hold_session(pop, seats, setting, p, model.legitimacy, np.random.default_rng(seed))
     members = seats[seats >= 0]
-    low = room.present & (room.status < 0.5)
+    low = tally.present & (pop.status[seats] < 0.5)
     counts = {
         "challenges": float(tally.challenges.sum()),
         "taken_up": float(tally.taken_up.sum()),

@@ -101,10 +101,10 @@ def turns_and_status(hierarchy, seeds, gradient=3.0):
         pop, p = make_population(seed, **{"population.size": 40, "turns.status_gradient": gradient})
         legitimacy = np.array([p[f"legitimacy.{k}"] for k in KINDS])
         setting = Setting(hierarchy, facilitation=0.0, turn_rule="lottery", rounds=10)
-        room, tally = hold_session(
+        tally = hold_session(
             pop, np.arange(40)[None, :], setting, p, legitimacy, np.random.default_rng(seed)
         )
-        status.append(room.status[0])
+        status.append(pop.status[tally.seats[0]])
         turns.append(tally.turns[0])
     return np.concatenate(status), np.concatenate(turns)
 

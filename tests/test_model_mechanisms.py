@@ -12,7 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exsim.model import ExchangeModel
-from exsim.model.dialogue import Setting, credibility, hold_session, open_room, speaking_weights
+from exsim.model.dialogue import (
+    Setting,
+    credibility,
+    hold_session,
+    leaders_present,
+    speaking_weights,
+)
 from exsim.model.events import choose_attendees, deal, event_due, event_setting, form_groups
 from exsim.model.outcomes import reciprocity, speaking_equality
 from exsim.model.parameters import validate
@@ -125,37 +131,36 @@ def credibility_room(roles, status, endorsement, calibrated=None):
     pop.endorsement[:] = endorsement
     if calibrated is not None:
         pop.calibrated[:] = calibrated
-    room = open_room(pop, np.arange(n)[None, :])
-    return pop, room, pop.calibrated[None, :, :]
+    return pop, np.arange(n)[None, :]
 
 
 def test_credibility_ignores_status_where_hierarchy_is_suspended():
     legit = np.array([0.3, 0.8, 1.0, 0.6])
     roles = ["patient", "researcher", "manager", "clinician"]
-    _, room, cal = credibility_room(roles, [0.1, 0.9, 0.5, 0.7], 0.6)
-    _, flat, _ = credibility_room(roles, [0.5, 0.5, 0.5, 0.5], 0.6)
-    suspended = credibility(room, cal, legit, hierarchy=0.0, deference=5.0)
-    assert np.array_equal(suspended, credibility(flat, cal, legit, 0.0, 5.0))
+    pop, seats = credibility_room(roles, [0.1, 0.9, 0.5, 0.7], 0.6)
+    flat, _ = credibility_room(roles, [0.5, 0.5, 0.5, 0.5], 0.6)
+    suspended = credibility(pop, seats, legit, hierarchy=0.0, deference=5.0)
+    assert np.array_equal(suspended, credibility(flat, seats, legit, 0.0, 5.0))
     # ... and equals the weight of the speaker's knowledge type, set by endorsement
     main = np.asarray(MAIN_KNOWLEDGE_INDEX)[[ROLE_INDEX[r] for r in roles]]
     expected = 0.6 * legit[main][None, :] + 0.4 * 1.0
     assert np.allclose(suspended[0], expected)
     # with hierarchy kept the same room gives status its due
-    assert not np.allclose(credibility(room, cal, legit, 1.0, 1.0), suspended)
+    assert not np.allclose(credibility(pop, seats, legit, 1.0, 1.0), suspended)
 
 
 def test_credibility_defers_to_status_only_where_hierarchy_applies():
     legit = np.full(4, 0.5)
     # listener 0 (status 0.5) hears two researchers of status 0.9 and 0.1
-    _, room, cal = credibility_room(["patient", "researcher", "researcher"], [0.5, 0.9, 0.1], 1.0)
-    kept = credibility(room, cal, legit, hierarchy=1.0, deference=1.0)[0]
+    pop, seats = credibility_room(["patient", "researcher", "researcher"], [0.5, 0.9, 0.1], 1.0)
+    kept = credibility(pop, seats, legit, hierarchy=1.0, deference=1.0)[0]
     assert kept[0, 1] == pytest.approx(0.5 * 1.4)
     assert kept[0, 2] == pytest.approx(0.5 * 0.6)
-    half = credibility(room, cal, legit, hierarchy=0.5, deference=1.0)[0]
+    half = credibility(pop, seats, legit, hierarchy=0.5, deference=1.0)[0]
     assert half[0, 1] == pytest.approx(0.5 * 1.2)
-    assert credibility(room, cal, legit, hierarchy=1.0, deference=0.0)[0, 0, 1] == 0.5
+    assert credibility(pop, seats, legit, hierarchy=1.0, deference=0.0)[0, 0, 1] == 0.5
     # clipped to [0, 1] however large the deference
-    extreme = credibility(room, cal, legit, hierarchy=1.0, deference=5.0)
+    extreme = credibility(pop, seats, legit, hierarchy=1.0, deference=5.0)
     assert extreme.min() >= 0.0 and extreme.max() <= 1.0
     assert extreme[0, 2, 1] == 1.0 and extreme[0, 1, 2] == 0.0
 
@@ -166,14 +171,14 @@ def test_credibility_weighs_legitimacy_by_endorsement():
     roles = ["patient", "clinician", "researcher", "manager"]
     main = [EXPERIENTIAL, CLINICAL, RESEARCH, ORGANISATIONAL]
     for e in (0.0, 0.25, 1.0):
-        _, room, cal = credibility_room(roles, 0.5, e, calibrated=learned)
-        cred = credibility(room, cal, legit, hierarchy=1.0, deference=1.0)[0]
+        pop, seats = credibility_room(roles, 0.5, e, calibrated=learned)
+        cred = credibility(pop, seats, legit, hierarchy=1.0, deference=1.0)[0]
         expected = e * legit[main] + (1 - e) * learned[main]
         for i in range(4):
             assert np.allclose(cred[i], expected)
     # a full endorser ranks speakers by the legitimacy of their knowledge type
-    _, room, cal = credibility_room(roles, 0.5, 1.0)
-    assert np.argsort(credibility(room, cal, legit, 0.0, 0.0)[0, 0]).tolist() == [0, 3, 1, 2]
+    pop, seats = credibility_room(roles, 0.5, 1.0)
+    assert np.argsort(credibility(pop, seats, legit, 0.0, 0.0)[0, 0]).tolist() == [0, 3, 1, 2]
 
 
 # --- turns -----------------------------------------------------------------------------
@@ -183,12 +188,12 @@ def test_full_facilitation_gives_everyone_present_an_equal_chance():
     pop, _ = make_population(1, **{"population.size": 12})
     pop.status[:] = np.linspace(0.0, 1.0, 12)
     seats = np.array([[0, 1, 2, -1, -1], [3, 4, 5, 6, 7], [8, 9, 10, 11, -1]])
-    room = open_room(pop, seats)
+    present = seats >= 0
     for hierarchy in (0.0, 1.0):
-        w = speaking_weights(room, Setting(hierarchy, 1.0, "lottery", 1), gradient=20.0)
-        assert np.allclose(w, room.present / room.size[:, None])
-    w = speaking_weights(room, Setting(1.0, 0.3, "lottery", 1), gradient=3.0)
-    assert np.allclose(w.sum(1), 1.0) and np.all(w[~room.present] == 0)
+        w = speaking_weights(pop, seats, Setting(hierarchy, 1.0, "lottery", 1), gradient=20.0)
+        assert np.allclose(w, present / present.sum(1, keepdims=True))
+    w = speaking_weights(pop, seats, Setting(1.0, 0.3, "lottery", 1), gradient=3.0)
+    assert np.allclose(w.sum(1), 1.0) and np.all(w[~present] == 0)
 
 
 def test_status_gradient_raises_high_status_chance_only_where_hierarchy_applies():
@@ -196,15 +201,15 @@ def test_status_gradient_raises_high_status_chance_only_where_hierarchy_applies(
     pop.status[:] = np.linspace(0.1, 0.9, 8)
     pop.voice[:] = 0.5
     pop.dialogic[:] = 0.2
-    room = open_room(pop, np.arange(8)[None, :])
-    kept = speaking_weights(room, Setting(1.0, 0.0, "lottery", 1), gradient=3.0)[0]
+    seats = np.arange(8)[None, :]
+    kept = speaking_weights(pop, seats, Setting(1.0, 0.0, "lottery", 1), gradient=3.0)[0]
     assert np.all(np.diff(kept) > 0)
     assert kept[-1] / kept[0] == pytest.approx(np.exp(3.0 * 0.8))
-    partly = speaking_weights(room, Setting(0.5, 0.0, "lottery", 1), gradient=3.0)[0]
+    partly = speaking_weights(pop, seats, Setting(0.5, 0.0, "lottery", 1), gradient=3.0)[0]
     assert partly[-1] / partly[0] == pytest.approx(np.exp(1.5 * 0.8))
     for suspended in (
-        speaking_weights(room, Setting(0.0, 0.0, "lottery", 1), gradient=3.0)[0],
-        speaking_weights(room, Setting(1.0, 0.0, "lottery", 1), gradient=0.0)[0],
+        speaking_weights(pop, seats, Setting(0.0, 0.0, "lottery", 1), gradient=3.0)[0],
+        speaking_weights(pop, seats, Setting(1.0, 0.0, "lottery", 1), gradient=0.0)[0],
     ):
         assert np.allclose(suspended, 1 / 8)
 
@@ -214,8 +219,8 @@ def test_voice_and_dialogic_capacity_raise_the_chance_to_speak():
     pop.status[:] = 0.5
     pop.voice[:] = [0.2, 0.8, 0.5, 0.5]
     pop.dialogic[:] = [0.5, 0.5, 0.0, 1.0]
-    room = open_room(pop, np.arange(4)[None, :])
-    w = speaking_weights(room, Setting(1.0, 0.0, "lottery", 1), gradient=3.0)[0]
+    seats = np.arange(4)[None, :]
+    w = speaking_weights(pop, seats, Setting(1.0, 0.0, "lottery", 1), gradient=3.0)[0]
     assert w[1] / w[0] == pytest.approx(4.0)
     assert w[3] / w[2] == pytest.approx(3.0)
 
@@ -329,7 +334,7 @@ def test_nobody_sits_with_their_own_leader_when_superiors_are_kept_apart():
             q = dict(p, **{"event.grouping": grouping})
             seats = form_groups(pop, attendees, q, rng)
             assert seated_with_leader(seats, pop.leader) == []
-            assert not open_room(pop, seats).leader_present.any()
+            assert not leaders_present(pop, seats).any()
             mixed = form_groups(pop, attendees, dict(q, **{"event.superiors_present": True}), rng)
             together += len(seated_with_leader(mixed, pop.leader))
     assert together > 0  # without the rule, members do meet their leaders
@@ -422,7 +427,7 @@ def test_no_challenges_when_the_threshold_is_out_of_reach():
     before = pop.endorsement.copy()
     for hierarchy in (0.0, 1.0):
         setting = Setting(hierarchy, 1.0, "lottery", 5)
-        _, tally = hold_session(
+        tally = hold_session(
             pop, seat_in_groups(60, 6), setting, p, legitimacy_of(p), np.random.default_rng(0)
         )
         assert tally.challenges.sum() == 0 and tally.taken_up.sum() == 0
@@ -439,7 +444,7 @@ def test_no_challenges_when_the_threshold_is_out_of_reach():
         }
     )
     pop2, _ = make_population(0, **q)
-    _, tally = hold_session(
+    tally = hold_session(
         pop2,
         seat_in_groups(60, 6),
         Setting(0.0, 1.0, "lottery", 5),
@@ -453,16 +458,16 @@ def test_no_challenges_when_the_threshold_is_out_of_reach():
 def challenges_under(hierarchy, pop, p, seed=1):
     pop = copy.deepcopy(pop)
     setting = Setting(hierarchy, 0.6, "lottery", 4)
-    room, tally = hold_session(
+    tally = hold_session(
         pop, seat_in_groups(pop.size, 6), setting, p, legitimacy_of(p), np.random.default_rng(seed)
     )
-    return room, tally, pop
+    return tally, pop
 
 
 def test_suspension_brings_more_challenges_when_statuses_differ():
     pop, p = session_population(3)
-    _, kept, _ = challenges_under(1.0, pop, p)
-    _, suspended, _ = challenges_under(0.0, pop, p)
+    kept, _ = challenges_under(1.0, pop, p)
+    suspended, _ = challenges_under(0.0, pop, p)
     assert kept.challenges.sum() > 0
     assert suspended.challenges.sum() > 1.5 * kept.challenges.sum()
 
@@ -471,8 +476,8 @@ def test_hierarchy_changes_nothing_among_equals():
     values = {f"status.{r}": 0.5 for r in ROLES}
     values["status.noise"] = 0.0
     pop, p = session_population(3, **values)
-    room_k, kept, pop_k = challenges_under(1.0, pop, p)
-    room_s, suspended, pop_s = challenges_under(0.0, pop, p)
+    kept, pop_k = challenges_under(1.0, pop, p)
+    suspended, pop_s = challenges_under(0.0, pop, p)
     assert kept.challenges.sum() > 0
     assert np.array_equal(kept.turns, suspended.turns)
     assert np.array_equal(kept.challenges, suspended.challenges)
@@ -483,14 +488,14 @@ def test_hierarchy_changes_nothing_among_equals():
 def test_challenges_taken_up_lower_listeners_endorsement_toward_the_challenger():
     pop, p = session_population(5, **{"challenge.uptake": 1.0, "challenge.shift": 0.5})
     before = pop.endorsement.copy()
-    _, tally, after = challenges_under(0.0, pop, p)
+    tally, after = challenges_under(0.0, pop, p)
     assert tally.taken_up.sum() > 0
     assert np.all(after.endorsement <= before + 1e-12)
     assert after.endorsement.mean() < before.mean()
     assert np.all(after.endorsement >= 0.0)
     # with no take-up, a challenge moves nobody
     q = dict(p, **{"challenge.uptake": 0.0})
-    _, tally, untouched = challenges_under(0.0, pop, q)
+    tally, untouched = challenges_under(0.0, pop, q)
     assert tally.challenges.sum() > 0 and tally.taken_up.sum() == 0
     assert np.array_equal(untouched.endorsement, before)
 
@@ -500,7 +505,7 @@ def test_uptake_moves_listeners_toward_speakers_and_records_who_heard_whom():
     p = dict(p, **{"challenge.threshold": 1e6})
     before = pop.beliefs.copy()
     seats = np.arange(12)[None, :]
-    room, tally = hold_session(
+    tally = hold_session(
         pop, seats, Setting(1.0, 0.5, "lottery", 3), p, legitimacy_of(p), np.random.default_rng(2)
     )
     assert tally.turns.sum() == 3 * 12
@@ -509,7 +514,6 @@ def test_uptake_moves_listeners_toward_speakers_and_records_who_heard_whom():
     assert np.array_equal(tally.heard.sum(1)[0], 11 * tally.turns[0])
     assert np.all(tally.uptake <= tally.heard + 1e-12)
     assert np.all(np.ptp(pop.beliefs, axis=0) < np.ptp(before, axis=0))
-    assert np.array_equal(pop.beliefs, room.beliefs[0])
     # no uptake: nobody moves
     pop2, _ = session_population(6, n=12)
     hold_session(
@@ -527,11 +531,12 @@ def test_uptake_moves_listeners_toward_speakers_and_records_who_heard_whom():
 def test_every_turn_rule_gives_turns_only_to_members_present(turn_rule):
     pop, p = session_population(7, n=23)
     seats = seat_in_groups(23, 5)
-    room, tally = hold_session(
+    tally = hold_session(
         pop, seats, Setting(0.0, 0.6, turn_rule, 4), p, legitimacy_of(p), np.random.default_rng(0)
     )
-    assert np.all(tally.turns[~room.present] == 0)
-    assert np.all(tally.heard[~room.present] == 0)
+    assert np.array_equal(tally.seats, seats)
+    assert np.all(tally.turns[~tally.present] == 0)
+    assert np.all(tally.heard[~tally.present] == 0)
     assert tally.turns.sum() > 0
 
 
@@ -540,7 +545,7 @@ def test_balanced_turns_are_more_equal_than_a_lottery():
     pop.voice[:] = np.linspace(0.05, 1.0, 60)
     equality = {}
     for rule in ("lottery", "balanced"):
-        room, tally = hold_session(
+        tally = hold_session(
             copy.deepcopy(pop),
             seat_in_groups(60, 6),
             Setting(1.0, 0.5, rule, 6),
@@ -548,14 +553,14 @@ def test_balanced_turns_are_more_equal_than_a_lottery():
             legitimacy_of(p),
             np.random.default_rng(0),
         )
-        equality[rule] = speaking_equality(tally.turns, room.present).mean()
+        equality[rule] = speaking_equality(tally.turns, tally.present).mean()
     assert equality["balanced"] > equality["lottery"]
 
 
 def test_action_learning_rounds_give_each_presenter_the_floor():
     pop, p = session_population(9, n=6)
     p = dict(p, **{"challenge.threshold": 1e6})
-    _, tally = hold_session(
+    tally = hold_session(
         pop,
         np.arange(6)[None, :],
         Setting(0.0, 0.6, "action_learning", 6),
@@ -612,8 +617,7 @@ def test_calibration_moves_credibility_to_the_observed_reliability():
     assert np.allclose(pop.calibrated[:, RESEARCH], np.exp(-0.5))
     assert np.all(pop.calibrated[:, [CLINICAL, ORGANISATIONAL]] == 1.0)  # never heard
     # a listener who does not endorse the norm now gives exactly that credibility
-    room = open_room(pop, np.arange(10)[None, :])
-    cred = credibility(room, pop.calibrated[None], legitimacy_of(p), 0.0, 0.0)[0]
+    cred = credibility(pop, np.arange(10)[None, :], legitimacy_of(p), 0.0, 0.0)[0]
     assert np.allclose(cred[0, 1:5], np.exp(-2.0)) and np.allclose(cred[0, 5:], np.exp(-0.5))
 
 
@@ -625,7 +629,7 @@ def test_slow_calibration_moves_part_of_the_way_and_none_without_it():
         p = dict(p, **{"challenge.threshold": 1e6})
         pop.beliefs[:] = pop.problem.truth + 1.0  # everyone 1 off on every aspect
         start = pop.calibrated.copy()
-        room, tally = hold_session(
+        tally = hold_session(
             pop,
             np.arange(10)[None, :],
             Setting(0.0, 1.0, "lottery", 2),
@@ -856,9 +860,9 @@ def test_participant_properties_read_and_write_the_population_arrays():
 def test_contagion_and_facilitation_make_challenging_safer():
     pop, p = session_population(3)
     base = dict(p, **{"challenge.contagion": 0.0, "challenge.facilitation_safety": 0.0})
-    _, alone, _ = challenges_under(1.0, pop, base)
-    _, contagious, _ = challenges_under(1.0, pop, dict(base, **{"challenge.contagion": 2.0}))
-    _, facilitated, _ = challenges_under(
+    alone, _ = challenges_under(1.0, pop, base)
+    contagious, _ = challenges_under(1.0, pop, dict(base, **{"challenge.contagion": 2.0}))
+    facilitated, _ = challenges_under(
         1.0, pop, dict(base, **{"challenge.facilitation_safety": 2.0})
     )
     assert alone.challenges.sum() < contagious.challenges.sum()

@@ -16,10 +16,10 @@ import numpy as np
 
 from . import events, outcomes, projects
 from .agents import Participant
-from .dialogue import Seating, hold_session
+from .dialogue import hold_session
 from .parameters import KEYWORDS, PARAMETERS, suggest, validate
 from .population import create_population, create_problem
-from .vocabulary import KNOWLEDGE_TYPES, ROLES
+from .vocabulary import KNOWLEDGE_TYPES
 
 STREAMS = ("mesa", "population", "attendance", "dialogue", "evidence")
 """Independent random streams, spawned from the run's seed in this order."""
@@ -118,7 +118,7 @@ class ExchangeModel(mesa.Model):
         self.listener_updates = 0  # listeners weighing an utterance, in every session
         self.event_listener_updates = 0  # the same, at events only (for benchmarks)
         self.last_speakers: dict[str, np.ndarray] = {}
-        self._team_seating: Seating | None = None  # made at the first project meeting
+        self._team_seats: np.ndarray | None = None  # made at the first project meeting
         self.datacollector = OutcomeCollector(
             model_reporters={name: partial(read_outcome, name=name) for name in self._measure()},
             tables={"events": EVENT_COLUMNS},
@@ -147,7 +147,7 @@ class ExchangeModel(mesa.Model):
         if len(attendees) < 2:
             return False
         seats = events.form_groups(pop, attendees, p, self.streams["attendance"])
-        room, tally = hold_session(
+        tally = hold_session(
             pop, seats, events.event_setting(p), p, self.legitimacy, self.streams["dialogue"]
         )
         self.events_held += 1
@@ -155,11 +155,11 @@ class ExchangeModel(mesa.Model):
         updates = tally.listener_updates
         self.listener_updates += updates
         self.event_listener_updates += updates
-        groups = outcomes.group_outcomes(room, tally)
+        groups = outcomes.group_outcomes(pop, tally)
         self.last_event = outcomes.session_summary(groups)
         self.last_event_attendance = len(attendees)
         self.last_speakers = {
-            "seats": room.seats,
+            "seats": tally.seats,
             "turns": tally.turns,
             "challenges": tally.challenges,
         }
@@ -172,31 +172,30 @@ class ExchangeModel(mesa.Model):
         if setting.rounds == 0:
             self.project_meeting = outcomes.empty_session_summary()
             return
-        room, tally = hold_session(
+        tally = hold_session(
             self.population,
-            self.team_seating(),
+            self.team_seats(),
             setting,
             self.params,
             self.legitimacy,
             self.streams["dialogue"],
         )
         self.listener_updates += tally.listener_updates
-        groups = outcomes.group_outcomes(room, tally)
+        groups = outcomes.group_outcomes(self.population, tally)
         self.project_meeting = outcomes.session_summary(groups)
 
-    def team_seating(self) -> Seating:
-        """The project teams in their seats, with what the dialogue kernel derives from
-        them: worked out at the first meeting and kept, as teams and the members' traits
-        are fixed (ODD 2). See `traits_changed`."""
-        if self._team_seating is None:
-            self._team_seating = Seating(self.population, projects.team_seats(self.population))
-        return self._team_seating
+    def team_seats(self) -> np.ndarray:
+        """The project teams in their seats (teams, seats; -1 empty): worked out at the
+        first meeting and kept, as teams are fixed (ODD 2). See `traits_changed`."""
+        if self._team_seats is None:
+            self._team_seats = projects.team_seats(self.population)
+        return self._team_seats
 
     def traits_changed(self) -> None:
         """Forget what was derived from the members' fixed traits (role, status, voice,
         knowledge, project, leader). Setting one on a `Participant` calls this; call it
         after writing such a trait into `population` by hand during a run."""
-        self._team_seating = None
+        self._team_seats = None
 
     # --- outcomes -------------------------------------------------------------------------
 
@@ -224,17 +223,5 @@ class ExchangeModel(mesa.Model):
 _PROJECT_OUTCOMES = {k: f"project_{k}" for k in outcomes.SESSION_OUTCOMES}
 """The session outcomes of the month's project meetings and their column names."""
 
-EVENT_COLUMNS = [
-    "step",
-    "event",
-    "group",
-    "size",
-    "speaking_equality",
-    "cross_role_uptake",
-    "reciprocity",
-    "challenges",
-    "challenges_low_status",
-    "challenges_taken_up",
-    "leaders_present",
-]
-EVENT_COLUMNS += [f"{k}_{r}" for k in ("members", "turns", "challenges") for r in ROLES]
+EVENT_COLUMNS = ["step", "event", "group", *outcomes.GROUP_OUTCOMES]
+"""The columns of the datacollector's table ``events``: one row per event group."""

@@ -6,9 +6,12 @@ with nothing to count (no cross-role hearing, a role absent) is reported as 0.
 
 from __future__ import annotations
 
-import numpy as np
+import math
 
-from .dialogue import Room, Tally, ratio
+import numpy as np
+from numba import njit
+
+from .dialogue import Tally, leaders_present
 from .population import Population
 from .vocabulary import KNOWLEDGE_TYPES, ROLES
 
@@ -28,65 +31,108 @@ def _divide(nums: list[float], dens: list[float]) -> list[float]:
     return [n / d if d > 0 else 0.0 for n, d in zip(nums, dens, strict=True)]
 
 
-def _mean(x: np.ndarray) -> float:
-    """`float(x.mean())`, computed the same way, without its overhead on small arrays."""
-    return float(np.add.reduce(x, axis=None)) / x.size
+@njit(cache=True)
+def _equality(turns: np.ndarray, present: np.ndarray) -> float:
+    """1 - Gini of one group's turns among those present (1 when nobody spoke)."""
+    diff, total, n = 0.0, 0.0, 0
+    for i in range(len(turns)):
+        if present[i]:
+            n += 1
+            total += turns[i]
+            for j in range(len(turns)):
+                if present[j]:
+                    diff += abs(turns[i] - turns[j])
+    return 1.0 - diff / (2.0 * n * total) if total > 0 else 1.0
 
 
-def speaking_equality(
-    turns: np.ndarray, present: np.ndarray, pairs: np.ndarray | None = None
-) -> np.ndarray:
-    """1 - Gini of turns among those present, per group (1 when nobody spoke).
+@njit(cache=True)
+def _reciprocity(uptake: np.ndarray) -> float:
+    """Share of one group's uptake that is mutual: sum min(u_ij, u_ji) / sum max."""
+    mutual, most = 0.0, 0.0
+    for i in range(uptake.shape[0]):
+        for j in range(uptake.shape[1]):
+            mutual += min(uptake[i, j], uptake[j, i])
+            most += max(uptake[i, j], uptake[j, i])
+    return mutual / most if most > 0 else 0.0
 
-    `pairs` (G, m, m), 1 where seats i and j are both present, saves working it out.
-    """
-    x = turns * present
-    if pairs is None:
-        pairs = present[:, :, None] & present[:, None, :]
-    diff = np.add.reduce(np.abs(x[:, :, None] - x[:, None, :]) * pairs, (1, 2))
-    n = np.add.reduce(present, 1)
-    return 1.0 - ratio(diff, 2.0 * n * np.add.reduce(x, 1))
+
+def speaking_equality(turns: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """1 - Gini of turns among those present, per group (1 when nobody spoke)."""
+    turns, present = np.asarray(turns, dtype=float), np.asarray(present, dtype=bool)
+    return np.array([_equality(t, p) for t, p in zip(turns, present, strict=True)])
 
 
 def reciprocity(uptake: np.ndarray) -> np.ndarray:
-    """Share of uptake between pairs that is mutual: sum min(u_ij, u_ji) / sum max."""
-    back = uptake.transpose(0, 2, 1)
-    mutual = np.add.reduce(np.minimum(uptake, back), (1, 2))
-    return ratio(mutual, np.add.reduce(np.maximum(uptake, back), (1, 2)))
+    """Share of uptake between pairs that is mutual, per group: sum min(u_ij, u_ji) /
+    sum max(u_ij, u_ji) (0 when nobody took anything up)."""
+    return np.array([_reciprocity(u) for u in np.asarray(uptake, dtype=float)])
 
 
 LOW_STATUS = 0.5
 """Members with status below this (the lower half of the status scale) are low status."""
 
-
-def group_outcomes(room: Room, tally: Tally) -> dict[str, np.ndarray]:
-    """Outcomes of each group in a session, as arrays of length G."""
-    voiced = tally.challenges  # only members present voice challenges
-    cross_credit, cross_heard = tally.cross_role(room)
-    out = {
-        "size": room.size,
-        "speaking_equality": speaking_equality(tally.turns, room.present, room.pairs),
-        "cross_role_uptake": ratio(cross_credit, cross_heard),
-        "reciprocity": reciprocity(tally.uptake),
-        "challenges": np.add.reduce(voiced, 1),
-        "challenges_low_status": np.add.reduce(voiced * (room.status < LOW_STATUS), 1),
-        "challenges_taken_up": tally.taken_up,
-        "leaders_present": np.add.reduce(room.leader_present, 1),
-    }
-    # each member present adds to the cell (group, role) of the table
-    cells, present, shape = room.role_cells, room.present_rows, (len(room.size), len(ROLES))
-    by_role = {
-        "members": np.bincount(cells, None, shape[0] * shape[1]),
-        "turns": np.bincount(cells, tally.turns.reshape(-1).take(present), shape[0] * shape[1]),
-        "challenges": np.bincount(cells, voiced.reshape(-1).take(present), shape[0] * shape[1]),
-    }
-    for name, table in by_role.items():
-        out.update(zip(_BY_ROLE[name], table.reshape(shape).T, strict=True))
-    return out
+GROUP_OUTCOMES = (
+    "size",
+    *SESSION_OUTCOMES,
+    "leaders_present",
+    *(f"{name}_{r}" for name in ("members", "turns", "challenges") for r in ROLES),
+)
+"""Outcomes of each group of a session (the columns of the model's events table)."""
 
 
+_ROLE_COUNT = len(ROLES)
 _BY_ROLE = {name: [f"{name}_{r}" for r in ROLES] for name in ("members", "turns", "challenges")}
 """Column names of the per-role group outcomes, in the order of ROLES."""
+
+
+@njit(cache=True)
+def _group_table(seats, role, status, leader_here, turns, heard, uptake, challenges, taken_up):
+    """The `GROUP_OUTCOMES` of every group, (G, len(GROUP_OUTCOMES))."""
+    roles = _ROLE_COUNT
+    table = np.zeros((seats.shape[0], 8 + 3 * roles))
+    for g in range(seats.shape[0]):
+        present = seats[g] >= 0
+        credit, hearings = 0.0, 0.0  # across roles
+        row = table[g]
+        for i in range(seats.shape[1]):
+            if not present[i]:
+                continue
+            k = seats[g, i]
+            for j in range(seats.shape[1]):
+                if present[j] and role[seats[g, j]] != role[k]:
+                    credit += uptake[g, i, j]
+                    hearings += heard[g, i, j]
+            row[0] += 1.0
+            row[4] += challenges[g, i]
+            row[5] += challenges[g, i] if status[k] < LOW_STATUS else 0.0
+            row[7] += leader_here[g, i]
+            row[8 + role[k]] += 1.0
+            row[8 + roles + role[k]] += turns[g, i]
+            row[8 + 2 * roles + role[k]] += challenges[g, i]
+        row[1] = _equality(turns[g], present)
+        row[2] = credit / hearings if hearings > 0 else 0.0
+        row[3] = _reciprocity(uptake[g])
+        row[6] = taken_up[g]
+    return table
+
+
+def group_outcomes(pop: Population, tally: Tally) -> dict[str, np.ndarray]:
+    """Outcomes of each group in a session, `GROUP_OUTCOMES` as arrays of length G:
+    the speaking equality, cross-role uptake and reciprocity of each group, its
+    challenges (in all, by low-status members, taken up), members sitting with their
+    own leader, and members, turns and challenges per role."""
+    table = _group_table(
+        tally.seats,
+        pop.role,
+        pop.status,
+        leaders_present(pop, tally.seats),
+        tally.turns,
+        tally.heard,
+        tally.uptake,
+        tally.challenges,
+        tally.taken_up,
+    )
+    return dict(zip(GROUP_OUTCOMES, table.T, strict=True))
 
 
 def session_summary(groups: dict[str, np.ndarray]) -> dict[str, float]:
@@ -127,60 +173,96 @@ def empty_session_summary() -> dict[str, float]:
 
 
 _RESEARCH, _EXPERIENTIAL = (KNOWLEDGE_TYPES.index(k) for k in ("research", "experiential"))
-_ERROR_KEYS = [f"{kind}_error" for kind in KNOWLEDGE_TYPES]
-_STATE_BY_ROLE = {
-    name: [f"{name}_{r}" for r in ROLES]
-    for name in ("norm_endorsement", "dialogic_capacity", "belief_error")
-}
+
+STATE_OUTCOMES = (
+    "norm_endorsement",
+    "credibility_gap",
+    "calibration_error",
+    "belief_error",
+    "belief_diversity",
+    "dialogic_capacity",
+    "cross_role_ties",
+    *(f"{kind}_error" for kind in KNOWLEDGE_TYPES),
+    *(
+        f"{name}_{r}"
+        for name in ("norm_endorsement", "dialogic_capacity", "belief_error")
+        for r in ROLES
+    ),
+)
+"""Outcomes read from the members' state, in the order `state_outcomes` gives them."""
 
 
 def state_outcomes(pop: Population, legitimacy: np.ndarray) -> dict[str, float]:
-    """Outcomes read from the members' state: norm, credibility, learning, mutuality."""
-    error = np.abs(pop.beliefs - pop.problem.truth)
-    weights = pop.credibility_weights(legitimacy)
-    out = {
-        "norm_endorsement": _mean(pop.endorsement),
-        "credibility_gap": _mean(weights[:, _RESEARCH] - weights[:, _EXPERIENTIAL]),
-        "calibration_error": calibration_error(pop, weights, error),
-        "belief_error": _mean(error),
-        "belief_diversity": _mean(_std_by_column(pop.beliefs)),
-        "dialogic_capacity": _mean(pop.dialogic),
-        "cross_role_ties": pop.ties.cross_role_mean(),
-    }
-    # per aspect: the mean of each column, summed along a contiguous row like .mean()
-    by_aspect = np.add.reduce(np.ascontiguousarray(error.T), axis=1) / pop.size
-    out.update(zip(_ERROR_KEYS, by_aspect.tolist(), strict=True))
-    counts = np.bincount(pop.role, minlength=len(ROLES)).tolist()
-    by_role = {
-        "norm_endorsement": pop.endorsement,
-        "dialogic_capacity": pop.dialogic,
-        "belief_error": np.add.reduce(error, axis=1) / error.shape[1],  # error.mean(axis=1)
-    }
-    for name, values in by_role.items():
-        means = _divide(np.bincount(pop.role, values, len(ROLES)).tolist(), counts)
-        out.update(zip(_STATE_BY_ROLE[name], means, strict=True))
+    """Outcomes read from the members' state (`STATE_OUTCOMES`): mean norm endorsement;
+    the credibility gap, the weight members give research over experiential knowledge;
+    calibration error, the mean gap between the weight members give each knowledge type
+    held by someone and the reliability of its holders on their own aspect (exp(-|error|));
+    belief error (overall and per aspect) and diversity (the standard deviation of views
+    on each aspect); dialogic capacity; the mean strength of cross-role ties; endorsement,
+    capacity and belief error per role (0 for a role nobody holds)."""
+    values = _state_table(
+        pop.role,
+        pop.main_type,
+        pop.endorsement,
+        pop.calibrated,
+        pop.beliefs,
+        pop.dialogic,
+        pop.problem.truth,
+        np.asarray(legitimacy, dtype=float),
+    ).tolist()
+    values[STATE_OUTCOMES.index("cross_role_ties")] = pop.ties.cross_role_mean()
+    return dict(zip(STATE_OUTCOMES, values, strict=True))
+
+
+@njit(cache=True)
+def _state_table(role, main_type, endorsement, calibrated, beliefs, dialogic, truth, legitimacy):
+    """`STATE_OUTCOMES` but cross-role ties (left at 0), as an array."""
+    n, aspects = beliefs.shape
+    types, roles = len(legitimacy), _ROLE_COUNT
+    # what each knowledge type's holders deserve: their mean reliability on their aspect
+    deserved, holders = np.zeros(types), np.zeros(types)
+    for i in range(n):
+        kind = main_type[i]
+        deserved[kind] += math.exp(-abs(beliefs[i, kind] - truth[kind]))
+        holders[kind] += 1.0
+    held = 0
+    for kind in range(types):
+        if holders[kind] > 0:
+            deserved[kind] /= holders[kind]
+            held += 1
+    out = np.zeros(7 + aspects + 3 * roles)
+    members_of_role = np.zeros(roles)
+    for i in range(n):
+        e = endorsement[i]
+        research = e * legitimacy[_RESEARCH] + (1.0 - e) * calibrated[i, _RESEARCH]
+        experiential = e * legitimacy[_EXPERIENTIAL] + (1.0 - e) * calibrated[i, _EXPERIENTIAL]
+        out[1] += research - experiential
+        for kind in range(types):
+            if holders[kind] > 0:
+                weight = e * legitimacy[kind] + (1.0 - e) * calibrated[i, kind]
+                out[2] += abs(weight - deserved[kind])
+        error = 0.0
+        for a in range(aspects):
+            error += abs(beliefs[i, a] - truth[a])
+            out[7 + a] += abs(beliefs[i, a] - truth[a])
+        out[0] += e
+        out[3] += error
+        out[5] += dialogic[i]
+        members_of_role[role[i]] += 1.0
+        out[7 + aspects + role[i]] += e
+        out[7 + aspects + roles + role[i]] += dialogic[i]
+        out[7 + aspects + 2 * roles + role[i]] += error / aspects
+    for a in range(aspects):
+        mean = beliefs[:, a].sum() / n
+        out[4] += math.sqrt(((beliefs[:, a] - mean) ** 2).sum() / n) / aspects
+        out[7 + a] /= n
+    out[0] /= n
+    out[1] /= n
+    out[2] /= n * max(held, 1)
+    out[3] /= n * aspects
+    out[5] /= n
+    for r in range(roles):
+        for block in range(3):
+            if members_of_role[r] > 0:
+                out[7 + aspects + block * roles + r] /= members_of_role[r]
     return out
-
-
-def _std_by_column(x: np.ndarray) -> np.ndarray:
-    """`x.std(axis=0)`, computed as NumPy does, without its overhead on small arrays."""
-    deviation = x - np.add.reduce(x, axis=0, keepdims=True) / len(x)
-    deviation *= deviation
-    return np.sqrt(np.add.reduce(deviation, axis=0) / len(x))
-
-
-def deserved_credibility(pop: Population, error: np.ndarray) -> np.ndarray:
-    """Reliability of each knowledge type: mean exp(-|error|) of its holders on their own
-    aspect (0 for a type nobody holds). The credibility that evidence warrants."""
-    main = pop.main_type
-    own = np.exp(-error.reshape(-1).take(np.arange(0, error.size, error.shape[1]) + main))
-    types = len(KNOWLEDGE_TYPES)
-    return ratio(np.bincount(main, own, types), np.bincount(main, minlength=types))
-
-
-def calibration_error(pop: Population, weights: np.ndarray, error: np.ndarray) -> float:
-    """Mean gap between the weight members give each held knowledge type and what its
-    holders' reliability warrants."""
-    deserved = deserved_credibility(pop, error)
-    held = np.bincount(pop.main_type, minlength=len(KNOWLEDGE_TYPES)) > 0
-    return _mean(np.abs(weights - deserved)[:, held])

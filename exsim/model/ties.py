@@ -7,20 +7,11 @@ of cross-role ties is kept up to date as ties change, so reading it costs nothin
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 
+from . import kernel
+
 _RESCALE_BELOW = 1e-9
-
-
-class TiePairs(NamedTuple):
-    """Pairs of members: flat positions of (i, j) and (j, i) in the tie matrix, and
-    whether i and j differ in role."""
-
-    ij: np.ndarray
-    ji: np.ndarray
-    cross: np.ndarray
 
 
 class Ties:
@@ -45,29 +36,17 @@ class Ties:
         return self._scaled * self._scale
 
     def reinforce(self, i: np.ndarray, j: np.ndarray, exchange: np.ndarray, growth: float) -> None:
-        """Strengthen ties of distinct pairs (i, j) by reciprocal `exchange` (>= 0).
+        """Strengthen ties of distinct pairs (i, j) by reciprocal `exchange` (>= 0):
+        strength += (1 - strength) * (1 - exp(-growth * exchange)).
 
         Each pair must appear once, in one direction only.
         """
-        self.reinforce_pairs(self.pairs(i, j), exchange, growth)
-
-    def pairs(self, i: np.ndarray, j: np.ndarray) -> TiePairs:
-        """The pairs (i, j) as `reinforce_pairs` takes them; worth keeping for pairs that
-        meet again (project teams)."""
-        n = len(self._role)
-        return TiePairs(i * n + j, j * n + i, self._role[i] != self._role[j])
-
-    def reinforce_pairs(self, pairs: TiePairs, exchange: np.ndarray, growth: float) -> None:
-        """`reinforce` the `pairs`, one `exchange` each."""
         if len(exchange) == 0 or growth == 0:
             return
-        flat = self._scaled.reshape(-1)  # a view
-        current = flat.take(pairs.ij) * self._scale
-        gain = (1.0 - current) * -np.expm1(-growth * exchange)
-        step = gain / self._scale
-        flat[pairs.ij] += step
-        flat[pairs.ji] += step
-        self._cross_sum += float(gain[pairs.cross].sum())
+        i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+        exchange = np.asarray(exchange, dtype=float)
+        gain = kernel.reinforce_ties(self._scaled, self._scale, i, j, exchange, self._role, growth)
+        self._cross_sum += gain
 
     def fade(self, rate: float) -> None:
         """Multiply every tie by (1 - rate)."""

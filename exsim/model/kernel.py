@@ -1,0 +1,553 @@
+"""The dialogue kernel: the rules of one session, group by group, compiled with Numba.
+
+The rules are written the plain way, as loops over a group's members, listeners and
+aspects, and Numba compiles them to machine code the first time they run (the result is
+cached next to this file, so later processes load it in a fraction of a second). Groups
+of a session are independent, so each is held from start to finish before the next.
+
+Every random number is drawn beforehand with the run's NumPy ``Generator``
+(`dialogue.SessionDraws`), in a fixed order whatever happens in the session, so a design
+drawing the same numbers as another keeps its common random numbers.
+
+Seat arrays hold member indices per group, -1 for an empty seat; a member's state is read
+from and written back into the population arrays. Within a group, seat ``i`` is the
+listener and seat ``j`` the speaker (ODD 7).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+from numba import njit
+
+LOTTERY, BALANCED, ACTION_LEARNING = 0, 1, 2
+"""Turn rules, as the kernel numbers them."""
+
+
+class Rules(NamedTuple):
+    """A session's rules (`dialogue.Setting`) and the parameters the kernel reads."""
+
+    hierarchy: float
+    facilitation: float
+    turn_rule: int  # LOTTERY, BALANCED or ACTION_LEARNING
+    rounds: int
+    extra_risk: float
+    uptake_rate: float
+    capacity_weight: float
+    status_deference: float
+    status_gradient: float
+    status_risk: float
+    superior_risk: float
+    facilitation_safety: float
+    contagion: float
+    threshold: float
+    sharpness: float
+    challenge_uptake: float
+    challenge_shift: float
+    dialogic_growth: float
+    calibration: float
+
+
+class Members(NamedTuple):
+    """The population's arrays (one row per member) that the kernel reads or writes."""
+
+    beliefs: np.ndarray  # (n, aspects), written
+    knowledge: np.ndarray  # (n, aspects)
+    status: np.ndarray  # (n,)
+    voice: np.ndarray  # (n,)
+    dialogic: np.ndarray  # (n,), written
+    endorsement: np.ndarray  # (n,), written
+    calibrated: np.ndarray  # (n, types), written
+    main_type: np.ndarray  # (n,) index of each member's main knowledge type
+    leader: np.ndarray  # (n,) each member's project leader
+
+
+class Room(NamedTuple):
+    """One group's members, copied out of the population for its session (so the inner
+    loops read small contiguous arrays, not rows scattered across the population)."""
+
+    present: np.ndarray  # (m,) bool: a member sits in the seat
+    status: np.ndarray  # (m,)
+    kind: np.ndarray  # (m,) main knowledge type
+    knowledge: np.ndarray  # (m, aspects)
+    calibrated: np.ndarray  # (m, types)
+    dialogic: np.ndarray  # (m,) as at the start of the session
+    voice: np.ndarray  # (m,)
+    leader_gap: np.ndarray  # (m,) own leader's status over one's own, if the leader is here
+    beliefs: np.ndarray  # (m, aspects) views, changed by the session
+    endorsement: np.ndarray  # (m,) endorsement of the norm, changed by the session
+
+
+@njit(cache=True)
+def empty_room(m: Members, seats: int) -> Room:
+    """A `Room` of `seats` seats for members `m`, to be filled by `seat_group`."""
+    aspects, types = m.beliefs.shape[1], m.calibrated.shape[1]
+    return Room(
+        np.zeros(seats, dtype=np.bool_),
+        np.zeros(seats),
+        np.zeros(seats, dtype=np.int64),
+        np.ones((seats, aspects)),
+        np.zeros((seats, types)),
+        np.zeros(seats),
+        np.zeros(seats),
+        np.zeros(seats),
+        np.zeros((seats, aspects)),
+        np.zeros(seats),
+    )
+
+
+@njit(cache=True)
+def seat_group(room: Room, m: Members, group: np.ndarray) -> int:
+    """Copy the members of `group` (member indices, -1 empty) into `room`; returns how
+    many there are."""
+    size = 0
+    for i in range(len(group)):
+        k = group[i]
+        room.present[i] = k >= 0
+        if k < 0:
+            continue
+        size += 1
+        room.status[i] = m.status[k]
+        room.kind[i] = m.main_type[k]
+        room.knowledge[i] = m.knowledge[k]
+        room.calibrated[i] = m.calibrated[k]
+        room.dialogic[i] = m.dialogic[k]
+        room.voice[i] = m.voice[k]
+        room.beliefs[i] = m.beliefs[k]
+        room.endorsement[i] = m.endorsement[k]
+        room.leader_gap[i] = 0.0
+        for j in range(len(group)):
+            if group[j] == m.leader[k] and j != i:
+                room.leader_gap[i] = max(0.0, m.status[group[j]] - m.status[k])
+    return size
+
+
+# --- what a group's members make of each other -------------------------------------------
+
+
+@njit(cache=True)
+def credibility(
+    m: Members, seats: np.ndarray, legitimacy: np.ndarray, h: float, d: float
+) -> np.ndarray:
+    """Credibility listener i gives speaker j in each group of `seats` (G, m), (G, m, m)
+    in [0, 1], under the members' current endorsement; see `credibility_of`."""
+    cred = np.zeros((seats.shape[0], seats.shape[1], seats.shape[1]))
+    room = empty_room(m, seats.shape[1])
+    for g in range(seats.shape[0]):
+        seat_group(room, m, seats[g])
+        for i in range(seats.shape[1]):
+            credibility_of(cred[g], i, room, legitimacy, h, d)
+    return cred
+
+
+@njit(cache=True)
+def credibility_of(cred, i, room, legitimacy, h, d):
+    """Fill in row i of `cred`: the credibility listener i gives each speaker j.
+
+    The weight i gives j's knowledge type: its legitimacy as far as i endorses the norm,
+    what i learned for the rest; raised or lowered by j's status over i's where hierarchy
+    `h` applies, with deference `d` (testimonial injustice when it lowers it).
+    """
+    if not room.present[i]:
+        return
+    e = room.endorsement[i]
+    for j in range(len(room.present)):
+        if room.present[j]:
+            kind = room.kind[j]
+            weight = e * legitimacy[kind] + (1.0 - e) * room.calibrated[i, kind]
+            gap = room.status[j] - room.status[i]
+            cred[i, j] = min(max(weight * (1.0 + d * h * gap), 0.0), 1.0)
+
+
+@njit(cache=True)
+def speaking_weights(room: Room, size: int, rules: Rules, weights: np.ndarray) -> None:
+    """Fill `weights` with each seat's chance of taking a free turn, summing to 1 over the
+    `size` members of the room (0 for empty seats).
+
+    Voice and dialogic capacity raise the chance; where hierarchy applies so does status,
+    exp(gradient * h * (s - the group's mean status)) (expectation states); facilitation
+    mixes the chances toward equal turns.
+    """
+    total_status = 0.0
+    for i in range(len(weights)):
+        if room.present[i]:
+            total_status += room.status[i]
+    mean_status = total_status / max(size, 1)
+    total = 0.0
+    for i in range(len(weights)):
+        weights[i] = 0.0
+        if room.present[i]:
+            push = math.exp(
+                rules.status_gradient * rules.hierarchy * (room.status[i] - mean_status)
+            )
+            weights[i] = room.voice[i] * (0.5 + room.dialogic[i]) * push
+            total += weights[i]
+    total = max(total, 1e-300)
+    f = rules.facilitation
+    for i in range(len(weights)):
+        if room.present[i]:
+            weights[i] = (1.0 - f) * (weights[i] / total) + f / max(size, 1)
+
+
+@njit(cache=True)
+def speaking_chances(m: Members, seats: np.ndarray, rules: Rules) -> np.ndarray:
+    """`speaking_weights` of every group of `seats` (G, m)."""
+    weights = np.zeros(seats.shape)
+    room = empty_room(m, seats.shape[1])
+    for g in range(seats.shape[0]):
+        size = seat_group(room, m, seats[g])
+        speaking_weights(room, size, rules, weights[g])
+    return weights
+
+
+@njit(cache=True)
+def leaders_present(seats: np.ndarray, leader: np.ndarray) -> np.ndarray:
+    """Whether each seat's own project leader sits in the same group (G, m)."""
+    out = np.zeros(seats.shape, dtype=np.bool_)
+    for g in range(seats.shape[0]):
+        for i in range(seats.shape[1]):
+            k = seats[g, i]
+            if k < 0 or leader[k] == k:
+                continue
+            for j in range(seats.shape[1]):
+                if seats[g, j] == leader[k]:
+                    out[g, i] = True
+    return out
+
+
+@njit(cache=True)
+def _draw(weights: np.ndarray, u: float) -> int:
+    """The seat drawn with chance proportional to `weights` for a uniform number `u`."""
+    total = 0.0
+    for w in weights:
+        total += w
+    threshold, running, chosen = u * total, 0.0, 0
+    for w in weights:
+        running += w
+        chosen += running <= threshold
+    return min(chosen, len(weights) - 1)
+
+
+# --- one session ----------------------------------------------------------------------
+
+
+@njit(cache=True)
+def hold_groups(
+    m, seats, legitimacy, truth, rules, shuffle, turn_draws, voice_draws, take_draws, tally
+):
+    """Hold a session in every group of `seats` (G, m) and write its effects back into
+    the members `m`. The tally arrays (turns, heard, uptake, challenges, taken_up) start
+    at 0 and are filled in. Draws: `shuffle` (G, m) orders action-learning sets;
+    `turn_draws` (rounds, m, G) pick free turns; `voice_draws` (rounds, G, m) and
+    `take_draws` (rounds, G, m, m) decide challenges and their take-up.
+    """
+    turns, heard, uptake, challenges, taken_up = tally
+    seats_per_group = seats.shape[1]
+    room = empty_room(m, seats_per_group)
+    cred = np.zeros((seats_per_group, seats_per_group))
+    openness, weights, risk = (
+        np.zeros(seats_per_group),
+        np.zeros(seats_per_group),
+        np.zeros(seats_per_group),
+    )
+    order = np.zeros(seats_per_group, dtype=np.int64)
+    kept = _powers(1.0 - rules.calibration, 64)
+    for g in range(seats.shape[0]):
+        size = seat_group(room, m, seats[g])
+        for i in range(seats_per_group):
+            openness[i] = _openness(room.dialogic[i], rules) if room.present[i] else 0.0
+            credibility_of(cred, i, room, legitimacy, rules.hierarchy, rules.status_deference)
+        speaking_weights(room, size, rules, weights)
+        _standing_risk(room, rules, risk)
+        _set_order(room.present, shuffle[g], order)
+        for r in range(rules.rounds):
+            if rules.turn_rule == ACTION_LEARNING:
+                _action_learning_round(
+                    room,
+                    size,
+                    order[r % max(size, 1)],
+                    order,
+                    openness,
+                    cred,
+                    turns[g],
+                    heard[g],
+                    uptake[g],
+                )
+            else:
+                _free_round(
+                    room,
+                    size,
+                    weights,
+                    turn_draws[r, :, g],
+                    rules,
+                    openness,
+                    cred,
+                    turns[g],
+                    heard[g],
+                    uptake[g],
+                )
+            taken_up[g] += _challenges(
+                room,
+                cred,
+                risk,
+                legitimacy,
+                rules,
+                voice_draws[r, g],
+                take_draws[r, g],
+                challenges[g],
+            )
+        _close(m, seats[g], room, truth, rules, kept, turns[g], heard[g], uptake[g], challenges[g])
+
+
+@njit(cache=True)
+def _powers(base, count):
+    """Base ** h for h = 0, 1, ..., count - 1 (calibration raises the same base to whole
+    numbers of hearings, thousands of times a session)."""
+    powers = np.empty(count)
+    for h in range(count):
+        powers[h] = base ** float(h)
+    return powers
+
+
+@njit(cache=True)
+def _power(powers, base, exponent):
+    """Base ** exponent, read from `powers` (see `_powers`) when it is there."""
+    h = int(exponent)
+    if h == exponent and h < len(powers):
+        return powers[h]
+    return base**exponent
+
+
+@njit(cache=True)
+def _openness(dialogic, rules):
+    """How far a member of capacity `dialogic` moves toward a fully credible, equally
+    knowing speaker."""
+    w = rules.capacity_weight
+    return rules.uptake_rate * (1.0 - w + w * dialogic)
+
+
+@njit(cache=True)
+def _set_order(present, keys, order):
+    """Fill `order` with the seats of an action-learning set in random order (by
+    `keys`, smallest first), then the empty seats (an insertion sort: sets are small)."""
+    for i in range(len(present)):  # seats 0..i-1 are in order; put seat i among them
+        key = _sort_key(present, keys, i)
+        j = i
+        while j > 0 and _sort_key(present, keys, order[j - 1]) > key:
+            order[j] = order[j - 1]
+            j -= 1
+        order[j] = i
+
+
+@njit(cache=True)
+def _sort_key(present, keys, i):
+    """The key seat i is ordered by: its random key, plus 2 if the seat is empty."""
+    return keys[i] if present[i] else keys[i] + 2.0
+
+
+@njit(cache=True)
+def _speak(room, j, openness, cred, heard, uptake):
+    """Speaker j states their views; every other member i moves toward them on each
+    aspect by openness_i * credibility_ij * precision, where precision is j's knowledge
+    of the aspect relative to i's."""
+    beliefs, knowledge = room.beliefs, room.knowledge
+    for i in range(len(room.present)):
+        if room.present[i] and i != j:
+            _listen(beliefs, knowledge, i, j, openness[i] * cred[i, j])
+            heard[i, j] += 1.0
+            uptake[i, j] += cred[i, j]
+
+
+@njit(cache=True)
+def _listen(beliefs, knowledge, i, j, pull):
+    """Listener i moves toward speaker j on each aspect by `pull` times precision."""
+    for a in range(beliefs.shape[1]):
+        precision = knowledge[j, a] / (knowledge[j, a] + knowledge[i, a])
+        beliefs[i, a] += (beliefs[j, a] - beliefs[i, a]) * (precision * pull)
+
+
+@njit(cache=True)
+def _free_round(room, size, weights, draws, rules, openness, cred, turns, heard, uptake):
+    """A round of free turns: as many turns as members, each speaker drawn by `weights`;
+    under the balanced rule the facilitator favours those who have spoken least this
+    round. Who speaks never depends on what is said."""
+    spoken = np.zeros(len(weights))
+    for t in range(size):
+        if rules.turn_rule == BALANCED:
+            speaker = _draw(weights * np.exp(-2.0 * rules.facilitation * spoken), draws[t])
+        else:
+            speaker = _draw(weights, draws[t])
+        spoken[speaker] += 1.0
+        _speak(room, speaker, openness, cred, heard, uptake)
+        turns[speaker] += 1.0
+
+
+@njit(cache=True)
+def _action_learning_round(room, size, presenter, order, openness, cred, turns, heard, uptake):
+    """The `presenter` states their problem, each other member of the set asks one
+    question (heard by the presenter alone, in the set's `order`), then the presenter
+    reflects aloud to the set."""
+    if size < 2:
+        return  # a group of one holds no set
+    _speak(room, presenter, openness, cred, heard, uptake)
+    for q in range(size):
+        asker = order[q]
+        if asker != presenter:
+            _listen(
+                room.beliefs,
+                room.knowledge,
+                presenter,
+                asker,
+                openness[presenter] * cred[presenter, asker],
+            )
+            heard[presenter, asker] += 1.0
+            uptake[presenter, asker] += cred[presenter, asker]
+            turns[asker] += 1.0
+    _speak(room, presenter, openness, cred, heard, uptake)
+    turns[presenter] += 2.0
+
+
+@njit(cache=True)
+def _standing_risk(room, rules, risk):
+    """Fill `risk` with the risk of challenging that stays fixed through a session: the
+    status gap to the top of the room where hierarchy applies, one's own leader's status
+    over one's own if the leader is present, target pressure, less facilitation's
+    safety."""
+    top = -np.inf
+    for i in range(len(risk)):
+        if room.present[i]:
+            top = max(top, room.status[i])
+    for i in range(len(risk)):
+        risk[i] = 0.0
+        if room.present[i]:
+            risk[i] = (
+                rules.hierarchy * rules.status_risk * max(0.0, top - room.status[i])
+                + rules.superior_risk * room.leader_gap[i]
+                + rules.extra_risk
+                - rules.facilitation_safety * rules.facilitation
+            )
+
+
+@njit(cache=True)
+def _challenges(room, cred, risk, legitimacy, rules, voice_draws, take_draws, challenges):
+    """Members who do not endorse the norm may voice a challenge if it feels safe: the
+    chance is logistic in motive, (1 - endorsement) * (0.5 + capacity), against the
+    standing `risk` less the share of others who have already challenged (contagion)
+    (ODD 7.6). Each listener may take a challenge up, with a chance set by their
+    credibility in the challenger, and moves their endorsement toward the challengers'
+    they took up (so their credibility row is worked out again). Returns the number of
+    take-ups."""
+    size = len(risk)
+    present, earlier = 0, 0.0
+    for k in range(size):
+        if room.present[k]:
+            present += 1
+            earlier += challenges[k] > 0
+    voiced = np.zeros(size, dtype=np.bool_)
+    endorsement = room.endorsement
+    for i in range(size):
+        if room.present[i]:
+            others = (earlier - (challenges[i] > 0)) / max(present - 1, 1)
+            motive = (1.0 - endorsement[i]) * (0.5 + room.dialogic[i])
+            x = (motive - (risk[i] - rules.contagion * others) - rules.threshold) / rules.sharpness
+            voiced[i] = voice_draws[i] < 1.0 / (1.0 + math.exp(-x))  # logistic
+    if not voiced.any():
+        return 0.0
+    before = endorsement.copy()
+    taken = 0.0
+    for i in range(size):
+        if not room.present[i]:
+            continue
+        challenges[i] += voiced[i]
+        takes, gap = 0.0, 0.0
+        for j in range(size):
+            if voiced[j] and j != i and take_draws[i, j] < rules.challenge_uptake * cred[i, j]:
+                takes += 1.0
+                gap += max(0.0, before[i] - before[j])
+        if takes > 0:
+            endorsement[i] -= rules.challenge_shift * (gap / takes)
+            credibility_of(cred, i, room, legitimacy, rules.hierarchy, rules.status_deference)
+            taken += takes
+    return taken
+
+
+# --- after the session ------------------------------------------------------------------
+
+
+@njit(cache=True)
+def _close(m, group, room, truth, rules, kept, turns, heard, uptake, challenges):
+    """Write a group's beliefs and endorsement back; grow capacity with practice (turns
+    weighted by the credibility they received, and challenges); calibrate learned
+    credibility toward how reliable each knowledge type's speakers turned out to be."""
+    size = len(group)
+    reliability = np.zeros(size)
+    for j in range(size):
+        if room.present[j]:
+            kind = room.kind[j]
+            reliability[j] = math.exp(-abs(room.beliefs[j, kind] - truth[kind]))
+    for i in range(size):
+        k = group[i]
+        if k < 0:
+            continue
+        m.beliefs[k] = room.beliefs[i]
+        m.endorsement[k] = room.endorsement[i]
+        received, hearings = 0.0, 0.0  # by member i as a speaker
+        for listener in range(size):
+            received += uptake[listener, i]
+            hearings += heard[listener, i]
+        credit = received / hearings if hearings > 0 else 0.0
+        practice = turns[i] * credit + challenges[i]
+        m.dialogic[k] = 1.0 - (1.0 - room.dialogic[i]) * (1.0 - rules.dialogic_growth) ** practice
+        _calibrate(m.calibrated[k], room, reliability, heard[i], rules.calibration, kept)
+
+
+@njit(cache=True)
+def _calibrate(calibrated, room, reliability, heard, rate, kept):
+    """Move a listener's learned credibility of each knowledge type (`calibrated`)
+    toward exp(-|error|) of the speakers of that type they heard, by 1 - (1 - rate) **
+    hearings (`kept`: powers of 1 - rate): the more they heard, the further (the model
+    knows the truth and feeds it back as if revealed by the work that follows)."""
+    for kind in range(len(calibrated)):
+        hearings, reliable = 0.0, 0.0
+        for j in range(len(heard)):
+            if room.present[j] and room.kind[j] == kind:
+                hearings += heard[j]
+                reliable += heard[j] * reliability[j]
+        if hearings > 0:
+            step = 1.0 - _power(kept, 1.0 - rate, hearings)
+            calibrated[kind] += step * (reliable / hearings - calibrated[kind])
+
+
+@njit(cache=True)
+def exchanges(seats, uptake):
+    """Every pair of members who met in a group, once: the two members and their
+    reciprocal exchange, min(U_ij, U_ji), the lesser of the credibility each gave the
+    other."""
+    first, second, exchange = [], [], []
+    for g in range(seats.shape[0]):
+        for i in range(seats.shape[1]):
+            for j in range(i + 1, seats.shape[1]):
+                if seats[g, i] >= 0 and seats[g, j] >= 0:
+                    first.append(seats[g, i])
+                    second.append(seats[g, j])
+                    exchange.append(min(uptake[g, i, j], uptake[g, j, i]))
+    return np.array(first, dtype=np.int64), np.array(second, dtype=np.int64), np.array(exchange)
+
+
+@njit(cache=True)
+def reinforce_ties(scaled, scale, first, second, exchange, role, growth):
+    """Grow the tie of each pair (first[k], second[k]) by its `exchange`:
+    strength += (1 - strength) * (1 - exp(-growth * exchange)). `scaled` is the
+    symmetric tie matrix before its shared fading `scale`. Returns the total gain of
+    cross-role ties."""
+    cross_gain = 0.0
+    for k in range(len(first)):
+        a, b = first[k], second[k]
+        gain = (1.0 - scaled[a, b] * scale) * -math.expm1(-growth * exchange[k])
+        scaled[a, b] += gain / scale
+        scaled[b, a] += gain / scale
+        if role[a] != role[b]:
+            cross_gain += gain
+    return cross_gain
