@@ -725,6 +725,33 @@ def test_ties_grow_with_exchange_saturate_and_fade():
     assert np.all(ties.matrix() == 0) and ties.cross_role_mean() == 0.0
 
 
+def test_ties_keep_every_pair_as_the_store_grows():
+    # 300 members met in batches, pairs given either way round: the store doubles many
+    # times, and each pair keeps its own tie, checked against a dense record
+    n = 300
+    role = np.arange(n) % 5
+    ties, dense = Ties(role), np.zeros((n, n))
+    rng = np.random.default_rng(4)
+    i_all, j_all = np.triu_indices(n, 1)
+    for batch in range(6):
+        pick = rng.choice(len(i_all), size=9000, replace=False)
+        i, j = i_all[pick], j_all[pick]
+        if batch % 2:
+            i, j = j, i
+        exchange = rng.random(len(pick)) * 3
+        ties.reinforce(i, j, exchange, 0.4)
+        gain = (1 - dense[i, j]) * -np.expm1(-0.4 * exchange)
+        dense[i, j] += gain
+        dense[j, i] += gain
+        ties.fade(0.1)
+        dense *= 0.9
+    assert ties.count == np.count_nonzero(np.triu(dense, 1))
+    assert np.allclose(ties.matrix(), dense, rtol=1e-12, atol=1e-15)
+    assert np.allclose(ties.strength(i_all, j_all), dense[i_all, j_all], rtol=1e-12, atol=1e-15)
+    assert np.allclose(ties.member_strength(), dense.sum(1))
+    assert ties.cross_role_mean() == pytest.approx(brute_cross_mean(ties, role), rel=1e-9)
+
+
 def test_cross_role_mean_is_zero_with_a_single_role():
     ties = Ties(np.zeros(4, dtype=int))
     ties.reinforce(np.array([0, 1]), np.array([2, 3]), np.array([1.0, 1.0]), 1.0)

@@ -135,17 +135,14 @@ class SessionDraws:
     ) -> SessionDraws:
         """Draw them from `rng` for a session of `shape` (G, m) under `setting`."""
         g, m = shape
-        learning = setting.turn_rule == "action_learning"
+        r, learning = setting.rounds, setting.turn_rule == "action_learning"
         shuffle = rng.random(shape) if learning else np.zeros(shape)
-        r, free = setting.rounds, 0 if learning else m
-        block = rng.random((r, free * g + g * m + g * m * m))
-        voice, take = free * g, free * g + g * m  # where each part of a round starts
-        return cls(
-            shuffle=shuffle,
-            turns=np.ascontiguousarray(block[:, :voice]).reshape(r, free, g),
-            voice=np.ascontiguousarray(block[:, voice:take]).reshape(r, g, m),
-            take=np.ascontiguousarray(block[:, take:]).reshape(r, g, m, m),
-        )
+        draws = cls(shuffle, np.empty((r, 0 if learning else m, g)), np.empty((r, g, m)),
+                    np.empty((r, g, m, m)))  # fmt: skip
+        for k in range(r):  # filled in place, round by round, in the order of the rules
+            for part in (draws.turns[k], draws.voice[k], draws.take[k]):
+                rng.random(out=part)
+        return draws
 
 
 def hold_session(

@@ -142,7 +142,7 @@ def credibility(
     return cred
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def credibility_of(cred, i, room, legitimacy, h, d):
     """Fill in row i of `cred`: the credibility listener i gives each speaker j.
 
@@ -217,7 +217,7 @@ def leaders_present(seats: np.ndarray, leader: np.ndarray) -> np.ndarray:
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _draw(weights: np.ndarray, u: float) -> int:
     """The seat drawn with chance proportional to `weights` for a uniform number `u`."""
     total = 0.0
@@ -320,7 +320,7 @@ def _power(powers, base, exponent):
     return base**exponent
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _openness(dialogic, rules):
     """How far a member of capacity `dialogic` moves toward a fully credible, equally
     knowing speaker."""
@@ -347,7 +347,7 @@ def _sort_key(present, keys, i):
     return keys[i] if present[i] else keys[i] + 2.0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _speak(room, j, openness, cred, heard, uptake):
     """Speaker j states their views; every other member i moves toward them on each
     aspect by openness_i * credibility_ij * precision, where precision is j's knowledge
@@ -360,7 +360,7 @@ def _speak(room, j, openness, cred, heard, uptake):
             uptake[i, j] += cred[i, j]
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _listen(beliefs, knowledge, i, j, pull):
     """Listener i moves toward speaker j on each aspect by `pull` times precision."""
     for a in range(beliefs.shape[1]):
@@ -368,7 +368,7 @@ def _listen(beliefs, knowledge, i, j, pull):
         beliefs[i, a] += (beliefs[j, a] - beliefs[i, a]) * (precision * pull)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _free_round(room, size, weights, draws, rules, openness, cred, turns, heard, uptake):
     """A round of free turns: as many turns as members, each speaker drawn by `weights`;
     under the balanced rule the facilitator favours those who have spoken least this
@@ -384,7 +384,7 @@ def _free_round(room, size, weights, draws, rules, openness, cred, turns, heard,
         turns[speaker] += 1.0
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _action_learning_round(room, size, presenter, order, openness, cred, turns, heard, uptake):
     """The `presenter` states their problem, each other member of the set asks one
     question (heard by the presenter alone, in the set's `order`), then the presenter
@@ -430,7 +430,7 @@ def _standing_risk(room, rules, risk):
             )
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _challenges(room, cred, risk, legitimacy, rules, voice_draws, take_draws, challenges):
     """Members who do not endorse the norm may voice a challenge if it feels safe: the
     chance is logistic in motive, (1 - endorsement) * (0.5 + capacity), against the
@@ -525,29 +525,82 @@ def exchanges(seats, uptake):
     """Every pair of members who met in a group, once: the two members and their
     reciprocal exchange, min(U_ij, U_ji), the lesser of the credibility each gave the
     other."""
-    first, second, exchange = [], [], []
+    pairs = 0
+    for g in range(seats.shape[0]):
+        size = 0
+        for k in seats[g]:
+            size += k >= 0
+        pairs += size * (size - 1) // 2
+    first, second = np.empty(pairs, dtype=np.int64), np.empty(pairs, dtype=np.int64)
+    exchange = np.empty(pairs)
+    at = 0
     for g in range(seats.shape[0]):
         for i in range(seats.shape[1]):
             for j in range(i + 1, seats.shape[1]):
                 if seats[g, i] >= 0 and seats[g, j] >= 0:
-                    first.append(seats[g, i])
-                    second.append(seats[g, j])
-                    exchange.append(min(uptake[g, i, j], uptake[g, j, i]))
-    return np.array(first, dtype=np.int64), np.array(second, dtype=np.int64), np.array(exchange)
+                    first[at], second[at] = seats[g, i], seats[g, j]
+                    exchange[at] = min(uptake[g, i, j], uptake[g, j, i])
+                    at += 1
+    return first, second, exchange
 
 
 @njit(cache=True)
-def reinforce_ties(scaled, scale, first, second, exchange, role, growth):
-    """Grow the tie of each pair (first[k], second[k]) by its `exchange`:
-    strength += (1 - strength) * (1 - exp(-growth * exchange)). `scaled` is the
-    symmetric tie matrix before its shared fading `scale`. Returns the total gain of
-    cross-role ties."""
+def reinforce_ties(scaled, scale, at, exchange, cross, growth):
+    """Grow the tie at position `at[k]` of `scaled` (strengths before their shared
+    fading `scale`) by `exchange[k]`: strength += (1 - strength) * (1 - exp(-growth *
+    exchange)). Returns the total gain of the ties where `cross` (cross-role pairs)."""
     cross_gain = 0.0
-    for k in range(len(first)):
-        a, b = first[k], second[k]
-        gain = (1.0 - scaled[a, b] * scale) * -math.expm1(-growth * exchange[k])
-        scaled[a, b] += gain / scale
-        scaled[b, a] += gain / scale
-        if role[a] != role[b]:
+    for k in range(len(at)):
+        gain = (1.0 - scaled[at[k]] * scale) * -math.expm1(-growth * exchange[k])
+        scaled[at[k]] += gain / scale
+        if cross[k]:
             cross_gain += gain
     return cross_gain
+
+
+# --- where ties are kept: a hash table of the pairs who have met ---------------------------
+
+_EMPTY = -1
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: spreads consecutive keys
+
+
+@njit(cache=True)
+def _home(key, table_size):
+    """The slot a pair key hashes to in a table of `table_size` (a power of two)."""
+    return np.int64((np.uint64(key) * _GOLDEN) >> np.uint64(32)) & (table_size - 1)
+
+
+@njit(cache=True)
+def find_slots(table, keys, insert):
+    """The slot of each pair key in the open-addressing `table` (keys, -1 in empty
+    slots), or -1 for a key not there; with `insert`, missing keys are put in the first
+    empty slot on their probe (the table must have room). Returns (slots, inserted)."""
+    slots = np.empty(len(keys), dtype=np.int64)
+    inserted = 0
+    for k in range(len(keys)):
+        slot = _home(keys[k], len(table))
+        while table[slot] != keys[k] and table[slot] != _EMPTY:
+            slot = (slot + 1) & (len(table) - 1)
+        if table[slot] == _EMPTY:
+            if not insert:
+                slots[k] = -1
+                continue
+            table[slot] = keys[k]
+            inserted += 1
+        slots[k] = slot
+    return slots, inserted
+
+
+@njit(cache=True)
+def rehash(table, values, table_size):
+    """The pairs of `table` and their `values` in a new table of `table_size` slots."""
+    new_table = np.full(table_size, _EMPTY, dtype=np.int64)
+    new_values = np.zeros(table_size)
+    for slot in range(len(table)):
+        if table[slot] != _EMPTY:
+            at = _home(table[slot], table_size)
+            while new_table[at] != _EMPTY:
+                at = (at + 1) & (table_size - 1)
+            new_table[at] = table[slot]
+            new_values[at] = values[slot]
+    return new_table, new_values

@@ -1,8 +1,11 @@
 """Mutuality and care: ties between members that grow with reciprocal exchange and fade.
 
-Tie strengths live in [0, 1]. Fading multiplies every tie by the same factor each month,
-so it is kept as one shared scale instead of touching all n^2 entries; the mean strength
-of cross-role ties is kept up to date as ties change, so reading it costs nothing.
+Tie strengths live in [0, 1]. Only pairs who have met hold a tie, so ties are kept in a
+hash table of those pairs (`kernel.find_slots`): memory and time grow with the meetings,
+not with the square of the population. Fading multiplies every tie by the same factor
+each month, so it is kept as one shared scale instead of touching every tie; the mean
+strength of cross-role ties is kept up to date as ties change, so reading it costs
+nothing.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import numpy as np
 from . import kernel
 
 _RESCALE_BELOW = 1e-9
+_MAX_LOAD = 0.5  # the table doubles before more than half its slots are taken
 
 
 class Ties:
@@ -21,19 +25,44 @@ class Ties:
         """Start with no ties among members whose roles are `role`."""
         n = len(role)
         self._role = role
-        self._scaled = np.zeros((n, n), dtype=np.float64)
+        self._table = np.full(64, -1, dtype=np.int64)  # pair keys i * n + j (i < j)
+        self._scaled = np.zeros(64)  # each pair's strength before the shared `_scale`
+        self.count = 0  # pairs who have met (and hold a tie, however faded)
         self._scale = 1.0
         self._cross_sum = 0.0
         counts = np.bincount(role)
         self._cross_pairs = (n * n - int(np.sum(counts**2))) // 2
 
+    def _keys(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """The pairs (i, j) as keys min * n + max, one per unordered pair."""
+        i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+        return np.minimum(i, j) * len(self._role) + np.maximum(i, j)
+
+    def _pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every pair who has met, (i, j, strength) with i < j."""
+        taken = self._table >= 0
+        i, j = np.divmod(self._table[taken], len(self._role))
+        return i, j, self._scaled[taken] * self._scale
+
     def strength(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Tie strength between members `i` and `j` (arrays of the same shape)."""
-        return self._scaled[i, j] * self._scale
+        keys = self._keys(i, j)
+        slots, _ = kernel.find_slots(self._table, keys.reshape(-1), False)
+        values = np.where(slots >= 0, self._scaled[slots] * self._scale, 0.0)
+        return values.reshape(keys.shape)
 
     def matrix(self) -> np.ndarray:
         """All tie strengths as a dense (n, n) array."""
-        return self._scaled * self._scale
+        dense = np.zeros((len(self._role), len(self._role)))
+        i, j, strength = self._pairs()
+        dense[i, j] = dense[j, i] = strength
+        return dense
+
+    def member_strength(self) -> np.ndarray:
+        """Sum of each member's tie strengths."""
+        n = len(self._role)
+        i, j, strength = self._pairs()
+        return np.bincount(i, strength, n) + np.bincount(j, strength, n)
 
     def reinforce(self, i: np.ndarray, j: np.ndarray, exchange: np.ndarray, growth: float) -> None:
         """Strengthen ties of distinct pairs (i, j) by reciprocal `exchange` (>= 0):
@@ -43,10 +72,19 @@ class Ties:
         """
         if len(exchange) == 0 or growth == 0:
             return
-        i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
+        keys = self._keys(i, j)
+        size = len(self._table)
+        while self.count + len(keys) > _MAX_LOAD * size:
+            size *= 2
+        if size > len(self._table):
+            self._table, self._scaled = kernel.rehash(self._table, self._scaled, size)
+        slots, inserted = kernel.find_slots(self._table, keys, True)
+        self.count += inserted
+        cross = self._role[np.asarray(i)] != self._role[np.asarray(j)]
         exchange = np.asarray(exchange, dtype=float)
-        gain = kernel.reinforce_ties(self._scaled, self._scale, i, j, exchange, self._role, growth)
-        self._cross_sum += gain
+        self._cross_sum += kernel.reinforce_ties(
+            self._scaled, self._scale, slots, exchange, cross, float(growth)
+        )
 
     def fade(self, rate: float) -> None:
         """Multiply every tie by (1 - rate)."""
@@ -61,7 +99,3 @@ class Ties:
         if self._cross_pairs == 0:
             return 0.0
         return min(1.0, max(0.0, self._cross_sum / self._cross_pairs))
-
-    def member_strength(self) -> np.ndarray:
-        """Sum of each member's tie strengths."""
-        return self._scaled.sum(axis=1) * self._scale
