@@ -24,6 +24,8 @@ What is measured:
   and over 10, 20 and 40 simulated years, with the fitted exponent of time against size;
 - peak memory (maximum resident set size) of the largest case, in a fresh process;
 - start-up: ``python -m exsim --help`` and the ``exsim`` entry point;
+- first run: a year of the default network in a fresh process whose Numba cache is
+  empty (the kernel is compiled), then again with the cache filled;
 - sweep: a sweep of `runs` default runs (1,000; 100 with --quick) with 2 workers.
 """
 
@@ -161,7 +163,7 @@ def timed_event_sessions():
 def event_kernel(size: int, months: int, runs: int) -> dict:
     """Listener updates per second of the event sessions of `runs` runs of `months`:
     all of them, and all but each run's first (which, in a big population, pays for the
-    first touch of the tie matrix's memory)."""
+    first touch of fresh memory)."""
     from exsim.runs.single import release, simulate
 
     config = default_config(**{"population.size": size, "run.steps": months})
@@ -213,21 +215,22 @@ def plain_versus_kernel(size: int, sessions: int, plain_sessions: int) -> dict:
     model, seats, setting = event_inputs(size)
     pop, p = model.population, model.params
     networks = [PlainNetwork(pop, p, model.legitimacy, seed=s) for s in range(plain_sessions + 1)]
-    plain_updates, plain_seconds = 0, 0.0
-    for k, network in enumerate(networks):
+    rng = np.random.default_rng(0)
+    networks[0].hold_session(seats, setting)  # warm-up, both
+    hold_session(pop, seats, setting, p, model.legitimacy, rng)
+    # alternate the two, so that a slow spell of the machine slows both alike
+    plain_updates, plain_seconds, kernel_updates, kernel_seconds = 0, 0.0, 0, 0.0
+    for network in networks[1:]:
         start = time.perf_counter()
         tally = network.hold_session(seats, setting)
-        if k:  # the first is a warm-up
-            plain_seconds += time.perf_counter() - start
-            plain_updates += tally.listener_updates
-    rng = np.random.default_rng(0)
-    hold_session(pop, seats, setting, p, model.legitimacy, rng)  # warm-up
-    kernel_updates, kernel_seconds = 0, 0.0
-    for _ in range(sessions):
-        start = time.perf_counter()
-        tally = hold_session(pop, seats, setting, p, model.legitimacy, rng)
-        kernel_seconds += time.perf_counter() - start
-        kernel_updates += tally.listener_updates
+        plain_seconds += time.perf_counter() - start
+        plain_updates += tally.listener_updates
+        for _ in range(sessions // plain_sessions):
+            start = time.perf_counter()
+            tally = hold_session(pop, seats, setting, p, model.legitimacy, rng)
+            kernel_seconds += time.perf_counter() - start
+            kernel_updates += tally.listener_updates
+    sessions = sessions // plain_sessions * plain_sessions
     kernel_rate, plain_rate = kernel_updates / kernel_seconds, plain_updates / plain_seconds
     return {
         "members": size,
@@ -258,7 +261,8 @@ base = high_water_kib()
 size, steps = int(sys.argv[2]), int(sys.argv[3])
 config = load_config(sys.argv[1]).replace(**{"population.size": size, "run.steps": steps})
 model = simulate(config)
-print(base, high_water_kib())
+ties = model.population.ties
+print(base, high_water_kib(), ties.count, ties._table.nbytes + ties._scaled.nbytes)
 """
 
 
@@ -270,14 +274,43 @@ def peak_memory(size: int, months: int) -> dict:
         text=True,
         check=True,
     ).stdout.split()
-    after_imports, peak = (int(v) / 1024 for v in out)
+    after_imports, peak = (int(v) / 1024 for v in out[:2])
     return {
         "members": size,
         "months": months,
         "peak_rss_mib": round(peak, 1),
         "after_imports_mib": round(after_imports, 1),
-        "ties_matrix_mib": round(size * size * 8 / 2**20, 1),
+        "tie_pairs": int(out[2]),
+        "tie_store_mib": round(int(out[3]) / 2**20, 1),
     }
+
+
+COLD_START = """
+import time
+start = time.perf_counter()
+from exsim.runs.single import run
+run(steps=12)
+print(time.perf_counter() - start)
+"""
+
+
+def cold_start() -> dict:
+    """Wall time of a first run on a machine: the kernel compiled into an empty Numba
+    cache (NUMBA_CACHE_DIR), then a year of the default network; and the same again
+    once the cache is there."""
+    out = {}
+    with tempfile.TemporaryDirectory() as cache:
+        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
+        for name in ("compile_s", "cached_s"):
+            done = subprocess.run(
+                [sys.executable, "-c", COLD_START],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            out[name] = round(float(done.stdout.split()[-1]), 2)
+    return out
 
 
 def startup(repeats: int) -> dict:
@@ -371,6 +404,7 @@ def measure(args) -> dict:
 
     results["peak_memory"] = peak_memory(5400, 120)
     results["startup"] = startup(5 if quick else 15)
+    results["cold_start"] = cold_start()
     if not args.skip_sweep:
         results["sweep"] = sweep(100 if quick else 1000, 2)
     results["machine"]["load_average_after"] = round(os.getloadavg()[0], 2)
@@ -426,11 +460,18 @@ def table(results: dict) -> str:
         (
             "peak memory, 5,400 members, 120 months",
             f"{m['peak_rss_mib']} MiB RSS ({m['after_imports_mib']} MiB after imports; "
-            f"ties matrix {m['ties_matrix_mib']} MiB)",
+            f"{m['tie_pairs']} tie pairs in {m['tie_store_mib']} MiB)",
         )
     )
     for name, t in results["startup"].items():
         rows.append((f"start-up: {name}", f"median {1e3 * t['median_s']:.0f} ms"))
+    c = results["cold_start"]
+    rows.append(
+        (
+            "first run, one year (compiling)",
+            f"{c['compile_s']} s; {c['cached_s']} s with the compiled kernel cached",
+        )
+    )
     if "sweep" in results:
         w = results["sweep"]
         rows.append(

@@ -78,6 +78,9 @@ class Room(NamedTuple):
     leader_gap: np.ndarray  # (m,) own leader's status over one's own, if the leader is here
     beliefs: np.ndarray  # (m, aspects) views, changed by the session
     endorsement: np.ndarray  # (m,) endorsement of the norm, changed by the session
+    scratch: np.ndarray  # (3, m) work space of the rules, reused by every group
+    voiced: np.ndarray  # (m,) bool: voiced a challenge this round
+    by_kind: np.ndarray  # (2, types) work space of calibration
 
 
 @njit(cache=True)
@@ -95,6 +98,9 @@ def empty_room(m: Members, seats: int) -> Room:
         np.zeros(seats),
         np.zeros((seats, aspects)),
         np.zeros(seats),
+        np.zeros((3, seats)),
+        np.zeros(seats, dtype=np.bool_),
+        np.zeros((2, types)),
     )
 
 
@@ -373,10 +379,13 @@ def _free_round(room, size, weights, draws, rules, openness, cred, turns, heard,
     """A round of free turns: as many turns as members, each speaker drawn by `weights`;
     under the balanced rule the facilitator favours those who have spoken least this
     round. Who speaks never depends on what is said."""
-    spoken = np.zeros(len(weights))
+    spoken, balanced = room.scratch[0], room.scratch[1]
+    spoken[:] = 0.0
     for t in range(size):
         if rules.turn_rule == BALANCED:
-            speaker = _draw(weights * np.exp(-2.0 * rules.facilitation * spoken), draws[t])
+            for i in range(len(weights)):
+                balanced[i] = weights[i] * math.exp(-2.0 * rules.facilitation * spoken[i])
+            speaker = _draw(balanced, draws[t])
         else:
             speaker = _draw(weights, draws[t])
         spoken[speaker] += 1.0
@@ -445,17 +454,18 @@ def _challenges(room, cred, risk, legitimacy, rules, voice_draws, take_draws, ch
         if room.present[k]:
             present += 1
             earlier += challenges[k] > 0
-    voiced = np.zeros(size, dtype=np.bool_)
-    endorsement = room.endorsement
+    voiced, before, endorsement = room.voiced, room.scratch[0], room.endorsement
     for i in range(size):
         if room.present[i]:
             others = (earlier - (challenges[i] > 0)) / max(present - 1, 1)
             motive = (1.0 - endorsement[i]) * (0.5 + room.dialogic[i])
             x = (motive - (risk[i] - rules.contagion * others) - rules.threshold) / rules.sharpness
             voiced[i] = voice_draws[i] < 1.0 / (1.0 + math.exp(-x))  # logistic
+        else:
+            voiced[i] = False
     if not voiced.any():
         return 0.0
-    before = endorsement.copy()
+    before[:] = endorsement
     taken = 0.0
     for i in range(size):
         if not room.present[i]:
@@ -482,7 +492,7 @@ def _close(m, group, room, truth, rules, kept, turns, heard, uptake, challenges)
     weighted by the credibility they received, and challenges); calibrate learned
     credibility toward how reliable each knowledge type's speakers turned out to be."""
     size = len(group)
-    reliability = np.zeros(size)
+    reliability = room.scratch[0]
     for j in range(size):
         if room.present[j]:
             kind = room.kind[j]
@@ -509,15 +519,17 @@ def _calibrate(calibrated, room, reliability, heard, rate, kept):
     toward exp(-|error|) of the speakers of that type they heard, by 1 - (1 - rate) **
     hearings (`kept`: powers of 1 - rate): the more they heard, the further (the model
     knows the truth and feeds it back as if revealed by the work that follows)."""
+    hearings, reliable = room.by_kind[0], room.by_kind[1]
+    hearings[:] = 0.0
+    reliable[:] = 0.0
+    for j in range(len(heard)):
+        if room.present[j]:
+            hearings[room.kind[j]] += heard[j]
+            reliable[room.kind[j]] += heard[j] * reliability[j]
     for kind in range(len(calibrated)):
-        hearings, reliable = 0.0, 0.0
-        for j in range(len(heard)):
-            if room.present[j] and room.kind[j] == kind:
-                hearings += heard[j]
-                reliable += heard[j] * reliability[j]
-        if hearings > 0:
-            step = 1.0 - _power(kept, 1.0 - rate, hearings)
-            calibrated[kind] += step * (reliable / hearings - calibrated[kind])
+        if hearings[kind] > 0:
+            step = 1.0 - _power(kept, 1.0 - rate, hearings[kind])
+            calibrated[kind] += step * (reliable[kind] / hearings[kind] - calibrated[kind])
 
 
 @njit(cache=True)
