@@ -116,33 +116,20 @@ class Tally:
         return int(np.add.reduce(self.heard, axis=None))
 
 
-@dataclass
-class SessionDraws:
-    """Every random number a session uses, drawn before it starts in one fixed order:
-    for action learning, keys that order each set (G, m); then, round by round, the
-    free turns (m, G; not for action learning), who voices a challenge (G, m) and who
-    takes each challenger up (G, m, m). Drawn whatever happens, so designs run on the
-    same seed keep drawing the same numbers (common random numbers)."""
-
-    shuffle: np.ndarray  # (G, m)
-    turns: np.ndarray  # (rounds, m, G)
-    voice: np.ndarray  # (rounds, G, m)
-    take: np.ndarray  # (rounds, G, m, m)
-
-    @classmethod
-    def draw(
-        cls, rng: np.random.Generator, setting: Setting, shape: tuple[int, int]
-    ) -> SessionDraws:
-        """Draw them from `rng` for a session of `shape` (G, m) under `setting`."""
-        g, m = shape
-        r, learning = setting.rounds, setting.turn_rule == "action_learning"
-        shuffle = rng.random(shape) if learning else np.zeros(shape)
-        draws = cls(shuffle, np.empty((r, 0 if learning else m, g)), np.empty((r, g, m)),
-                    np.empty((r, g, m, m)))  # fmt: skip
-        for k in range(r):  # filled in place, round by round, in the order of the rules
-            for part in (draws.turns[k], draws.voice[k], draws.take[k]):
-                rng.random(out=part)
-        return draws
+def draw_numbers(
+    rng: np.random.Generator, setting: Setting, shape: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every random number a session of `shape` (G, m) under `setting` uses, drawn from
+    `rng` before it starts in one fixed order: for action learning, keys that order each
+    set, (G, m); then, one row per round, the free turns (m * G; not for action
+    learning), who voices a challenge (G * m) and who takes each challenger up
+    (G * m * m), as `kernel.round_draws` reads them. Drawn whatever happens, so designs
+    run on the same seed keep drawing the same numbers (common random numbers)."""
+    g, m = shape
+    learning = setting.turn_rule == "action_learning"
+    shuffle = rng.random(shape) if learning else np.zeros(shape)
+    per_round = (0 if learning else m * g) + g * m + g * m * m
+    return shuffle, rng.random((setting.rounds, per_round))
 
 
 def hold_session(
@@ -158,20 +145,18 @@ def hold_session(
     and return its `Tally`."""
     seats = np.ascontiguousarray(seats, dtype=np.int64)
     tally = Tally.empty(seats)
-    draws = SessionDraws.draw(rng, setting, seats.shape)
+    shuffle, draws = draw_numbers(rng, setting, seats.shape)
     kernel.hold_groups(
         members(pop),
         seats,
         np.asarray(legitimacy, dtype=float),
         pop.problem.truth,
         rules(setting, params),
-        draws.shuffle,
-        draws.turns,
-        draws.voice,
-        draws.take,
+        shuffle,
+        draws,
         (tally.turns, tally.heard, tally.uptake, tally.challenges, tally.taken_up),
     )
-    pop.ties.reinforce(*kernel.exchanges(seats, tally.uptake), params["ties.growth"])
+    pop.ties.reinforce_groups(seats, tally.uptake, params["ties.growth"])
     return tally
 
 

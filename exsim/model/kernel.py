@@ -6,7 +6,7 @@ cached next to this file, so later processes load it in a fraction of a second).
 of a session are independent, so each is held from start to finish before the next.
 
 Every random number is drawn beforehand with the run's NumPy ``Generator``
-(`dialogue.SessionDraws`), in a fixed order whatever happens in the session, so a design
+(`dialogue.draw_numbers`), in a fixed order whatever happens in the session, so a design
 drawing the same numbers as another keeps its common random numbers.
 
 Seat arrays hold member indices per group, -1 for an empty seat; a member's state is read
@@ -240,14 +240,11 @@ def _draw(weights: np.ndarray, u: float) -> int:
 
 
 @njit(cache=True)
-def hold_groups(
-    m, seats, legitimacy, truth, rules, shuffle, turn_draws, voice_draws, take_draws, tally
-):
+def hold_groups(m, seats, legitimacy, truth, rules, shuffle, draws, tally):
     """Hold a session in every group of `seats` (G, m) and write its effects back into
     the members `m`. The tally arrays (turns, heard, uptake, challenges, taken_up) start
-    at 0 and are filled in. Draws: `shuffle` (G, m) orders action-learning sets;
-    `turn_draws` (rounds, m, G) pick free turns; `voice_draws` (rounds, G, m) and
-    `take_draws` (rounds, G, m, m) decide challenges and their take-up.
+    at 0 and are filled in. Draws: `shuffle` (G, m) orders action-learning sets; row r
+    of `draws` holds round r's numbers (see `round_draws`).
     """
     turns, heard, uptake, challenges, taken_up = tally
     seats_per_group = seats.shape[1]
@@ -269,6 +266,7 @@ def hold_groups(
         _standing_risk(room, rules, risk)
         _set_order(room.present, shuffle[g], order)
         for r in range(rules.rounds):
+            turn_draws, voice_draws, take_draws = round_draws(draws[r], g, seats.shape, rules)
             if rules.turn_rule == ACTION_LEARNING:
                 _action_learning_round(
                     room,
@@ -286,7 +284,7 @@ def hold_groups(
                     room,
                     size,
                     weights,
-                    turn_draws[r, :, g],
+                    turn_draws,
                     rules,
                     openness,
                     cred,
@@ -300,11 +298,23 @@ def hold_groups(
                 risk,
                 legitimacy,
                 rules,
-                voice_draws[r, g],
-                take_draws[r, g],
+                voice_draws,
+                take_draws,
                 challenges[g],
             )
         _close(m, seats[g], room, truth, rules, kept, turns[g], heard[g], uptake[g], challenges[g])
+
+
+@njit(cache=True, inline="always")
+def round_draws(row, g, shape, rules):
+    """Group g's share of one round's random numbers `row`, which holds, in this order:
+    the free turns, (m, G) (none under action learning); who voices a challenge, (G, m);
+    who takes each challenger up, (G, m, m). Returns the three parts of group g."""
+    groups, m = shape
+    turns = 0 if rules.turn_rule == ACTION_LEARNING else m * groups
+    voice = turns + g * m
+    take = turns + groups * m + g * m * m
+    return row[g:turns:groups], row[voice : voice + m], row[take : take + m * m].reshape(m, m)
 
 
 @njit(cache=True)
@@ -533,27 +543,25 @@ def _calibrate(calibrated, room, reliability, heard, rate, kept):
 
 
 @njit(cache=True)
-def exchanges(seats, uptake):
-    """Every pair of members who met in a group, once: the two members and their
-    reciprocal exchange, min(U_ij, U_ji), the lesser of the credibility each gave the
-    other."""
-    pairs = 0
-    for g in range(seats.shape[0]):
-        size = 0
-        for k in seats[g]:
-            size += k >= 0
-        pairs += size * (size - 1) // 2
-    first, second = np.empty(pairs, dtype=np.int64), np.empty(pairs, dtype=np.int64)
-    exchange = np.empty(pairs)
-    at = 0
+def reinforce_groups(table, scaled, scale, seats, uptake, role, growth):
+    """Grow the tie of every pair of members in a group of `seats` by their reciprocal
+    exchange, min(U_ij, U_ji), the lesser of the credibility each gave the other (see
+    `reinforce_ties`); pairs meeting for the first time are put in the tie `table`
+    (which must have room for them). Returns (gain of cross-role ties, pairs added)."""
+    n = len(role)
+    cross_gain, added = 0.0, 0
     for g in range(seats.shape[0]):
         for i in range(seats.shape[1]):
             for j in range(i + 1, seats.shape[1]):
-                if seats[g, i] >= 0 and seats[g, j] >= 0:
-                    first[at], second[at] = seats[g, i], seats[g, j]
-                    exchange[at] = min(uptake[g, i, j], uptake[g, j, i])
-                    at += 1
-    return first, second, exchange
+                a, b = seats[g, i], seats[g, j]
+                if a < 0 or b < 0:
+                    continue
+                slot, new = _slot(table, min(a, b) * n + max(a, b), True)
+                added += new
+                gain = _grow(scaled, slot, scale, min(uptake[g, i, j], uptake[g, j, i]), growth)
+                if role[a] != role[b]:
+                    cross_gain += gain
+    return cross_gain, added
 
 
 @njit(cache=True)
@@ -563,11 +571,18 @@ def reinforce_ties(scaled, scale, at, exchange, cross, growth):
     exchange)). Returns the total gain of the ties where `cross` (cross-role pairs)."""
     cross_gain = 0.0
     for k in range(len(at)):
-        gain = (1.0 - scaled[at[k]] * scale) * -math.expm1(-growth * exchange[k])
-        scaled[at[k]] += gain / scale
+        gain = _grow(scaled, at[k], scale, exchange[k], growth)
         if cross[k]:
             cross_gain += gain
     return cross_gain
+
+
+@njit(cache=True, inline="always")
+def _grow(scaled, at, scale, exchange, growth):
+    """Grow the tie at `at` by `exchange`; returns the gain in strength."""
+    gain = (1.0 - scaled[at] * scale) * -math.expm1(-growth * exchange)
+    scaled[at] += gain / scale
+    return gain
 
 
 # --- where ties are kept: a hash table of the pairs who have met ---------------------------
@@ -590,17 +605,23 @@ def find_slots(table, keys, insert):
     slots = np.empty(len(keys), dtype=np.int64)
     inserted = 0
     for k in range(len(keys)):
-        slot = _home(keys[k], len(table))
-        while table[slot] != keys[k] and table[slot] != _EMPTY:
-            slot = (slot + 1) & (len(table) - 1)
-        if table[slot] == _EMPTY:
-            if not insert:
-                slots[k] = -1
-                continue
-            table[slot] = keys[k]
-            inserted += 1
-        slots[k] = slot
+        slots[k], new = _slot(table, keys[k], insert)
+        inserted += new
     return slots, inserted
+
+
+@njit(cache=True, inline="always")
+def _slot(table, key, insert):
+    """The slot of `key` in `table` (see `find_slots`), and 1 if it was just put there."""
+    slot = _home(key, len(table))
+    while table[slot] != key and table[slot] != _EMPTY:
+        slot = (slot + 1) & (len(table) - 1)
+    if table[slot] == key:
+        return slot, 0
+    if not insert:
+        return -1, 0
+    table[slot] = key
+    return slot, 1
 
 
 @njit(cache=True)

@@ -73,11 +73,7 @@ class Ties:
         if len(exchange) == 0 or growth == 0:
             return
         keys = self._keys(i, j)
-        size = len(self._table)
-        while self.count + len(keys) > _MAX_LOAD * size:
-            size *= 2
-        if size > len(self._table):
-            self._table, self._scaled = kernel.rehash(self._table, self._scaled, size)
+        self._make_room(len(keys))
         slots, inserted = kernel.find_slots(self._table, keys, True)
         self.count += inserted
         cross = self._role[np.asarray(i)] != self._role[np.asarray(j)]
@@ -85,6 +81,27 @@ class Ties:
         self._cross_sum += kernel.reinforce_ties(
             self._scaled, self._scale, slots, exchange, cross, float(growth)
         )
+
+    def reinforce_groups(self, seats: np.ndarray, uptake: np.ndarray, growth: float) -> None:
+        """`reinforce` the tie of every pair of members seated in a group of `seats`
+        (G, m; -1 empty) by their exchange, min(U_ij, U_ji), of `uptake` (G, m, m)."""
+        if growth == 0:
+            return
+        g, m = seats.shape
+        self._make_room(g * m * (m - 1) // 2)  # at most this many pairs met
+        gain, added = kernel.reinforce_groups(
+            self._table, self._scaled, self._scale, seats, uptake, self._role, float(growth)
+        )
+        self._cross_sum += gain
+        self.count += added
+
+    def _make_room(self, pairs: int) -> None:
+        """Grow the table, if need be, so that `pairs` more pairs fit."""
+        size = len(self._table)
+        while self.count + pairs > _MAX_LOAD * size:
+            size *= 2
+        if size > len(self._table):
+            self._table, self._scaled = kernel.rehash(self._table, self._scaled, size)
 
     def fade(self, rate: float) -> None:
         """Multiply every tie by (1 - rate)."""
