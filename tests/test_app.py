@@ -10,6 +10,7 @@ Only where no Chromium can be found is the browser test skipped, with the reason
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -158,12 +159,9 @@ def app_server(tmp_path):
         while True:
             if server.poll() is not None:
                 pytest.fail(f"exsim app exited: {(tmp_path / 'server.log').read_text()}")
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
+            with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=5) as response:
+                if response.status == 200:  # an OSError: not listening yet
+                    break
             if time.monotonic() > deadline:
                 pytest.fail(f"exsim app did not answer within {SERVER_START} s")
             time.sleep(0.5)

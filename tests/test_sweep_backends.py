@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import subprocess
@@ -76,12 +77,10 @@ def listening_addresses() -> set[str]:
     me = psutil.Process()
     found = set()
     for proc in [me, *me.children(recursive=True)]:
-        try:
+        with contextlib.suppress(psutil.Error):  # the process may have ended meanwhile
             for conn in proc.net_connections(kind="inet"):
                 if conn.status == psutil.CONN_LISTEN:
                     found.add(conn.laddr.ip)
-        except psutil.Error:
-            pass
     return found
 
 

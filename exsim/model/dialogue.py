@@ -42,6 +42,25 @@ TURN_RULES = {
 """The turn rules of a `Setting`, and the kernel's number for each."""
 
 
+_PARAMETER_OF = {
+    "uptake_rate": "uptake.rate",
+    "capacity_weight": "uptake.capacity_weight",
+    "status_deference": "credibility.status_deference",
+    "status_gradient": "turns.status_gradient",
+    "status_risk": "challenge.status_risk",
+    "superior_risk": "challenge.superior_risk",
+    "facilitation_safety": "challenge.facilitation_safety",
+    "contagion": "challenge.contagion",
+    "threshold": "challenge.threshold",
+    "sharpness": "challenge.sharpness",
+    "challenge_uptake": "challenge.uptake",
+    "challenge_shift": "challenge.shift",
+    "dialogic_growth": "dialogic.growth",
+    "calibration": "credibility.calibration",
+}
+"""The fields of the kernel's `Rules` that come from parameters, and their parameter."""
+
+
 def rules(setting: Setting, p: dict) -> kernel.Rules:
     """The kernel's `Rules` for `setting` under parameters `p` (dotted names)."""
     return kernel.Rules(
@@ -50,20 +69,7 @@ def rules(setting: Setting, p: dict) -> kernel.Rules:
         turn_rule=TURN_RULES[setting.turn_rule],
         rounds=int(setting.rounds),
         extra_risk=float(setting.extra_risk),
-        uptake_rate=float(p["uptake.rate"]),
-        capacity_weight=float(p["uptake.capacity_weight"]),
-        status_deference=float(p["credibility.status_deference"]),
-        status_gradient=float(p["turns.status_gradient"]),
-        status_risk=float(p["challenge.status_risk"]),
-        superior_risk=float(p["challenge.superior_risk"]),
-        facilitation_safety=float(p["challenge.facilitation_safety"]),
-        contagion=float(p["challenge.contagion"]),
-        threshold=float(p["challenge.threshold"]),
-        sharpness=float(p["challenge.sharpness"]),
-        challenge_uptake=float(p["challenge.uptake"]),
-        challenge_shift=float(p["challenge.shift"]),
-        dialogic_growth=float(p["dialogic.growth"]),
-        calibration=float(p["credibility.calibration"]),
+        **{field: float(p[name]) for field, name in _PARAMETER_OF.items()},
     )
 
 
@@ -104,11 +110,6 @@ class Tally:
     def present(self) -> np.ndarray:
         """(G, m) True where a member sits."""
         return self.seats >= 0
-
-    @property
-    def size(self) -> np.ndarray:
-        """(G,) members per group."""
-        return np.count_nonzero(self.seats >= 0, axis=1)
 
     @property
     def listener_updates(self) -> int:
@@ -176,7 +177,7 @@ def speaking_weights(
     """Chance of each seat taking a free turn, (G, m), rows summing to 1
     (`kernel.speaking_weights`)."""
     seats = np.ascontiguousarray(seats, dtype=np.int64)
-    p = {name: 0.0 for name in _RULE_PARAMETERS} | {"turns.status_gradient": gradient}
+    p = dict.fromkeys(_PARAMETER_OF.values(), 0.0) | {"turns.status_gradient": gradient}
     r = rules(setting, p)
     return kernel.speaking_chances(members(pop), seats, r)
 
@@ -184,22 +185,3 @@ def speaking_weights(
 def leaders_present(pop: Population, seats: np.ndarray) -> np.ndarray:
     """(G, m) True where a member's own project leader sits in the same group."""
     return kernel.leaders_present(np.ascontiguousarray(seats, dtype=np.int64), pop.leader)
-
-
-_RULE_PARAMETERS = (
-    "uptake.rate",
-    "uptake.capacity_weight",
-    "credibility.status_deference",
-    "turns.status_gradient",
-    "challenge.status_risk",
-    "challenge.superior_risk",
-    "challenge.facilitation_safety",
-    "challenge.contagion",
-    "challenge.threshold",
-    "challenge.sharpness",
-    "challenge.uptake",
-    "challenge.shift",
-    "dialogic.growth",
-    "credibility.calibration",
-)
-"""The parameters `rules` reads."""

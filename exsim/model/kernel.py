@@ -123,10 +123,8 @@ def seat_group(room: Room, m: Members, group: np.ndarray) -> int:
         room.voice[i] = m.voice[k]
         room.beliefs[i] = m.beliefs[k]
         room.endorsement[i] = m.endorsement[k]
-        room.leader_gap[i] = 0.0
-        for j in range(len(group)):
-            if group[j] == m.leader[k] and j != i:
-                room.leader_gap[i] = max(0.0, m.status[group[j]] - m.status[k])
+        j = _leader_seat(group, i, m.leader)
+        room.leader_gap[i] = max(0.0, m.status[group[j]] - m.status[k]) if j >= 0 else 0.0
     return size
 
 
@@ -214,13 +212,21 @@ def leaders_present(seats: np.ndarray, leader: np.ndarray) -> np.ndarray:
     out = np.zeros(seats.shape, dtype=np.bool_)
     for g in range(seats.shape[0]):
         for i in range(seats.shape[1]):
-            k = seats[g, i]
-            if k < 0 or leader[k] == k:
-                continue
-            for j in range(seats.shape[1]):
-                if seats[g, j] == leader[k]:
-                    out[g, i] = True
+            out[g, i] = _leader_seat(seats[g], i, leader) >= 0
     return out
+
+
+@njit(cache=True, inline="always")
+def _leader_seat(group: np.ndarray, i: int, leader: np.ndarray) -> int:
+    """The seat in `group` of seat i's own project leader; -1 if the seat is empty, its
+    member leads the team, or the leader sits elsewhere."""
+    k = group[i]
+    if k < 0 or leader[k] == k:
+        return -1
+    for j in range(len(group)):
+        if group[j] == leader[k]:
+            return j
+    return -1
 
 
 @njit(cache=True, inline="always")
