@@ -21,7 +21,7 @@ from exsim.model.dialogue import (
 )
 from exsim.model.events import choose_attendees, deal, event_due, event_setting, form_groups
 from exsim.model.outcomes import reciprocity, speaking_equality
-from exsim.model.parameters import validate
+from exsim.model.parameters import NEUTRAL, validate
 from exsim.model.population import assign_projects, create_population, create_problem, role_counts
 from exsim.model.projects import apply_norm_pressure, fade, gather_evidence, project_setting
 from exsim.model.ties import Ties
@@ -32,8 +32,10 @@ EXPERIENTIAL, CLINICAL, RESEARCH, ORGANISATIONAL = range(4)
 
 
 def make_population(seed=0, **values):
-    """A population drawn from validated parameters (dotted names) and its parameters."""
-    p = validate(values)
+    """A population drawn from validated parameters (dotted names) and its parameters;
+    the mechanisms of ODD 7.16 to 7.20 are off unless `values` name them (they have
+    tests of their own, in test_model_costs.py)."""
+    p = validate(NEUTRAL | values)
     rng = np.random.default_rng(seed)
     return create_population(p, create_problem(p, rng), rng), p
 

@@ -33,7 +33,7 @@ class Participant(mesa.Agent):
         super().__init__(model)
         self.index = index
 
-    status = _state("status", "Standing in project hierarchies, 0 to 1.", fixed=True)
+    status = _state("status", "Standing in project hierarchies, 0 to 1 (ODD 7.17).", fixed=True)
     voice = _state("voice", "Propensity to speak.", fixed=True)
     dialogic_capacity = _state("dialogic", "Capacity for dialogue, 0 to 1; grows with practice.")
     norm_endorsement = _state("endorsement", "Endorsement of the organisational norm, 0 to 1.")

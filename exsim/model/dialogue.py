@@ -57,6 +57,10 @@ _PARAMETER_OF = {
     "challenge_shift": "challenge.shift",
     "dialogic_growth": "dialogic.growth",
     "calibration": "credibility.calibration",
+    "sanction": "challenge.sanction",
+    "threat": "threat.sensitivity",
+    "reactance": "threat.reactance",
+    "discomfort": "challenge.discomfort",
 }
 """The fields of the kernel's `Rules` that come from parameters, and their parameter."""
 
@@ -85,6 +89,7 @@ def members(pop: Population) -> kernel.Members:
         calibrated=pop.calibrated,
         main_type=pop.main_type,
         leader=pop.leader,
+        **pop.ties.kernel_view(),
     )
 
 
@@ -98,13 +103,22 @@ class Tally:
     uptake: np.ndarray  # (G, m, m) summed credibility listener i gave speaker j
     challenges: np.ndarray  # (G, m) challenges voiced
     taken_up: np.ndarray  # (G,) challenge take-ups
+    sanctions: np.ndarray  # (G, m) challenges heard by the challenger's own leader
+    experience: np.ndarray  # (G, m) credit received less threat and discomfort felt
+    threat: np.ndarray  # (G, m) threat felt from status set aside
 
     @classmethod
     def empty(cls, seats: np.ndarray) -> Tally:
         """A tally of nothing yet, for a session in `seats`."""
         g, m = seats.shape
         return cls(seats, np.zeros((g, m)), np.zeros((g, m, m)), np.zeros((g, m, m)),
-                   np.zeros((g, m)), np.zeros(g))  # fmt: skip
+                   np.zeros((g, m)), np.zeros(g), np.zeros((g, m)), np.zeros((g, m)),
+                   np.zeros((g, m)))  # fmt: skip
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        """The arrays the kernel fills, in the order `kernel.hold_groups` reads them."""
+        return (self.turns, self.heard, self.uptake, self.challenges, self.taken_up,
+                self.sanctions, self.experience, self.threat)  # fmt: skip
 
     @property
     def present(self) -> np.ndarray:
@@ -155,7 +169,7 @@ def hold_session(
         rules(setting, params),
         shuffle,
         draws,
-        (tally.turns, tally.heard, tally.uptake, tally.challenges, tally.taken_up),
+        tally.arrays(),
     )
     pop.ties.reinforce_groups(seats, tally.uptake, params["ties.growth"])
     return tally

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .dialogue import Setting
+from .dialogue import Setting, Tally
 from .population import Population
 from .vocabulary import ROLES
 
@@ -41,13 +41,19 @@ def event_due(step: int, p: dict) -> bool:
 def choose_attendees(pop: Population, p: dict, rng: np.random.Generator) -> np.ndarray:
     """Indices of the members who attend this event.
 
-    Voluntary: each member comes with chance `attendance.rate` times their role's weight.
-    Not voluntary: round(rate * size) members are sent, drawn in proportion to weight.
+    Voluntary: each member comes with chance `attendance.rate` times their role's weight
+    times exp(responsiveness * (experience - reference)), their remembered experience of
+    earlier events (ODD 7.19). Not voluntary: round(rate * size) members are sent, drawn
+    in proportion to their role's weight.
     """
     weight = np.array([p[f"attendance.{r}"] for r in ROLES])[pop.role]
     rate = p["attendance.rate"]
     if p["attendance.voluntary"]:
-        chance = np.minimum(np.maximum(rate * weight, 0.0), 1.0)  # np.clip, but faster
+        chance = rate * weight
+        if p["attendance.responsiveness"] > 0:
+            lean = pop.experience - p["attendance.reference"]
+            chance = chance * np.exp(p["attendance.responsiveness"] * lean)
+        chance = np.minimum(np.maximum(chance, 0.0), 1.0)  # np.clip, but faster
         return np.flatnonzero(rng.random(pop.size) < chance)
     share = weight / weight.sum() if weight.sum() > 0 else weight
     n = min(int(round(rate * pop.size)), int(np.count_nonzero(share)))
@@ -55,6 +61,16 @@ def choose_attendees(pop: Population, p: dict, rng: np.random.Generator) -> np.n
         return np.empty(0, dtype=int)
     chosen = rng.choice(pop.size, size=n, replace=False, p=share)
     return np.sort(chosen)
+
+
+def remember_event(pop: Population, tally: Tally, p: dict) -> None:
+    """Each attendee's remembered experience moves toward their experience of this event
+    (credit received less threat and discomfort felt, `Tally.experience`) by
+    `attendance.memory` (ODD 7.19)."""
+    present = tally.seats >= 0
+    who = tally.seats[present]
+    memory = p["attendance.memory"]
+    pop.experience[who] += memory * (tally.experience[present] - pop.experience[who])
 
 
 def form_groups(

@@ -48,6 +48,10 @@ class Rules(NamedTuple):
     challenge_shift: float
     dialogic_growth: float
     calibration: float
+    sanction: float
+    threat: float
+    reactance: float
+    discomfort: float
 
 
 class Members(NamedTuple):
@@ -62,6 +66,9 @@ class Members(NamedTuple):
     calibrated: np.ndarray  # (n, types), written
     main_type: np.ndarray  # (n,) index of each member's main knowledge type
     leader: np.ndarray  # (n,) each member's project leader
+    tie_table: np.ndarray  # the pair keys of `ties.Ties` (a hash table, -1 empty)
+    tie_values: np.ndarray  # each pair's strength before the shared scale
+    tie_scale: float  # the ties' shared fading scale
 
 
 class Room(NamedTuple):
@@ -81,6 +88,8 @@ class Room(NamedTuple):
     scratch: np.ndarray  # (3, m) work space of the rules, reused by every group
     voiced: np.ndarray  # (m,) bool: voiced a challenge this round
     by_kind: np.ndarray  # (2, types) work space of calibration
+    unfamiliar: np.ndarray  # (m,) share of the others of another knowledge type, less ties
+    threat: np.ndarray  # (m,) threat felt from status set aside (see `_threats`)
 
 
 @njit(cache=True)
@@ -101,6 +110,8 @@ def empty_room(m: Members, seats: int) -> Room:
         np.zeros((3, seats)),
         np.zeros(seats, dtype=np.bool_),
         np.zeros((2, types)),
+        np.zeros(seats),
+        np.zeros(seats),
     )
 
 
@@ -125,7 +136,49 @@ def seat_group(room: Room, m: Members, group: np.ndarray) -> int:
         room.endorsement[i] = m.endorsement[k]
         j = _leader_seat(group, i, m.leader)
         room.leader_gap[i] = max(0.0, m.status[group[j]] - m.status[k]) if j >= 0 else 0.0
+    _unfamiliarity(room, m, group, size)
     return size
+
+
+@njit(cache=True, inline="always")
+def _unfamiliarity(room, m, group, size):
+    """Fill `room.unfamiliar`: for each member, the share of the others in the room who
+    hold another main knowledge type, each counted less the strength of their tie."""
+    n = len(m.leader)
+    for i in range(len(group)):
+        room.unfamiliar[i] = 0.0
+        if group[i] < 0 or size < 2:
+            continue
+        total = 0.0
+        for j in range(len(group)):
+            if group[j] >= 0 and j != i and room.kind[j] != room.kind[i]:
+                total += 1.0 - tie_strength(m, group[i], group[j], n)
+        room.unfamiliar[i] = total / (size - 1)
+
+
+@njit(cache=True, inline="always")
+def tie_strength(m, a, b, n):
+    """The strength of the tie between members `a` and `b` of `n` (0 if they never met)."""
+    slot, _ = _slot(m.tie_table, min(a, b) * n + max(a, b), False)
+    return m.tie_values[slot] * m.tie_scale if slot >= 0 else 0.0
+
+
+@njit(cache=True)
+def _threats(room, rules):
+    """Fill `room.threat`: the threat each member feels from the status that the
+    session sets aside, min(1, threat * (1 - h) * max(0, s_i - mean status of the room))
+    (ODD 7.16). Zero where hierarchy is kept (h = 1) or nobody stands above the mean."""
+    total, size = 0.0, 0
+    for i in range(len(room.present)):
+        if room.present[i]:
+            total += room.status[i]
+            size += 1
+    mean = total / max(size, 1)
+    set_aside = rules.threat * (1.0 - rules.hierarchy)
+    for i in range(len(room.present)):
+        room.threat[i] = 0.0
+        if room.present[i] and set_aside > 0.0:
+            room.threat[i] = min(1.0, set_aside * max(0.0, room.status[i] - mean))
 
 
 # --- what a group's members make of each other -------------------------------------------
@@ -248,11 +301,12 @@ def _draw(weights: np.ndarray, u: float) -> int:
 @njit(cache=True)
 def hold_groups(m, seats, legitimacy, truth, rules, shuffle, draws, tally):
     """Hold a session in every group of `seats` (G, m) and write its effects back into
-    the members `m`. The tally arrays (turns, heard, uptake, challenges, taken_up) start
-    at 0 and are filled in. Draws: `shuffle` (G, m) orders action-learning sets; row r
-    of `draws` holds round r's numbers (see `round_draws`).
+    the members `m`. The tally arrays (turns, heard, uptake, challenges, taken_up,
+    sanctions, experience, threat) start at 0 and are filled in. Draws: `shuffle`
+    (G, m) orders action-learning sets; row r of `draws` holds round r's numbers (see
+    `round_draws`).
     """
-    turns, heard, uptake, challenges, taken_up = tally
+    turns, heard, uptake, challenges, taken_up, sanctions = tally[:6]
     seats_per_group = seats.shape[1]
     room = empty_room(m, seats_per_group)
     cred = np.zeros((seats_per_group, seats_per_group))
@@ -265,6 +319,7 @@ def hold_groups(m, seats, legitimacy, truth, rules, shuffle, draws, tally):
     kept = _powers(1.0 - rules.calibration, 64)
     for g in range(seats.shape[0]):
         size = seat_group(room, m, seats[g])
+        _threats(room, rules)
         for i in range(seats_per_group):
             openness[i] = _openness(room.dialogic[i], rules) if room.present[i] else 0.0
             credibility_of(cred, i, room, legitimacy, rules.hierarchy, rules.status_deference)
@@ -307,8 +362,9 @@ def hold_groups(m, seats, legitimacy, truth, rules, shuffle, draws, tally):
                 voice_draws,
                 take_draws,
                 challenges[g],
+                sanctions[g],
             )
-        _close(m, seats[g], room, truth, rules, kept, turns[g], heard[g], uptake[g], challenges[g])
+        _close(m, seats[g], room, truth, rules, kept, tally, g)
 
 
 @njit(cache=True, inline="always")
@@ -452,18 +508,30 @@ def _standing_risk(room, rules, risk):
                 + rules.superior_risk * room.leader_gap[i]
                 + rules.extra_risk
                 - rules.facilitation_safety * rules.facilitation
+                + _discomfort(room, rules, i)
             )
 
 
 @njit(cache=True, inline="always")
-def _challenges(room, cred, risk, legitimacy, rules, voice_draws, take_draws, challenges):
+def _discomfort(room, rules, i):
+    """The risk member i feels from meeting unfamiliar knowledge without the capacity
+    to hold it: discomfort * (1 - capacity) * unfamiliarity (ODD 7.18)."""
+    return rules.discomfort * (1.0 - room.dialogic[i]) * room.unfamiliar[i]
+
+
+@njit(cache=True, inline="always")
+def _challenges(
+    room, cred, risk, legitimacy, rules, voice_draws, take_draws, challenges, sanctions
+):
     """Members who do not endorse the norm may voice a challenge if it feels safe: the
     chance is logistic in motive, (1 - endorsement) * (0.5 + capacity), against the
     standing `risk` less the share of others who have already challenged (contagion)
-    (ODD 7.6). Each listener may take a challenge up, with a chance set by their
-    credibility in the challenger, and moves their endorsement toward the challengers'
-    they took up (so their credibility row is worked out again). Returns the number of
-    take-ups."""
+    (ODD 7.6). A challenge heard by the challenger's own, higher-status leader counts
+    toward a sanction (ODD 7.17). Each listener may take a challenge up, with a chance
+    set by their credibility in the challenger less their threat (ODD 7.16), and moves
+    their endorsement toward the challengers' they took up; a threatened listener who
+    took none up hardens instead (reactance). Either way their credibility row is worked
+    out again. Returns the number of take-ups."""
     size = len(risk)
     present, earlier = 0, 0.0
     for k in range(size):
@@ -487,15 +555,25 @@ def _challenges(room, cred, risk, legitimacy, rules, voice_draws, take_draws, ch
         if not room.present[i]:
             continue
         challenges[i] += voiced[i]
-        takes, gap = 0.0, 0.0
+        if voiced[i] and room.leader_gap[i] > 0.0:
+            sanctions[i] += 1.0
+        takes, gap, heard_one = 0.0, 0.0, False
         for j in range(size):
-            if voiced[j] and j != i and take_draws[i, j] < rules.challenge_uptake * cred[i, j]:
-                takes += 1.0
-                gap += max(0.0, before[i] - before[j])
+            if voiced[j] and j != i:
+                heard_one = True
+                chance = rules.challenge_uptake * cred[i, j]
+                if room.threat[i] > 0.0:
+                    chance *= 1.0 - room.threat[i]
+                if take_draws[i, j] < chance:
+                    takes += 1.0
+                    gap += max(0.0, before[i] - before[j])
         if takes > 0:
             endorsement[i] -= rules.challenge_shift * (gap / takes)
             credibility_of(cred, i, room, legitimacy, rules.hierarchy, rules.status_deference)
             taken += takes
+        elif heard_one and room.threat[i] > 0.0 and rules.reactance > 0.0:
+            endorsement[i] += rules.reactance * room.threat[i] * (1.0 - endorsement[i])
+            credibility_of(cred, i, room, legitimacy, rules.hierarchy, rules.status_deference)
     return taken
 
 
@@ -503,10 +581,14 @@ def _challenges(room, cred, risk, legitimacy, rules, voice_draws, take_draws, ch
 
 
 @njit(cache=True)
-def _close(m, group, room, truth, rules, kept, turns, heard, uptake, challenges):
-    """Write a group's beliefs and endorsement back; grow capacity with practice (turns
+def _close(m, group, room, truth, rules, kept, tally, g):
+    """Write group g's beliefs and endorsement back; grow capacity with practice (turns
     weighted by the credibility they received, and challenges); calibrate learned
-    credibility toward how reliable each knowledge type's speakers turned out to be."""
+    credibility toward how reliable each knowledge type's speakers turned out to be;
+    lower the status of sanctioned challengers (ODD 7.17); record each member's
+    experience of the session (ODD 7.19)."""
+    turns, heard, uptake, challenges = tally[0][g], tally[1][g], tally[2][g], tally[3][g]
+    sanctions, experience, threat = tally[5][g], tally[6][g], tally[7][g]
     size = len(group)
     reliability = room.scratch[0]
     for j in range(size):
@@ -526,6 +608,11 @@ def _close(m, group, room, truth, rules, kept, turns, heard, uptake, challenges)
         credit = received / hearings if hearings > 0 else 0.0
         practice = turns[i] * credit + challenges[i]
         m.dialogic[k] = 1.0 - (1.0 - room.dialogic[i]) * (1.0 - rules.dialogic_growth) ** practice
+        if sanctions[i] > 0.0 and rules.sanction > 0.0:
+            loss = rules.sanction * room.leader_gap[i] * sanctions[i]
+            m.status[k] = max(0.0, room.status[i] - loss)
+        experience[i] = credit - room.threat[i] - _discomfort(room, rules, i)
+        threat[i] = room.threat[i]
         _calibrate(m.calibrated[k], room, reliability, heard[i], rules.calibration, kept)
 
 

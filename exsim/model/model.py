@@ -150,6 +150,7 @@ class ExchangeModel(mesa.Model):
         tally = hold_session(
             pop, seats, events.event_setting(p), p, self.legitimacy, self.streams["dialogue"]
         )
+        events.remember_event(pop, tally, p)
         self.events_held += 1
         self.last_event_step = self.steps
         updates = tally.listener_updates

@@ -22,6 +22,8 @@ SESSION_OUTCOMES = (
     "challenges",
     "challenges_low_status",
     "challenges_taken_up",
+    "sanctions",
+    "threat",
 )
 """Outcomes of one session (an event or the month's project meetings)."""
 
@@ -86,10 +88,12 @@ _BY_ROLE = {name: [f"{name}_{r}" for r in ROLES] for name in ("members", "turns"
 
 
 @njit(cache=True)
-def _group_table(seats, role, status, leader_here, turns, heard, uptake, challenges, taken_up):
-    """The `GROUP_OUTCOMES` of every group, (G, len(GROUP_OUTCOMES))."""
-    roles = _ROLE_COUNT
-    table = np.zeros((seats.shape[0], 8 + 3 * roles))
+def _group_table(seats, role, status, leader_here, tally):
+    """The `GROUP_OUTCOMES` of every group, (G, len(GROUP_OUTCOMES)); `tally` as
+    `Tally.arrays` gives it."""
+    turns, heard, uptake, challenges, taken_up, sanctions, _, threat = tally
+    roles, by_role = _ROLE_COUNT, 10
+    table = np.zeros((seats.shape[0], by_role + 3 * roles))
     for g in range(seats.shape[0]):
         present = seats[g] >= 0
         credit, hearings = 0.0, 0.0  # across roles
@@ -105,14 +109,17 @@ def _group_table(seats, role, status, leader_here, turns, heard, uptake, challen
             row[0] += 1.0
             row[4] += challenges[g, i]
             row[5] += challenges[g, i] if status[k] < LOW_STATUS else 0.0
-            row[7] += leader_here[g, i]
-            row[8 + role[k]] += 1.0
-            row[8 + roles + role[k]] += turns[g, i]
-            row[8 + 2 * roles + role[k]] += challenges[g, i]
+            row[7] += sanctions[g, i]
+            row[8] += threat[g, i]
+            row[9] += leader_here[g, i]
+            row[by_role + role[k]] += 1.0
+            row[by_role + roles + role[k]] += turns[g, i]
+            row[by_role + 2 * roles + role[k]] += challenges[g, i]
         row[1] = _equality(turns[g], present)
         row[2] = credit / hearings if hearings > 0 else 0.0
         row[3] = _reciprocity(uptake[g])
         row[6] = taken_up[g]
+        row[8] /= max(row[0], 1.0)
     return table
 
 
@@ -126,11 +133,7 @@ def group_outcomes(pop: Population, tally: Tally) -> dict[str, np.ndarray]:
         pop.role,
         pop.status,
         leaders_present(pop, tally.seats),
-        tally.turns,
-        tally.heard,
-        tally.uptake,
-        tally.challenges,
-        tally.taken_up,
+        tally.arrays(),
     )
     return dict(zip(GROUP_OUTCOMES, table.T, strict=True))
 
@@ -145,10 +148,10 @@ def session_summary(groups: dict[str, np.ndarray]) -> dict[str, float]:
     total = max(float(sum(groups["size"].tolist())), 1.0)
     summary = {
         k: float(groups[k] @ size) / total
-        for k in ("speaking_equality", "cross_role_uptake", "reciprocity")
+        for k in ("speaking_equality", "cross_role_uptake", "reciprocity", "threat")
     }
     # counts are whole numbers, so summing them in Python gives NumPy's sums exactly
-    for k in ("challenges", "challenges_low_status", "challenges_taken_up"):
+    for k in ("challenges", "challenges_low_status", "challenges_taken_up", "sanctions"):
         summary[k] = float(sum(groups[k].tolist()))
     turns, members, challenges = (
         [float(sum(groups[k].tolist())) for k in _BY_ROLE[name]]

@@ -12,7 +12,7 @@ a keyword name used by `ExchangeModel` (``event_suspension``): dots become under
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .vocabulary import FORMATS, GROUPINGS, KNOWLEDGE_TYPES, ROLES
@@ -29,6 +29,9 @@ class Parameter:
     low: float | None = None
     high: float | None = None
     choices: tuple[str, ...] | None = None
+    plausible: tuple[float, float] | None = None
+    """The range a modeller would defend (within low..high), for exploring the model;
+    None where the parameter is a design choice, a size or not numeric."""
 
     @property
     def kind(self) -> type:
@@ -127,6 +130,17 @@ def _schema() -> list[Parameter]:
     ]
     rows.append(
         P("status.noise", 0.05, "s.d. of individual status around the role's", low=0.0, high=0.5)
+    )
+    rows.append(
+        P(
+            "status.competence",
+            0.2,
+            "how far status tracks the quality of one's own evidence (0: not at all)",
+            "Berger et al. 1972; Anderson & Kilduff 2009 (status partly tracks seeming "
+            "competence); value a modelling assumption",
+            0.0,
+            1.0,
+        )
     )
     rows += [
         P(
@@ -293,6 +307,41 @@ def _schema() -> list[Parameter]:
             2.0,
         ),
         P(
+            "challenge.sanction",
+            0.1,
+            "status a challenger loses per challenge heard by their own leader, per unit "
+            "of the leader's status over theirs",
+            "Burris 2012 (challengers judged worse); value a modelling assumption",
+            0.0,
+            1.0,
+        ),
+        P(
+            "challenge.discomfort",
+            0.3,
+            "risk felt from meeting other knowledge types one has no tie with, at zero "
+            "dialogic capacity",
+            "Myron et al. 2018 (challenging first, productive later); value a modelling assumption",
+            0.0,
+            2.0,
+        ),
+        P(
+            "threat.sensitivity",
+            1.0,
+            "threat felt per unit of status above the room's mean that a session sets aside",
+            "Oliver, Kothari & Mays 2019 (professional costs); value a modelling assumption",
+            0.0,
+            10.0,
+        ),
+        P(
+            "threat.reactance",
+            0.1,
+            "share of the gap to full endorsement a fully threatened listener closes on "
+            "hearing challenges they do not take up",
+            "Argyris 1990 (defensive routines); value a modelling assumption",
+            0.0,
+            1.0,
+        ),
+        P(
             "challenge.uptake",
             0.5,
             "chance that a listener giving full credibility takes up a heard challenge",
@@ -390,6 +439,29 @@ def _schema() -> list[Parameter]:
             "members choose independently (true) or a fixed number is sent (false)",
             BLOG,
         ),
+        P(
+            "attendance.responsiveness",
+            1.0,
+            "how strongly a member's remembered experience of events moves their chance of "
+            "coming (0: not at all)",
+            "BRIEF §1 (flexible commitment); value a modelling assumption",
+            0.0,
+            10.0,
+        ),
+        P(
+            "attendance.memory",
+            0.5,
+            "weight of the latest event in a member's remembered experience",
+            low=0.0,
+            high=1.0,
+        ),
+        P(
+            "attendance.reference",
+            0.5,
+            "experience at which a member's chance of coming neither rises nor falls",
+            low=-1.0,
+            high=1.0,
+        ),
     ]
     rows += [
         P(
@@ -415,7 +487,86 @@ def _schema() -> list[Parameter]:
     return rows
 
 
-PARAMETERS: dict[str, Parameter] = {p.name: p for p in _schema()}
+_PLAUSIBLE = {
+    "population.size": (40, 70),
+    "population.mix.patient": (0.15, 0.35),
+    "population.mix.carer": (0.05, 0.2),
+    "population.mix.clinician": (0.1, 0.3),
+    "population.mix.researcher": (0.15, 0.35),
+    "population.mix.manager": (0.1, 0.3),
+    "status.patient": (0.1, 0.4),
+    "status.carer": (0.1, 0.4),
+    "status.clinician": (0.5, 0.9),
+    "status.researcher": (0.4, 0.8),
+    "status.manager": (0.6, 1.0),
+    "status.noise": (0.0, 0.15),
+    "status.competence": (0.0, 0.6),
+    "legitimacy.research": (0.7, 1.0),
+    "legitimacy.clinical": (0.5, 1.0),
+    "legitimacy.organisational": (0.3, 0.9),
+    "legitimacy.experiential": (0.1, 0.6),
+    **{f"problem.noise.{k}": (0.2, 1.0) for k in KNOWLEDGE_TYPES},
+    "problem.evidence": (0.02, 0.2),
+    "knowledge.secondary": (0.1, 0.5),
+    "voice.mean": (0.3, 0.7),
+    "voice.spread": (0.05, 0.25),
+    "turns.status_gradient": (0.0, 6.0),
+    "dialogic.initial": (0.1, 0.4),
+    "dialogic.growth": (0.01, 0.1),
+    "dialogic.decay": (0.005, 0.05),
+    "norm.endorsement": (0.5, 0.9),
+    "norm.spread": (0.05, 0.25),
+    "norm.pressure": (0.01, 0.1),
+    "norm.status_weight": (1.0, 5.0),
+    "norm.institutional_pull": (0.0, 0.02),
+    "credibility.status_deference": (0.0, 2.0),
+    "credibility.calibration": (0.0, 0.1),
+    "uptake.rate": (0.1, 0.5),
+    "uptake.capacity_weight": (0.2, 0.8),
+    "challenge.threshold": (0.3, 1.2),
+    "challenge.sharpness": (0.05, 0.2),
+    "challenge.status_risk": (0.5, 2.0),
+    "challenge.superior_risk": (0.5, 2.0),
+    "challenge.facilitation_safety": (0.2, 1.0),
+    "challenge.contagion": (0.1, 0.6),
+    "challenge.sanction": (0.0, 0.3),
+    "challenge.discomfort": (0.0, 1.0),
+    "threat.sensitivity": (0.0, 3.0),
+    "threat.reactance": (0.0, 0.3),
+    "challenge.uptake": (0.2, 0.8),
+    "challenge.shift": (0.05, 0.4),
+    "ties.growth": (0.1, 0.5),
+    "ties.decay": (0.005, 0.05),
+    "project.size": (5, 15),
+    "project.rounds": (1, 4),
+    "project.targets": (0.1, 0.6),
+    "event.facilitation": (0.3, 0.9),
+    "event.group_size": (4, 8),
+    "event.rounds": (2, 6),
+    "event.every": (2, 6),
+    "attendance.rate": (0.28, 0.46),
+    **{f"attendance.{r}": (0.5, 1.5) for r in ROLES},
+    "attendance.responsiveness": (0.0, 4.0),
+    "attendance.memory": (0.2, 0.8),
+    "attendance.reference": (0.3, 0.7),
+}
+"""Plausible ranges (`Parameter.plausible`): modelling assumptions, each a range around
+the default wide enough that a modeller who doubts the default would still accept it."""
+
+NEUTRAL = {
+    "status.competence": 0.0,
+    "challenge.sanction": 0.0,
+    "challenge.discomfort": 0.0,
+    "threat.sensitivity": 0.0,
+    "attendance.responsiveness": 0.0,
+}
+"""The setting at which each mechanism added since the first version does nothing, so
+that the model gives that version's outputs bit for bit (`threat.reactance` and the
+other attendance parameters act only through these)."""
+
+PARAMETERS: dict[str, Parameter] = {
+    p.name: replace(p, plausible=_PLAUSIBLE.get(p.name)) for p in _schema()
+}
 """Every parameter by dotted name, in documentation order."""
 
 KEYWORDS: dict[str, Parameter] = {p.keyword: p for p in PARAMETERS.values()}

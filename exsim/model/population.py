@@ -36,6 +36,8 @@ class Population:
     beliefs: np.ndarray  # (n, aspects) views on the project problem
     project: np.ndarray  # (n,) int, project team of each member
     leader: np.ndarray  # (n,) int, index of the member's project leader (self if leader)
+    precision: np.ndarray  # (n,) how much sharper one's evidence is than one's knowledge says
+    experience: np.ndarray  # (n,) remembered experience of events (attendance)
     ties: Ties  # mutuality and care between members
     problem: Problem  # the problem the members' beliefs are about
 
@@ -87,7 +89,8 @@ def create_population(p: dict, problem: Problem, rng: np.random.Generator) -> Po
     endorsement = np.clip(
         p["norm.endorsement"] + p["norm.spread"] * rng.standard_normal(n), 0.0, 1.0
     )
-    signal_sd = problem.noise[None, :] / knowledge
+    precision = evidence_precision(status, p["status.competence"])
+    signal_sd = problem.noise[None, :] / (knowledge * precision[:, None])
     beliefs = problem.truth[None, :] + signal_sd * rng.standard_normal(knowledge.shape)
     project, leader = assign_projects(status, p["project.size"], rng)
     return Population(
@@ -101,9 +104,26 @@ def create_population(p: dict, problem: Problem, rng: np.random.Generator) -> Po
         beliefs=beliefs,
         project=project,
         leader=leader,
+        precision=precision,
+        experience=np.full(n, p["attendance.reference"]),
         ties=Ties(role),
         problem=problem,
     )
+
+
+COMPETENCE_SCALE = 0.25
+"""Status above the network's mean that halves the s.d. of one's evidence when status
+fully tracks competence (`status.competence` = 1): a modelling assumption (ODD 7.20)."""
+
+
+def evidence_precision(status: np.ndarray, competence: float) -> np.ndarray:
+    """Each member's evidence precision factor, (n,): 2 ** (competence * (s - mean s) /
+    `COMPETENCE_SCALE`); the s.d. of their private signals is divided by it. 1 for all
+    at competence 0 or where everyone has the same status (exactly: the mean of equal
+    numbers can differ from them in the last bit)."""
+    if len(status) == 0 or np.all(status == status[0]):
+        return np.ones(len(status))
+    return 2.0 ** (competence * (status - status.mean()) / COMPETENCE_SCALE)
 
 
 def assign_projects(

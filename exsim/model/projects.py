@@ -50,9 +50,10 @@ def apply_norm_pressure(pop: Population, p: dict) -> None:
 
 def gather_evidence(pop: Population, p: dict, rng: np.random.Generator) -> None:
     """Each member draws fresh private evidence from their own work and moves toward it,
-    more on the aspects they know well (their evidence there is also less noisy)."""
+    more on the aspects they know well (their evidence there is also less noisy, and
+    less noisy still the higher their `precision`, ODD 7.20)."""
     problem = pop.problem
-    sd = problem.noise[None, :] / pop.knowledge
+    sd = problem.noise[None, :] / (pop.knowledge * pop.precision[:, None])
     evidence = problem.truth[None, :] + sd * rng.standard_normal(pop.beliefs.shape)
     pop.beliefs += p["problem.evidence"] * pop.knowledge * (evidence - pop.beliefs)
 

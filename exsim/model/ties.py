@@ -95,6 +95,11 @@ class Ties:
         self._cross_sum += gain
         self.count += added
 
+    def kernel_view(self) -> dict:
+        """The table as `kernel.Members` reads it (`kernel.tie_strength`): valid until
+        the ties next grow."""
+        return {"tie_table": self._table, "tie_values": self._scaled, "tie_scale": self._scale}
+
     def _make_room(self, pairs: int) -> None:
         """Grow the table, if need be, so that `pairs` more pairs fit."""
         size = len(self._table)

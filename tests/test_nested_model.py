@@ -1,0 +1,42 @@
+"""Nested models: with every mechanism added since the first version at its neutral
+setting (`parameters.NEUTRAL`), the model gives that version's outputs bit for bit.
+
+The reference (`reference/nested.npz`) was written by `reference/make_reference.py`
+at commit 78af082; new output columns are allowed, changed values are not.
+"""
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import exsim
+from exsim.config import default_config
+from exsim.model.parameters import NEUTRAL
+
+HERE = Path(__file__).parent / "reference"
+_spec = importlib.util.spec_from_file_location("make_reference", HERE / "make_reference.py")
+make_reference = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(make_reference)
+DESIGNS, STEPS = make_reference.DESIGNS, make_reference.STEPS
+STORED = np.load(HERE / "nested.npz")
+
+
+@pytest.mark.parametrize("design", list(DESIGNS))
+def test_neutral_mechanisms_reproduce_the_stored_reference(design):
+    config = default_config().replace(**DESIGNS[design], **NEUTRAL)
+    result = exsim.run(config, steps=STEPS)
+    for table in ("timeseries", "events", "agents"):
+        columns = list(STORED[f"{design}/{table}/columns"])
+        want = STORED[f"{design}/{table}/values"]
+        got = getattr(result, table)[columns].to_numpy(dtype=float)
+        assert got.shape == want.shape, table
+        np.testing.assert_array_equal(got, want, err_msg=f"{design}: {table}")
+
+
+def test_the_reference_is_not_trivial():
+    """The stored designs differ from each other, so the test above can tell them apart."""
+    finals = {d: STORED[f"{d}/timeseries/values"][-1] for d in DESIGNS}
+    values = list(finals.values())
+    assert all(not np.array_equal(values[0], v) for v in values[1:] if v.shape == values[0].shape)
