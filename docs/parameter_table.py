@@ -22,7 +22,7 @@ ODD = Path(__file__).resolve().parent / "ODD.md"
 
 START = "<!-- parameters:start -->"
 END = "<!-- parameters:end -->"
-COLUMNS = ("Name", "Meaning", "Default", "Range / allowed values", "Source")
+COLUMNS = ("Name", "Meaning", "Default", "Range / allowed values", "Plausible range", "Source")
 
 
 def _parameters() -> dict[str, Any]:
@@ -47,6 +47,13 @@ def format_default(value: Any) -> str:
     return repr(value)
 
 
+def _plausible(bounds: tuple[float, float] | None) -> str:
+    """The plausible range as 'low to high', or a dash where there is none."""
+    if bounds is None:
+        return "—"
+    return " to ".join(f"{b:g}" for b in bounds)
+
+
 def markdown_table() -> str:
     """The Markdown table of every model parameter, in schema order, without a final newline."""
     lines = [
@@ -59,6 +66,7 @@ def markdown_table() -> str:
             _cell(p.meaning),
             f"`{format_default(p.default)}`",
             _cell(p.allowed()),
+            _plausible(p.plausible),
             _cell(p.source),
         )
         lines.append("| " + " | ".join(cells) + " |")

@@ -14,7 +14,9 @@ SCRIPTS = {
     "carry_over": ["carry_over.csv", "trajectories.png"],
     "who_attends": ["who_attends.csv", "forest.png"],
     "j_curve": ["j_curve.csv", "j_curve.png"],
+    "where_suspension_helps": ["where_suspension_helps.csv", "where_suspension_helps.png"],
 }
+EXTRA = {"where_suspension_helps": ["--sets", "6", "--workers", "1"]}
 
 
 @pytest.mark.parametrize("name", SCRIPTS)
@@ -29,6 +31,7 @@ def test_experiment_runs_at_tiny_size(name, tmp_path):
             "8",
             "--out",
             str(tmp_path),
+            *EXTRA.get(name, []),
         ],
         capture_output=True,
         text=True,
