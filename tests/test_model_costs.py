@@ -282,12 +282,15 @@ def test_with_status_differences_the_mechanisms_make_suspension_matter():
     assert kept["threat"].max() == 0.0 and suspended["threat"].max() > 0.0
 
 
-def test_neutral_settings_name_real_parameters_and_differ_from_the_defaults():
+def test_neutral_settings_name_real_parameters_within_their_plausible_ranges():
     for name, value in NEUTRAL.items():
         assert PARAMETERS[name].check(value) == value
-        assert PARAMETERS[name].default != value
-        low, high = PARAMETERS[name].plausible
-        assert low <= value <= high
+        if PARAMETERS[name].plausible is not None:
+            low, high = PARAMETERS[name].plausible
+            assert low <= value <= high, name
+    switches = ["status.competence", "challenge.sanction", "challenge.discomfort"]
+    switches += ["threat.sensitivity", "attendance.responsiveness"]
+    assert all(PARAMETERS[name].default != NEUTRAL[name] for name in switches)
 
 
 def test_every_plausible_range_holds_the_default_within_the_allowed_range():

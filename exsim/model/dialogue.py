@@ -21,6 +21,7 @@ import numpy as np
 
 from . import kernel
 from .population import Population
+from .vocabulary import KNOWLEDGE_TYPES
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Setting:
     turn_rule: str  # "lottery", "balanced" or "action_learning"
     rounds: int
     extra_risk: float = 0.0  # added risk of challenging (target pressure in projects)
+    project: bool = False  # a project meeting: where actions from events are tried
 
 
 TURN_RULES = {
@@ -57,10 +59,15 @@ _PARAMETER_OF = {
     "challenge_shift": "challenge.shift",
     "dialogic_growth": "dialogic.growth",
     "calibration": "credibility.calibration",
-    "sanction": "challenge.sanction",
-    "threat": "threat.sensitivity",
+    "sanction_rate": "challenge.sanction",
+    "threat_sensitivity": "threat.sensitivity",
     "reactance": "threat.reactance",
-    "discomfort": "challenge.discomfort",
+    "discomfort_weight": "challenge.discomfort",
+    "trust": "ties.trust",
+    "tie_safety": "ties.safety",
+    "action_reception": "action.reception",
+    "mention": "talk.mention",
+    "feedback": "credibility.feedback",
 }
 """The fields of the kernel's `Rules` that come from parameters, and their parameter."""
 
@@ -74,6 +81,9 @@ def rules(setting: Setting, p: dict) -> kernel.Rules:
         rounds=int(setting.rounds),
         extra_risk=float(setting.extra_risk),
         **{field: float(p[name]) for field, name in _PARAMETER_OF.items()},
+        commit=float(not setting.project and p["action.motive"] > 0),
+        action_motive=float(p["action.motive"]) if setting.project else 0.0,
+        sampling=float(p["talk.sampling"]),
     )
 
 
@@ -90,6 +100,7 @@ def members(pop: Population) -> kernel.Members:
         main_type=pop.main_type,
         leader=pop.leader,
         **pop.ties.kernel_view(),
+        action=pop.action,
     )
 
 
@@ -106,19 +117,23 @@ class Tally:
     sanctions: np.ndarray  # (G, m) challenges heard by the challenger's own leader
     experience: np.ndarray  # (G, m) credit received less threat and discomfort felt
     threat: np.ndarray  # (G, m) threat felt from status set aside
+    actions_committed: np.ndarray  # (G, m) 1 where a presenter left with an action
+    actions_attempted: np.ndarray  # (G, m) pending actions tried (a challenge voiced)
+    actions_taken_up: np.ndarray  # (G, m) attempts whose challenge a listener took up
+    mentioned: np.ndarray  # (G, aspects) utterances that mentioned each aspect
 
     @classmethod
-    def empty(cls, seats: np.ndarray) -> Tally:
+    def empty(cls, seats: np.ndarray, aspects: int = len(KNOWLEDGE_TYPES)) -> Tally:
         """A tally of nothing yet, for a session in `seats`."""
         g, m = seats.shape
         return cls(seats, np.zeros((g, m)), np.zeros((g, m, m)), np.zeros((g, m, m)),
                    np.zeros((g, m)), np.zeros(g), np.zeros((g, m)), np.zeros((g, m)),
-                   np.zeros((g, m)))  # fmt: skip
+                   np.zeros((g, m)), np.zeros((g, m)), np.zeros((g, m)),
+                   np.zeros((g, m)), np.zeros((g, aspects)))  # fmt: skip
 
-    def arrays(self) -> tuple[np.ndarray, ...]:
-        """The arrays the kernel fills, in the order `kernel.hold_groups` reads them."""
-        return (self.turns, self.heard, self.uptake, self.challenges, self.taken_up,
-                self.sanctions, self.experience, self.threat)  # fmt: skip
+    def arrays(self) -> kernel.Counts:
+        """The arrays the kernel fills (views of this tally's)."""
+        return kernel.Counts(*(getattr(self, name) for name in kernel.Counts._fields))
 
     @property
     def present(self) -> np.ndarray:
@@ -132,18 +147,21 @@ class Tally:
 
 
 def draw_numbers(
-    rng: np.random.Generator, setting: Setting, shape: tuple[int, int]
+    rng: np.random.Generator, setting: Setting, shape: tuple[int, int], sampling: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
     """Every random number a session of `shape` (G, m) under `setting` uses, drawn from
     `rng` before it starts in one fixed order: for action learning, keys that order each
     set, (G, m); then, one row per round, the free turns (m * G; not for action
-    learning), who voices a challenge (G * m) and who takes each challenger up
-    (G * m * m), as `kernel.round_draws` reads them. Drawn whatever happens, so designs
-    run on the same seed keep drawing the same numbers (common random numbers)."""
+    learning), who voices a challenge (G * m), who takes each challenger up (G * m * m)
+    and, with `sampling`, which aspects each utterance mentions (G * (m + 1) * aspects),
+    as `kernel.round_draws` reads them. Drawn whatever happens, so designs run on the
+    same seed keep drawing the same numbers (common random numbers)."""
     g, m = shape
     learning = setting.turn_rule == "action_learning"
     shuffle = rng.random(shape) if learning else np.zeros(shape)
     per_round = (0 if learning else m * g) + g * m + g * m * m
+    if sampling:
+        per_round += g * (m + 1) * len(KNOWLEDGE_TYPES)
     return shuffle, rng.random((setting.rounds, per_round))
 
 
@@ -160,7 +178,7 @@ def hold_session(
     and return its `Tally`."""
     seats = np.ascontiguousarray(seats, dtype=np.int64)
     tally = Tally.empty(seats)
-    shuffle, draws = draw_numbers(rng, setting, seats.shape)
+    shuffle, draws = draw_numbers(rng, setting, seats.shape, params["talk.sampling"])
     kernel.hold_groups(
         members(pop),
         seats,
@@ -176,13 +194,20 @@ def hold_session(
 
 
 def credibility(
-    pop: Population, seats: np.ndarray, legitimacy: np.ndarray, hierarchy: float, deference: float
+    pop: Population,
+    seats: np.ndarray,
+    legitimacy: np.ndarray,
+    hierarchy: float,
+    deference: float,
+    trust: float = 0.0,
 ) -> np.ndarray:
     """Credibility listener i gives speaker j in each group of `seats`, (G, m, m) in
-    [0, 1], under the members' current endorsement (`kernel.credibility`)."""
+    [0, 1], under the members' current endorsement and ties (`kernel.credibility`)."""
     seats = np.ascontiguousarray(seats, dtype=np.int64)
     legitimacy = np.asarray(legitimacy, dtype=float)
-    return kernel.credibility(members(pop), seats, legitimacy, float(hierarchy), float(deference))
+    return kernel.credibility(
+        members(pop), seats, legitimacy, float(hierarchy), float(deference), float(trust)
+    )
 
 
 def speaking_weights(

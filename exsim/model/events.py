@@ -29,6 +29,16 @@ def event_setting(p: dict) -> Setting:
     )
 
 
+def event_legitimacy(legitimacy: np.ndarray, p: dict) -> np.ndarray:
+    """The legitimacy of each knowledge type in an event's room, (types,): the norm's
+    `legitimacy` moved toward its mean by `event.knowledge_space` (ODD 7.22). Unchanged
+    at 0, or where every type is equally legitimate."""
+    k = p["event.knowledge_space"]
+    if k == 0 or np.all(legitimacy == legitimacy[0]):
+        return legitimacy
+    return (1.0 - k) * legitimacy + k * legitimacy.mean()
+
+
 def event_due(step: int, p: dict) -> bool:
     """Whether an event is held in month `step` (1-based): the first month, then every
     `event.every` months, until `event.until` if that is set."""

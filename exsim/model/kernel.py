@@ -48,10 +48,18 @@ class Rules(NamedTuple):
     challenge_shift: float
     dialogic_growth: float
     calibration: float
-    sanction: float
-    threat: float
+    sanction_rate: float
+    threat_sensitivity: float
     reactance: float
-    discomfort: float
+    discomfort_weight: float
+    trust: float
+    tie_safety: float
+    commit: float  # 1: presenters of action-learning sets leave with an action (events)
+    action_motive: float  # motive a pending action adds (project meetings; 0 at events)
+    action_reception: float  # how far how an attempt is received moves endorsement
+    sampling: float  # 1: an utterance mentions each aspect by chance (ODD 7.25); 0: all
+    mention: float  # chance of mentioning an aspect one knows fully, when sampling
+    feedback: float  # share of the check on a speaker that the work's outcome gives
 
 
 class Members(NamedTuple):
@@ -69,6 +77,24 @@ class Members(NamedTuple):
     tie_table: np.ndarray  # the pair keys of `ties.Ties` (a hash table, -1 empty)
     tie_values: np.ndarray  # each pair's strength before the shared scale
     tie_scale: float  # the ties' shared fading scale
+    action: np.ndarray  # (n,) 1 where a member holds an action to try in the project, written
+
+
+class Counts(NamedTuple):
+    """What a session's groups did, filled in by `hold_groups` (G groups of m seats)."""
+
+    turns: np.ndarray  # (G, m) turns taken
+    heard: np.ndarray  # (G, m, m) utterances listener i heard from speaker j
+    uptake: np.ndarray  # (G, m, m) summed credibility listener i gave speaker j
+    challenges: np.ndarray  # (G, m) challenges voiced
+    taken_up: np.ndarray  # (G,) challenge take-ups
+    sanctions: np.ndarray  # (G, m) challenges heard by the challenger's own leader
+    experience: np.ndarray  # (G, m) credit received less threat and discomfort felt
+    threat: np.ndarray  # (G, m) threat felt from status set aside
+    actions_committed: np.ndarray  # (G, m) 1 where a presenter left with an action
+    actions_attempted: np.ndarray  # (G, m) pending actions tried (a challenge voiced)
+    actions_taken_up: np.ndarray  # (G, m) attempts whose challenge a listener took up
+    mentioned: np.ndarray  # (G, aspects) utterances that mentioned each aspect
 
 
 class Room(NamedTuple):
@@ -90,6 +116,12 @@ class Room(NamedTuple):
     by_kind: np.ndarray  # (2, types) work space of calibration
     unfamiliar: np.ndarray  # (m,) share of the others of another knowledge type, less ties
     threat: np.ndarray  # (m,) threat felt from status set aside (see `_threats`)
+    tie: np.ndarray  # (m, m) tie strengths between the seats
+    tied: np.ndarray  # (m,) mean tie strength to the others present
+    action: np.ndarray  # (m,) 1 where a member holds a pending action
+    committed: np.ndarray  # (m,) 1 where a member presented and leaves with an action
+    taken_from: np.ndarray  # (m,) take-ups of each member's challenge this round
+    mention: np.ndarray  # (aspects,) bool: the aspects the current utterance mentions
 
 
 @njit(cache=True)
@@ -112,6 +144,12 @@ def empty_room(m: Members, seats: int) -> Room:
         np.zeros((2, types)),
         np.zeros(seats),
         np.zeros(seats),
+        np.zeros((seats, seats)),
+        np.zeros(seats),
+        np.zeros(seats),
+        np.zeros(seats),
+        np.zeros(seats),
+        np.ones(aspects, dtype=np.bool_),
     )
 
 
@@ -134,26 +172,37 @@ def seat_group(room: Room, m: Members, group: np.ndarray) -> int:
         room.voice[i] = m.voice[k]
         room.beliefs[i] = m.beliefs[k]
         room.endorsement[i] = m.endorsement[k]
+        room.action[i] = m.action[k]
+        room.committed[i] = 0.0
         j = _leader_seat(group, i, m.leader)
         room.leader_gap[i] = max(0.0, m.status[group[j]] - m.status[k]) if j >= 0 else 0.0
-    _unfamiliarity(room, m, group, size)
+    _seat_ties(room, m, group, size)
     return size
 
 
 @njit(cache=True, inline="always")
-def _unfamiliarity(room, m, group, size):
-    """Fill `room.unfamiliar`: for each member, the share of the others in the room who
-    hold another main knowledge type, each counted less the strength of their tie."""
+def _seat_ties(room, m, group, size):
+    """Fill `room.tie` with the ties between the seats, and for each member
+    `room.tied`, the mean tie to the others present, and `room.unfamiliar`, the share of
+    the others who hold another main knowledge type, each counted less the tie to them."""
     n = len(m.leader)
     for i in range(len(group)):
         room.unfamiliar[i] = 0.0
+        room.tied[i] = 0.0
+        for j in range(len(group)):
+            room.tie[i, j] = 0.0
+            if group[i] >= 0 and group[j] >= 0 and j != i:
+                room.tie[i, j] = tie_strength(m, group[i], group[j], n)
         if group[i] < 0 or size < 2:
             continue
-        total = 0.0
+        unfamiliar, tied = 0.0, 0.0
         for j in range(len(group)):
-            if group[j] >= 0 and j != i and room.kind[j] != room.kind[i]:
-                total += 1.0 - tie_strength(m, group[i], group[j], n)
-        room.unfamiliar[i] = total / (size - 1)
+            if group[j] >= 0 and j != i:
+                tied += room.tie[i, j]
+                if room.kind[j] != room.kind[i]:
+                    unfamiliar += 1.0 - room.tie[i, j]
+        room.unfamiliar[i] = unfamiliar / (size - 1)
+        room.tied[i] = tied / (size - 1)
 
 
 @njit(cache=True, inline="always")
@@ -167,18 +216,21 @@ def tie_strength(m, a, b, n):
 def _threats(room, rules):
     """Fill `room.threat`: the threat each member feels from the status that the
     session sets aside, min(1, threat * (1 - h) * max(0, s_i - mean status of the room))
-    (ODD 7.16). Zero where hierarchy is kept (h = 1) or nobody stands above the mean."""
-    total, size = 0.0, 0
+    (ODD 7.16). Zero where hierarchy is kept (h = 1) or nobody stands above the mean.
+    The gap to the mean is summed as sum_j (s_i - s_j) / size, which is exactly 0 among
+    equals (the mean itself can differ from equal numbers in the last bit)."""
+    size = 0
     for i in range(len(room.present)):
-        if room.present[i]:
-            total += room.status[i]
-            size += 1
-    mean = total / max(size, 1)
-    set_aside = rules.threat * (1.0 - rules.hierarchy)
+        size += room.present[i]
+    set_aside = rules.threat_sensitivity * (1.0 - rules.hierarchy)
     for i in range(len(room.present)):
         room.threat[i] = 0.0
         if room.present[i] and set_aside > 0.0:
-            room.threat[i] = min(1.0, set_aside * max(0.0, room.status[i] - mean))
+            above = 0.0
+            for j in range(len(room.present)):
+                if room.present[j]:
+                    above += room.status[i] - room.status[j]
+            room.threat[i] = min(1.0, set_aside * max(0.0, above / size))
 
 
 # --- what a group's members make of each other -------------------------------------------
@@ -186,7 +238,7 @@ def _threats(room, rules):
 
 @njit(cache=True)
 def credibility(
-    m: Members, seats: np.ndarray, legitimacy: np.ndarray, h: float, d: float
+    m: Members, seats: np.ndarray, legitimacy: np.ndarray, h: float, d: float, t: float
 ) -> np.ndarray:
     """Credibility listener i gives speaker j in each group of `seats` (G, m), (G, m, m)
     in [0, 1], under the members' current endorsement; see `credibility_of`."""
@@ -195,17 +247,18 @@ def credibility(
     for g in range(seats.shape[0]):
         seat_group(room, m, seats[g])
         for i in range(seats.shape[1]):
-            credibility_of(cred[g], i, room, legitimacy, h, d)
+            credibility_of(cred[g], i, room, legitimacy, h, d, t)
     return cred
 
 
 @njit(cache=True, inline="always")
-def credibility_of(cred, i, room, legitimacy, h, d):
+def credibility_of(cred, i, room, legitimacy, h, d, t):
     """Fill in row i of `cred`: the credibility listener i gives each speaker j.
 
     The weight i gives j's knowledge type: its legitimacy as far as i endorses the norm,
     what i learned for the rest; raised or lowered by j's status over i's where hierarchy
-    `h` applies, with deference `d` (testimonial injustice when it lowers it).
+    `h` applies, with deference `d` (testimonial injustice when it lowers it); then moved
+    toward 1 by trust `t` times the tie between them (ODD 7.21).
     """
     if not room.present[i]:
         return
@@ -215,7 +268,16 @@ def credibility_of(cred, i, room, legitimacy, h, d):
             kind = room.kind[j]
             weight = e * legitimacy[kind] + (1.0 - e) * room.calibrated[i, kind]
             gap = room.status[j] - room.status[i]
-            cred[i, j] = min(max(weight * (1.0 + d * h * gap), 0.0), 1.0)
+            c = min(max(weight * (1.0 + d * h * gap), 0.0), 1.0)
+            if t > 0.0:
+                c += t * room.tie[i, j] * (1.0 - c)
+            cred[i, j] = c
+
+
+@njit(cache=True, inline="always")
+def _credibility_row(cred, i, room, legitimacy, rules):
+    """`credibility_of` row i under a session's `rules`."""
+    credibility_of(cred, i, room, legitimacy, rules.hierarchy, rules.status_deference, rules.trust)
 
 
 @njit(cache=True)
@@ -227,18 +289,21 @@ def speaking_weights(room: Room, size: int, rules: Rules, weights: np.ndarray) -
     exp(gradient * h * (s - the group's mean status)) (expectation states); facilitation
     mixes the chances toward equal turns.
     """
-    total_status = 0.0
+    total_status, lowest, highest = 0.0, np.inf, -np.inf
     for i in range(len(weights)):
         if room.present[i]:
             total_status += room.status[i]
+            lowest, highest = min(lowest, room.status[i]), max(highest, room.status[i])
     mean_status = total_status / max(size, 1)
     total = 0.0
     for i in range(len(weights)):
         weights[i] = 0.0
         if room.present[i]:
-            push = math.exp(
-                rules.status_gradient * rules.hierarchy * (room.status[i] - mean_status)
-            )
+            push = 1.0  # among equals exactly (their mean can miss them in the last bit)
+            if highest > lowest:
+                push = math.exp(
+                    rules.status_gradient * rules.hierarchy * (room.status[i] - mean_status)
+                )
             weights[i] = room.voice[i] * (0.5 + room.dialogic[i]) * push
             total += weights[i]
     total = max(total, 1e-300)
@@ -302,11 +367,12 @@ def _draw(weights: np.ndarray, u: float) -> int:
 def hold_groups(m, seats, legitimacy, truth, rules, shuffle, draws, tally):
     """Hold a session in every group of `seats` (G, m) and write its effects back into
     the members `m`. The tally arrays (turns, heard, uptake, challenges, taken_up,
-    sanctions, experience, threat) start at 0 and are filled in. Draws: `shuffle`
+    sanctions, experience, threat, actions committed, attempted and taken up; see
+    `dialogue.Tally`) start at 0 and are filled in. Draws: `shuffle`
     (G, m) orders action-learning sets; row r of `draws` holds round r's numbers (see
     `round_draws`).
     """
-    turns, heard, uptake, challenges, taken_up, sanctions = tally[:6]
+    challenges = tally.challenges
     seats_per_group = seats.shape[1]
     room = empty_room(m, seats_per_group)
     cred = np.zeros((seats_per_group, seats_per_group))
@@ -322,13 +388,17 @@ def hold_groups(m, seats, legitimacy, truth, rules, shuffle, draws, tally):
         _threats(room, rules)
         for i in range(seats_per_group):
             openness[i] = _openness(room.dialogic[i], rules) if room.present[i] else 0.0
-            credibility_of(cred, i, room, legitimacy, rules.hierarchy, rules.status_deference)
+            _credibility_row(cred, i, room, legitimacy, rules)
         speaking_weights(room, size, rules, weights)
         _standing_risk(room, rules, risk)
         _set_order(room.present, shuffle[g], order)
         for r in range(rules.rounds):
-            turn_draws, voice_draws, take_draws = round_draws(draws[r], g, seats.shape, rules)
+            turn_draws, voice_draws, take_draws, said = round_draws(
+                draws[r], g, seats.shape, rules, m.beliefs.shape[1]
+            )
             if rules.turn_rule == ACTION_LEARNING:
+                if rules.commit > 0.0 and size >= 2:
+                    room.committed[order[r % size]] = 1.0
                 _action_learning_round(
                     room,
                     size,
@@ -336,24 +406,13 @@ def hold_groups(m, seats, legitimacy, truth, rules, shuffle, draws, tally):
                     order,
                     openness,
                     cred,
-                    turns[g],
-                    heard[g],
-                    uptake[g],
+                    tally,
+                    g,
+                    (rules, said),
                 )
             else:
-                _free_round(
-                    room,
-                    size,
-                    weights,
-                    turn_draws,
-                    rules,
-                    openness,
-                    cred,
-                    turns[g],
-                    heard[g],
-                    uptake[g],
-                )
-            taken_up[g] += _challenges(
+                _free_round(room, size, weights, turn_draws, rules, openness, cred, tally, g, said)
+            tally.taken_up[g] += _challenges(
                 room,
                 cred,
                 risk,
@@ -362,21 +421,31 @@ def hold_groups(m, seats, legitimacy, truth, rules, shuffle, draws, tally):
                 voice_draws,
                 take_draws,
                 challenges[g],
-                sanctions[g],
+                tally.sanctions[g],
             )
+            _carry_out_actions(room, cred, legitimacy, rules, tally, g)
         _close(m, seats[g], room, truth, rules, kept, tally, g)
 
 
 @njit(cache=True, inline="always")
-def round_draws(row, g, shape, rules):
+def round_draws(row, g, shape, rules, aspects):
     """Group g's share of one round's random numbers `row`, which holds, in this order:
     the free turns, (m, G) (none under action learning); who voices a challenge, (G, m);
-    who takes each challenger up, (G, m, m). Returns the three parts of group g."""
+    who takes each challenger up, (G, m, m); which aspects each of the round's
+    utterances mentions, (G, m + 1, aspects) (only when sampling). Returns the four
+    parts of group g (the last empty when not sampling)."""
     groups, m = shape
     turns = 0 if rules.turn_rule == ACTION_LEARNING else m * groups
     voice = turns + g * m
     take = turns + groups * m + g * m * m
-    return row[g:turns:groups], row[voice : voice + m], row[take : take + m * m].reshape(m, m)
+    mention = turns + groups * m + groups * m * m + g * (m + 1) * aspects
+    said = (m + 1) if rules.sampling > 0.0 else 0
+    return (
+        row[g:turns:groups],
+        row[voice : voice + m],
+        row[take : take + m * m].reshape(m, m),
+        row[mention : mention + said * aspects].reshape(said, aspects),
+    )
 
 
 @njit(cache=True)
@@ -426,31 +495,54 @@ def _sort_key(present, keys, i):
 
 
 @njit(cache=True, inline="always")
+def _mention(room, j, rules, said, t, mentioned):
+    """Fill `room.mention` with the aspects that speaker j's utterance, the round's t-th,
+    mentions: every aspect, or, when sampling, each with chance `mention` times j's
+    knowledge of it, by the uniform draws `said[t]` (ODD 7.25); count them in
+    `mentioned` (aspects,)."""
+    for a in range(len(room.mention)):
+        if rules.sampling > 0.0:
+            room.mention[a] = said[t, a] < rules.mention * room.knowledge[j, a]
+        else:
+            room.mention[a] = True
+        mentioned[a] += room.mention[a]
+
+
+@njit(cache=True, inline="always")
 def _speak(room, j, openness, cred, heard, uptake):
-    """Speaker j states their views; every other member i moves toward them on each
-    aspect by openness_i * credibility_ij * precision, where precision is j's knowledge
-    of the aspect relative to i's."""
+    """Speaker j states their views on the aspects of `room.mention`; every other member
+    i moves toward them on each by openness_i * credibility_ij * precision, where
+    precision is j's knowledge of the aspect relative to i's."""
     beliefs, knowledge = room.beliefs, room.knowledge
     for i in range(len(room.present)):
         if room.present[i] and i != j:
-            _listen(beliefs, knowledge, i, j, openness[i] * cred[i, j])
+            _listen(beliefs, knowledge, i, j, openness[i] * cred[i, j], room.mention)
             heard[i, j] += 1.0
             uptake[i, j] += cred[i, j]
 
 
 @njit(cache=True, inline="always")
-def _listen(beliefs, knowledge, i, j, pull):
-    """Listener i moves toward speaker j on each aspect by `pull` times precision."""
+def _listen(beliefs, knowledge, i, j, pull, mention):
+    """Listener i moves toward speaker j on each mentioned aspect by `pull` times
+    precision."""
     for a in range(beliefs.shape[1]):
-        precision = knowledge[j, a] / (knowledge[j, a] + knowledge[i, a])
-        beliefs[i, a] += (beliefs[j, a] - beliefs[i, a]) * (precision * pull)
+        if mention[a]:
+            precision = knowledge[j, a] / (knowledge[j, a] + knowledge[i, a])
+            beliefs[i, a] += (beliefs[j, a] - beliefs[i, a]) * (precision * pull)
 
 
 @njit(cache=True, inline="always")
-def _free_round(room, size, weights, draws, rules, openness, cred, turns, heard, uptake):
+def _free_round(room, size, weights, draws, rules, openness, cred, tally, g, said):
     """A round of free turns: as many turns as members, each speaker drawn by `weights`;
     under the balanced rule the facilitator favours those who have spoken least this
-    round. Who speaks never depends on what is said."""
+    round. Who speaks never depends on what is said. `said`: the mention draws of the
+    round's utterances (see `round_draws`)."""
+    turns, heard, uptake, mentioned = (
+        tally.turns[g],
+        tally.heard[g],
+        tally.uptake[g],
+        tally.mentioned[g],
+    )
     spoken, balanced = room.scratch[0], room.scratch[1]
     spoken[:] = 0.0
     for t in range(size):
@@ -461,31 +553,45 @@ def _free_round(room, size, weights, draws, rules, openness, cred, turns, heard,
         else:
             speaker = _draw(weights, draws[t])
         spoken[speaker] += 1.0
+        _mention(room, speaker, rules, said, t, mentioned)
         _speak(room, speaker, openness, cred, heard, uptake)
         turns[speaker] += 1.0
 
 
 @njit(cache=True, inline="always")
-def _action_learning_round(room, size, presenter, order, openness, cred, turns, heard, uptake):
+def _action_learning_round(room, size, presenter, order, openness, cred, tally, g, talk):
     """The `presenter` states their problem, each other member of the set asks one
     question (heard by the presenter alone, in the set's `order`), then the presenter
-    reflects aloud to the set."""
+    reflects aloud to the set. `talk`: the rules and the round's mention draws."""
     if size < 2:
         return  # a group of one holds no set
+    rules, said = talk
+    turns, heard, uptake, mentioned = (
+        tally.turns[g],
+        tally.heard[g],
+        tally.uptake[g],
+        tally.mentioned[g],
+    )
+    _mention(room, presenter, rules, said, 0, mentioned)
     _speak(room, presenter, openness, cred, heard, uptake)
+    utterance = 1
     for q in range(size):
         asker = order[q]
         if asker != presenter:
+            _mention(room, asker, rules, said, utterance, mentioned)
+            utterance += 1
             _listen(
                 room.beliefs,
                 room.knowledge,
                 presenter,
                 asker,
                 openness[presenter] * cred[presenter, asker],
+                room.mention,
             )
             heard[presenter, asker] += 1.0
             uptake[presenter, asker] += cred[presenter, asker]
             turns[asker] += 1.0
+    _mention(room, presenter, rules, said, utterance, mentioned)
     _speak(room, presenter, openness, cred, heard, uptake)
     turns[presenter] += 2.0
 
@@ -509,6 +615,7 @@ def _standing_risk(room, rules, risk):
                 + rules.extra_risk
                 - rules.facilitation_safety * rules.facilitation
                 + _discomfort(room, rules, i)
+                - rules.tie_safety * room.tied[i]
             )
 
 
@@ -516,7 +623,7 @@ def _standing_risk(room, rules, risk):
 def _discomfort(room, rules, i):
     """The risk member i feels from meeting unfamiliar knowledge without the capacity
     to hold it: discomfort * (1 - capacity) * unfamiliarity (ODD 7.18)."""
-    return rules.discomfort * (1.0 - room.dialogic[i]) * room.unfamiliar[i]
+    return rules.discomfort_weight * (1.0 - room.dialogic[i]) * room.unfamiliar[i]
 
 
 @njit(cache=True, inline="always")
@@ -543,6 +650,7 @@ def _challenges(
         if room.present[i]:
             others = (earlier - (challenges[i] > 0)) / max(present - 1, 1)
             motive = (1.0 - endorsement[i]) * (0.5 + room.dialogic[i])
+            motive += rules.action_motive * room.action[i]
             x = (motive - (risk[i] - rules.contagion * others) - rules.threshold) / rules.sharpness
             voiced[i] = voice_draws[i] < 1.0 / (1.0 + math.exp(-x))  # logistic
         else:
@@ -550,6 +658,7 @@ def _challenges(
     if not voiced.any():
         return 0.0
     before[:] = endorsement
+    room.taken_from[:] = 0.0
     taken = 0.0
     for i in range(size):
         if not room.present[i]:
@@ -565,19 +674,41 @@ def _challenges(
                 if room.threat[i] > 0.0:
                     chance *= 1.0 - room.threat[i]
                 if take_draws[i, j] < chance:
+                    room.taken_from[j] += 1.0
                     takes += 1.0
                     gap += max(0.0, before[i] - before[j])
         if takes > 0:
             endorsement[i] -= rules.challenge_shift * (gap / takes)
-            credibility_of(cred, i, room, legitimacy, rules.hierarchy, rules.status_deference)
+            _credibility_row(cred, i, room, legitimacy, rules)
             taken += takes
         elif heard_one and room.threat[i] > 0.0 and rules.reactance > 0.0:
             endorsement[i] += rules.reactance * room.threat[i] * (1.0 - endorsement[i])
-            credibility_of(cred, i, room, legitimacy, rules.hierarchy, rules.status_deference)
+            _credibility_row(cred, i, room, legitimacy, rules)
     return taken
 
 
 # --- after the session ------------------------------------------------------------------
+
+
+@njit(cache=True, inline="always")
+def _carry_out_actions(room, cred, legitimacy, rules, tally, g):
+    """A member with a pending action who voiced a challenge this round has attempted it
+    (ODD 7.23): the action is done; if a listener took the challenge up, the member's
+    endorsement falls by `action_reception` of itself, otherwise it rises by that share
+    of the gap to 1. Only where pending actions count (`action_motive` > 0)."""
+    if rules.action_motive <= 0.0:
+        return
+    for i in range(len(room.present)):
+        if room.present[i] and room.voiced[i] and room.action[i] > 0.0:
+            room.action[i] = 0.0
+            tally.actions_attempted[g, i] += 1.0
+            e = room.endorsement[i]
+            if room.taken_from[i] > 0.0:
+                tally.actions_taken_up[g, i] += 1.0
+                room.endorsement[i] = e - rules.action_reception * e
+            else:
+                room.endorsement[i] = e + rules.action_reception * (1.0 - e)
+            _credibility_row(cred, i, room, legitimacy, rules)
 
 
 @njit(cache=True)
@@ -587,8 +718,14 @@ def _close(m, group, room, truth, rules, kept, tally, g):
     credibility toward how reliable each knowledge type's speakers turned out to be;
     lower the status of sanctioned challengers (ODD 7.17); record each member's
     experience of the session (ODD 7.19)."""
-    turns, heard, uptake, challenges = tally[0][g], tally[1][g], tally[2][g], tally[3][g]
-    sanctions, experience, threat = tally[5][g], tally[6][g], tally[7][g]
+    turns, heard, uptake, challenges = (
+        tally.turns[g],
+        tally.heard[g],
+        tally.uptake[g],
+        tally.challenges[g],
+    )
+    sanctions, experience, threat = tally.sanctions[g], tally.experience[g], tally.threat[g]
+    committed = tally.actions_committed[g]
     size = len(group)
     reliability = room.scratch[0]
     for j in range(size):
@@ -608,12 +745,31 @@ def _close(m, group, room, truth, rules, kept, tally, g):
         credit = received / hearings if hearings > 0 else 0.0
         practice = turns[i] * credit + challenges[i]
         m.dialogic[k] = 1.0 - (1.0 - room.dialogic[i]) * (1.0 - rules.dialogic_growth) ** practice
-        if sanctions[i] > 0.0 and rules.sanction > 0.0:
-            loss = rules.sanction * room.leader_gap[i] * sanctions[i]
+        if sanctions[i] > 0.0 and rules.sanction_rate > 0.0:
+            loss = rules.sanction_rate * room.leader_gap[i] * sanctions[i]
             m.status[k] = max(0.0, room.status[i] - loss)
         experience[i] = credit - room.threat[i] - _discomfort(room, rules, i)
         threat[i] = room.threat[i]
-        _calibrate(m.calibrated[k], room, reliability, heard[i], rules.calibration, kept)
+        committed[i] = room.committed[i]
+        m.action[k] = 1.0 if room.committed[i] > 0.0 else room.action[i]
+        observed = reliability
+        if rules.feedback < 1.0:
+            observed = _observed_reliability(room, i, truth, rules.feedback)
+        _calibrate(m.calibrated[k], room, observed, heard[i], rules.calibration, kept)
+
+
+@njit(cache=True, inline="always")
+def _observed_reliability(room, i, truth, feedback):
+    """How reliable listener i finds each speaker j (ODD 7.24): exp(-|b_j - y_i|) on j's
+    own aspect, where the check y_i is the work's outcome (the truth) for a share
+    `feedback` and i's own view for the rest. Returned in `room.scratch[1]`."""
+    observed = room.scratch[1]
+    for j in range(len(room.present)):
+        if room.present[j]:
+            kind = room.kind[j]
+            check = (1.0 - feedback) * room.beliefs[i, kind] + feedback * truth[kind]
+            observed[j] = math.exp(-abs(room.beliefs[j, kind] - check))
+    return observed
 
 
 @njit(cache=True)

@@ -147,8 +147,9 @@ class ExchangeModel(mesa.Model):
         if len(attendees) < 2:
             return False
         seats = events.form_groups(pop, attendees, p, self.streams["attendance"])
+        legitimacy = events.event_legitimacy(self.legitimacy, p)
         tally = hold_session(
-            pop, seats, events.event_setting(p), p, self.legitimacy, self.streams["dialogue"]
+            pop, seats, events.event_setting(p), p, legitimacy, self.streams["dialogue"]
         )
         events.remember_event(pop, tally, p)
         self.events_held += 1

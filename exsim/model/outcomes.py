@@ -24,6 +24,9 @@ SESSION_OUTCOMES = (
     "challenges_taken_up",
     "sanctions",
     "threat",
+    "actions_committed",
+    "actions_attempted",
+    "actions_taken_up",
 )
 """Outcomes of one session (an event or the month's project meetings)."""
 
@@ -83,6 +86,8 @@ GROUP_OUTCOMES = (
 
 
 _ROLE_COUNT = len(ROLES)
+_FIRST_BY_ROLE = GROUP_OUTCOMES.index(f"members_{ROLES[0]}")
+"""The column of the first per-role group outcome (the table's fixed columns come first)."""
 _BY_ROLE = {name: [f"{name}_{r}" for r in ROLES] for name in ("members", "turns", "challenges")}
 """Column names of the per-role group outcomes, in the order of ROLES."""
 
@@ -91,8 +96,8 @@ _BY_ROLE = {name: [f"{name}_{r}" for r in ROLES] for name in ("members", "turns"
 def _group_table(seats, role, status, leader_here, tally):
     """The `GROUP_OUTCOMES` of every group, (G, len(GROUP_OUTCOMES)); `tally` as
     `Tally.arrays` gives it."""
-    turns, heard, uptake, challenges, taken_up, sanctions, _, threat = tally
-    roles, by_role = _ROLE_COUNT, 10
+    turns, heard, uptake, challenges = tally.turns, tally.heard, tally.uptake, tally.challenges
+    roles, by_role = _ROLE_COUNT, _FIRST_BY_ROLE
     table = np.zeros((seats.shape[0], by_role + 3 * roles))
     for g in range(seats.shape[0]):
         present = seats[g] >= 0
@@ -109,16 +114,19 @@ def _group_table(seats, role, status, leader_here, tally):
             row[0] += 1.0
             row[4] += challenges[g, i]
             row[5] += challenges[g, i] if status[k] < LOW_STATUS else 0.0
-            row[7] += sanctions[g, i]
-            row[8] += threat[g, i]
-            row[9] += leader_here[g, i]
+            row[7] += tally.sanctions[g, i]
+            row[8] += tally.threat[g, i]
+            row[9] += tally.actions_committed[g, i]
+            row[10] += tally.actions_attempted[g, i]
+            row[11] += tally.actions_taken_up[g, i]
+            row[12] += leader_here[g, i]
             row[by_role + role[k]] += 1.0
             row[by_role + roles + role[k]] += turns[g, i]
             row[by_role + 2 * roles + role[k]] += challenges[g, i]
         row[1] = _equality(turns[g], present)
         row[2] = credit / hearings if hearings > 0 else 0.0
         row[3] = _reciprocity(uptake[g])
-        row[6] = taken_up[g]
+        row[6] = tally.taken_up[g]
         row[8] /= max(row[0], 1.0)
     return table
 
@@ -151,7 +159,8 @@ def session_summary(groups: dict[str, np.ndarray]) -> dict[str, float]:
         for k in ("speaking_equality", "cross_role_uptake", "reciprocity", "threat")
     }
     # counts are whole numbers, so summing them in Python gives NumPy's sums exactly
-    for k in ("challenges", "challenges_low_status", "challenges_taken_up", "sanctions"):
+    counts = ("challenges", "challenges_low_status", "challenges_taken_up", "sanctions")
+    for k in (*counts, "actions_committed", "actions_attempted", "actions_taken_up"):
         summary[k] = float(sum(groups[k].tolist()))
     turns, members, challenges = (
         [float(sum(groups[k].tolist())) for k in _BY_ROLE[name]]

@@ -98,6 +98,20 @@ def _coerce(p: Parameter, value: Any) -> Any:
 BLOG = "CLAHRC NWL blog, May 2016 (BRIEF §1)"
 _ROLE_MIX = {"patient": 0.26, "carer": 0.11, "clinician": 0.19, "researcher": 0.24, "manager": 0.20}
 _STATUS = {"patient": 0.2, "carer": 0.2, "clinician": 0.7, "researcher": 0.6, "manager": 0.8}
+_NORM_OFFSET = {
+    "patient": -0.1,
+    "carer": -0.1,
+    "clinician": 0.05,
+    "researcher": 0.1,
+    "manager": 0.1,
+}
+_VOICE_OFFSET = {
+    "patient": -0.1,
+    "carer": -0.1,
+    "clinician": 0.0,
+    "researcher": 0.0,
+    "manager": 0.1,
+}
 _LEGITIMACY = {"research": 1.0, "clinical": 0.8, "organisational": 0.6, "experiential": 0.3}
 
 
@@ -111,7 +125,7 @@ def _schema() -> list[Parameter]:
             f"population.mix.{r}",
             _ROLE_MIX[r],
             f"relative share of {r}s in the pool",
-            BLOG,
+            "modelling assumption (the blog names the roles, not their shares)",
             0.0,
             1.0,
         )
@@ -122,7 +136,7 @@ def _schema() -> list[Parameter]:
             f"status.{r}",
             _STATUS[r],
             f"status of a {r} in project hierarchies (0 to 1)",
-            "Berger et al. 1972; assumption",
+            "modelling assumption (Berger et al. 1972 name status characteristics, not values)",
             0.0,
             1.0,
         )
@@ -147,7 +161,7 @@ def _schema() -> list[Parameter]:
             f"legitimacy.{k}",
             _LEGITIMACY[k],
             f"credibility of {k} knowledge under the organisational norm",
-            "Fricker 2007; BRIEF §3 default hierarchy",
+            "Fricker 2007; order from BRIEF §3; values a modelling assumption",
             0.0,
             1.0,
         )
@@ -180,13 +194,25 @@ def _schema() -> list[Parameter]:
             low=0.01,
             high=1.0,
         ),
-        P("voice.mean", 0.5, "mean propensity to speak", "Berger et al. 1972", 0.05, 1.0),
+        P("voice.mean", 0.5, "mean propensity to speak", "modelling assumption", 0.05, 1.0),
         P("voice.spread", 0.15, "s.d. of the propensity to speak", low=0.0, high=0.5),
+        *(
+            P(
+                f"voice.offset.{r}",
+                _VOICE_OFFSET[r],
+                f"added to the mean propensity to speak of {r}s",
+                "Berger et al. 1972 (participation follows status characteristics); "
+                "value a modelling assumption",
+                -0.5,
+                0.5,
+            )
+            for r in ROLES
+        ),
         P(
             "turns.status_gradient",
             3.0,
             "how strongly status raises the chance of taking a turn where hierarchy applies",
-            "Berger et al. 1972 (expectation states)",
+            "Berger et al. 1972 (expectation states); value a modelling assumption",
             0.0,
             20.0,
         ),
@@ -195,7 +221,7 @@ def _schema() -> list[Parameter]:
             "dialogic.growth",
             0.05,
             "growth of dialogic capacity per turn heard with full credibility, or per challenge",
-            "Matthews & Papoulias 2019 (rehearsal)",
+            "Matthews & Papoulias 2019 (rehearsal); value a modelling assumption",
             0.0,
             1.0,
         ),
@@ -208,6 +234,18 @@ def _schema() -> list[Parameter]:
             high=1.0,
         ),
         P("norm.spread", 0.15, "s.d. of initial norm endorsement", low=0.0, high=0.5),
+        *(
+            P(
+                f"norm.offset.{r}",
+                _NORM_OFFSET[r],
+                f"added to the mean initial endorsement of {r}s",
+                "Fricker 2007 (the norm favours those whose knowledge it ranks high); value "
+                "a modelling assumption",
+                -0.5,
+                0.5,
+            )
+            for r in ROLES
+        ),
         P(
             "norm.pressure",
             0.05,
@@ -234,7 +272,7 @@ def _schema() -> list[Parameter]:
             "credibility.status_deference",
             1.0,
             "how much status over the listener's raises credibility where hierarchy applies",
-            "Berger et al. 1972; Fricker 2007",
+            "Berger et al. 1972; Fricker 2007; value a modelling assumption",
             0.0,
             5.0,
         ),
@@ -242,8 +280,33 @@ def _schema() -> list[Parameter]:
             "credibility.calibration",
             0.02,
             "rate at which listeners move credibility toward the observed reliability of speakers",
-            "BRIEF §3",
+            "BRIEF §3 (the mechanism); value a modelling assumption",
             0.0,
+            1.0,
+        ),
+        P(
+            "credibility.feedback",
+            0.5,
+            "share of the check on a speaker's reliability that the work's outcome gives "
+            "(1: the truth, an oracle; 0: only the listener's own view)",
+            "Fricker 2007 (credibility deficits are self-sealing); value a modelling assumption",
+            0.0,
+            1.0,
+        ),
+        P(
+            "talk.sampling",
+            True,
+            "whether an utterance mentions only some aspects, by chance (false: every "
+            "utterance carries every aspect)",
+            "Stasser & Titus 1985, 1987 (collective information sampling)",
+        ),
+        P(
+            "talk.mention",
+            0.5,
+            "chance that an utterance mentions an aspect the speaker knows fully (times "
+            "their knowledge of it), when sampling",
+            "Stasser & Titus 1987 (sampling probability); value a modelling assumption",
+            0.01,
             1.0,
         ),
         P(
@@ -251,7 +314,7 @@ def _schema() -> list[Parameter]:
             0.3,
             "share of the gap a fully open listener moves toward a fully credible speaker "
             "who knows far more (the most anyone moves per utterance)",
-            "DeGroot 1974; Flache et al. 2017",
+            "DeGroot 1974; Flache et al. 2017; value a modelling assumption",
             0.0,
             1.0,
         ),
@@ -302,7 +365,7 @@ def _schema() -> list[Parameter]:
             "challenge.contagion",
             0.3,
             "risk removed when all others in the group have challenged (pro rata by share)",
-            "Noelle-Neumann 1974 (spiral of silence)",
+            "Noelle-Neumann 1974 (spiral of silence); value a modelling assumption",
             0.0,
             2.0,
         ),
@@ -356,6 +419,23 @@ def _schema() -> list[Parameter]:
             high=1.0,
         ),
         P("ties.growth", 0.3, "growth of a tie per unit of reciprocal uptake", low=0.0, high=1.0),
+        P(
+            "ties.trust",
+            0.3,
+            "share of the gap to full credibility a listener closes for a speaker they hold "
+            "a full tie with",
+            "Edmondson 1999 (trust and safety in teams); value a modelling assumption",
+            0.0,
+            1.0,
+        ),
+        P(
+            "ties.safety",
+            0.5,
+            "risk of challenging removed when one holds full ties with everyone present",
+            "Edmondson 1999; Nembhard & Edmondson 2006; value a modelling assumption",
+            0.0,
+            2.0,
+        ),
         P("ties.decay", 0.02, "monthly fading of ties", low=0.0, high=1.0),
         P("project.size", 9, "members per project team", low=2, high=1000),
         P(
@@ -381,6 +461,32 @@ def _schema() -> list[Parameter]:
             1.0,
         ),
         P(
+            "action.motive",
+            0.3,
+            "motive to challenge that an action committed in an action-learning set adds "
+            "in project meetings until it is tried (0: presenters commit to nothing)",
+            "Revans 2011 (action learning: commit, act, report); value a modelling assumption",
+            0.0,
+            2.0,
+        ),
+        P(
+            "action.reception",
+            0.2,
+            "share by which a tried action's reception moves the member's endorsement: "
+            "down if a listener took the challenge up, up toward 1 if nobody did",
+            low=0.0,
+            high=1.0,
+        ),
+        P(
+            "event.knowledge_space",
+            0.5,
+            "how far events set aside the norm's ranking of knowledge types (0 kept, 1 "
+            "every type as legitimate as the mean)",
+            "Matthews & Papoulias 2019 (a 'knowledge space'); degree a modelling assumption",
+            0.0,
+            1.0,
+        ),
+        P(
             "event.format",
             "action_learning",
             "how the room is divided and turns are given",
@@ -391,7 +497,7 @@ def _schema() -> list[Parameter]:
             "event.facilitation",
             0.6,
             "facilitation strength (co-facilitated by a patient leader)",
-            BLOG,
+            BLOG + " (co-facilitated); value a modelling assumption",
             0.0,
             1.0,
         ),
@@ -521,6 +627,8 @@ _PLAUSIBLE = {
     "norm.institutional_pull": (0.0, 0.02),
     "credibility.status_deference": (0.0, 2.0),
     "credibility.calibration": (0.0, 0.1),
+    "credibility.feedback": (0.0, 1.0),
+    "talk.mention": (0.2, 0.8),
     "uptake.rate": (0.1, 0.5),
     "uptake.capacity_weight": (0.2, 0.8),
     "challenge.threshold": (0.3, 1.2),
@@ -536,6 +644,12 @@ _PLAUSIBLE = {
     "challenge.uptake": (0.2, 0.8),
     "challenge.shift": (0.05, 0.4),
     "ties.growth": (0.1, 0.5),
+    "ties.trust": (0.0, 0.6),
+    "action.motive": (0.0, 0.6),
+    "action.reception": (0.05, 0.4),
+    "ties.safety": (0.0, 1.0),
+    **{f"norm.offset.{r}": (-0.2, 0.2) for r in ROLES},
+    **{f"voice.offset.{r}": (-0.2, 0.2) for r in ROLES},
     "ties.decay": (0.005, 0.05),
     "project.size": (5, 15),
     "project.rounds": (1, 4),
@@ -559,6 +673,14 @@ NEUTRAL = {
     "challenge.discomfort": 0.0,
     "threat.sensitivity": 0.0,
     "attendance.responsiveness": 0.0,
+    "ties.trust": 0.0,
+    "ties.safety": 0.0,
+    "action.motive": 0.0,
+    "credibility.feedback": 1.0,
+    "talk.sampling": False,
+    "event.knowledge_space": 0.0,
+    **{f"norm.offset.{r}": 0.0 for r in ROLES},
+    **{f"voice.offset.{r}": 0.0 for r in ROLES},
 }
 """The setting at which each mechanism added since the first version does nothing, so
 that the model gives that version's outputs bit for bit (`threat.reactance` and the

@@ -38,6 +38,7 @@ class Population:
     leader: np.ndarray  # (n,) int, index of the member's project leader (self if leader)
     precision: np.ndarray  # (n,) how much sharper one's evidence is than one's knowledge says
     experience: np.ndarray  # (n,) remembered experience of events (attendance)
+    action: np.ndarray  # (n,) 1 where a member holds an action from a set to try at work
     ties: Ties  # mutuality and care between members
     problem: Problem  # the problem the members' beliefs are about
 
@@ -85,10 +86,10 @@ def create_population(p: dict, problem: Problem, rng: np.random.Generator) -> Po
     status = np.clip(base_status + p["status.noise"] * rng.standard_normal(n), 0.0, 1.0)
     knowledge = np.full((n, len(KNOWLEDGE_TYPES)), p["knowledge.secondary"])
     knowledge[np.arange(n), np.asarray(MAIN_KNOWLEDGE_INDEX)[role]] = 1.0
-    voice = np.clip(p["voice.mean"] + p["voice.spread"] * rng.standard_normal(n), 0.05, 1.0)
-    endorsement = np.clip(
-        p["norm.endorsement"] + p["norm.spread"] * rng.standard_normal(n), 0.0, 1.0
-    )
+    voice_mean = p["voice.mean"] + np.array([p[f"voice.offset.{r}"] for r in ROLES])[role]
+    voice = np.clip(voice_mean + p["voice.spread"] * rng.standard_normal(n), 0.05, 1.0)
+    norm_mean = p["norm.endorsement"] + np.array([p[f"norm.offset.{r}"] for r in ROLES])[role]
+    endorsement = np.clip(norm_mean + p["norm.spread"] * rng.standard_normal(n), 0.0, 1.0)
     precision = evidence_precision(status, p["status.competence"])
     signal_sd = problem.noise[None, :] / (knowledge * precision[:, None])
     beliefs = problem.truth[None, :] + signal_sd * rng.standard_normal(knowledge.shape)
@@ -106,6 +107,7 @@ def create_population(p: dict, problem: Problem, rng: np.random.Generator) -> Po
         leader=leader,
         precision=precision,
         experience=np.full(n, p["attendance.reference"]),
+        action=np.zeros(n),
         ties=Ties(role),
         problem=problem,
     )

@@ -21,6 +21,7 @@ def project_setting(p: dict) -> Setting:
         turn_rule="lottery",
         rounds=p["project.rounds"],
         extra_risk=p["project.targets"],
+        project=True,
     )
 
 
