@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -48,3 +49,60 @@ def test_experiment_runs_at_tiny_size(name, tmp_path):
 def test_every_script_is_tested():
     scripts = {p.stem for p in (ROOT / "experiments").glob("*.py") if not p.stem.startswith("_")}
     assert scripts == set(SCRIPTS)
+
+
+# --- scenario discovery (experiments/_discovery.py) ---------------------------------------
+
+sys.path.insert(0, str(ROOT / "experiments"))
+from _discovery import discover, drivers, verdict  # noqa: E402
+
+
+def random_sets(n=200, d=30, seed=0):
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(rng.random((n, d)), columns=[f"p{i}" for i in range(d)]), rng
+
+
+def test_prim_finds_a_planted_box_and_names_only_its_parameter():
+    sets, rng = random_sets()
+    hits = (sets["p3"] > 0.6).to_numpy() & (rng.random(len(sets)) < 0.95)
+    found = discover(sets, hits)
+    assert found["box"].startswith("p3 0.5") or found["box"].startswith("p3 0.6"), found
+    assert "p1 " not in found["box"] and found["density"] > 0.8
+
+
+def test_prim_on_noise_names_no_parameter():
+    sets, rng = random_sets(seed=1)
+    for _ in range(3):
+        found = discover(sets, rng.random(len(sets)) < 0.3)
+        assert found["box"] == "none stands out", found
+
+
+def test_drivers_name_the_parameter_that_moves_the_difference():
+    sets, rng = random_sets(seed=2)
+    difference = pd.Series(2.0 * sets["p7"] + rng.normal(0, 0.2, len(sets)), index=sets.index)
+    assert drivers(sets, difference).startswith("p7 (+0.9")
+    assert drivers(sets, pd.Series(rng.normal(size=len(sets)), index=sets.index)) == "none"
+
+
+@pytest.mark.parametrize(
+    ("differences", "want"),
+    [
+        ([1, 2, 3, 0.5], "raises"),
+        ([-1, -2, -3, 0.5], "lowers"),
+        ([0, 0, 0, 0], "no effect"),
+        ([1, -1, 1, -1], "mixed"),
+        ([1, 2, 3, float("nan")], "undefined"),
+    ],
+)
+def test_verdicts_follow_the_seed_rule(differences, want):
+    assert verdict(pd.Series(differences, dtype=float), agree=3) == want
+
+
+def test_where_suspension_helps_refuses_an_agreement_rule_that_cannot_decide(tmp_path):
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "experiments" / "where_suspension_helps.py"),
+         "--replicates", "4", "--agree", "2", "--out", str(tmp_path)],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2 and "--agree" in done.stderr
+    assert not any(tmp_path.iterdir())

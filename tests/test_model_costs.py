@@ -23,6 +23,7 @@ from exsim.model.population import (
     create_problem,
     evidence_precision,
 )
+from exsim.model.projects import gather_evidence
 from exsim.model.vocabulary import KNOWLEDGE_TYPES, ROLE_INDEX, ROLES
 
 
@@ -83,10 +84,23 @@ def test_high_status_members_hold_sharper_evidence_when_status_tracks_competence
     assert ratio == pytest.approx(want, rel=0.1)
 
 
+def test_monthly_evidence_is_sharper_for_members_of_higher_status():
+    values = {"population.size": 4000, "status.noise": 0.0, "status.competence": 1.0,
+              "problem.evidence": 1.0}  # fmt: skip
+    pop, p = make_population(2, **values)
+    pop.beliefs[:] = pop.problem.truth  # each month's evidence replaces the view wholly
+    gather_evidence(pop, p, np.random.default_rng(3))
+    error = np.abs(pop.beliefs - pop.problem.truth)[:, 0]  # noise / precision, whatever kappa
+    patients, managers = pop.role == ROLE_INDEX["patient"], pop.role == ROLE_INDEX["manager"]
+    ratio = error[patients].mean() / error[managers].mean()
+    want = pop.precision[managers][0] / pop.precision[patients][0]
+    assert ratio == pytest.approx(want, rel=0.1)
+
+
 # --- 7.16 threat, and reactance ----------------------------------------------------------
 
 
-@pytest.mark.parametrize(("hierarchy", "sensitivity"), [(0.0, 1.0), (0.5, 2.0), (0.0, 10.0)])
+@pytest.mark.parametrize(("hierarchy", "sensitivity"), [(0.0, 1.0), (0.25, 2.0), (0.0, 10.0)])
 def test_threat_is_status_above_the_room_mean_that_the_session_sets_aside(hierarchy, sensitivity):
     pop, p = make_population(0, **{"population.size": 3, "threat.sensitivity": sensitivity})
     pop.status[:] = [0.2, 0.4, 0.9]
@@ -234,11 +248,17 @@ def test_members_who_are_sent_come_whatever_they_remember():
 
 # --- the null: among equals, suspension changes nothing at any setting ---------------------
 
-EQUALS = {
-    **{f"status_{r}": 0.5 for r in ROLES},
-    "status_noise": 0.0,
-    **{f"legitimacy_{k}": 0.7 for k in KNOWLEDGE_TYPES},
-}
+
+def equals(status):
+    """Every member of the same status, every knowledge type equally legitimate."""
+    return {
+        **{f"status_{r}": status for r in ROLES},
+        "status_noise": 0.0,
+        **{f"legitimacy_{k}": 0.7 for k in KNOWLEDGE_TYPES},
+    }
+
+
+EQUALS = equals(0.5)
 MECHANISMS = {
     "status_competence": st.floats(0.0, 1.0),
     "challenge_sanction": st.floats(0.0, 1.0),
@@ -250,6 +270,17 @@ MECHANISMS = {
     "attendance_reference": st.floats(-1.0, 1.0),
     "event_superiors_present": st.booleans(),
     "event_format": st.sampled_from(["action_learning", "plenary", "facilitated_dialogue"]),
+    "event_group_size": st.integers(2, 8),
+    "ties_trust": st.floats(0.0, 1.0),
+    "ties_safety": st.floats(0.0, 2.0),
+    "action_motive": st.floats(0.0, 2.0),
+    "action_reception": st.floats(0.0, 1.0),
+    "credibility_feedback": st.floats(0.0, 1.0),
+    "talk_sampling": st.booleans(),
+    "talk_shared_bias": st.floats(0.0, 5.0),
+    "event_knowledge_space": st.floats(0.0, 1.0),
+    "norm_offset_patient": st.floats(-0.5, 0.5),
+    "voice_offset_manager": st.floats(-0.5, 0.5),
     "rng": st.integers(0, 1000),
 }
 
@@ -264,13 +295,22 @@ def tables(suspension, among=EQUALS, **values):
     return dc.get_model_vars_dataframe(), dc.get_table_dataframe("events"), model
 
 
-@settings(max_examples=12, deadline=None)
-@given(st.fixed_dictionaries(MECHANISMS))
-def test_among_equals_suspension_changes_nothing_at_any_setting(values):
-    kept, kept_events, _ = tables(0.0, challenge_threshold=0.0, **values)
-    suspended, suspended_events, _ = tables(1.0, challenge_threshold=0.0, **values)
+@settings(max_examples=15, deadline=None)
+@given(st.fixed_dictionaries(MECHANISMS), st.floats(0.05, 0.95))
+def test_among_equals_suspension_changes_nothing_at_any_setting(values, status):
+    """Also for statuses whose mean is not exactly themselves in binary (0.7 in threes)."""
+    among = equals(status)
+    kept, kept_events, _ = tables(0.0, among, challenge_threshold=0.0, **values)
+    suspended, suspended_events, _ = tables(1.0, among, challenge_threshold=0.0, **values)
     pd.testing.assert_frame_equal(kept, suspended)
     pd.testing.assert_frame_equal(kept_events, suspended_events)
+
+
+def test_among_equals_at_a_status_whose_mean_rounds_nothing_changes():
+    values = {"threat_sensitivity": 10.0, "threat_reactance": 1.0, "event_group_size": 3}
+    kept, _, _ = tables(0.0, equals(0.7), challenge_threshold=0.0, rng=1, **values)
+    suspended, _, _ = tables(1.0, equals(0.7), challenge_threshold=0.0, rng=1, **values)
+    pd.testing.assert_frame_equal(kept, suspended)
 
 
 def test_with_status_differences_the_mechanisms_make_suspension_matter():

@@ -27,7 +27,9 @@ KINDS = KNOWLEDGE_TYPES
 
 
 def make_population(seed, **values):
-    p = validate(values)
+    """A population with the mechanisms of ODD 7.16 to 7.25 off (the anchors below are
+    about the rules they extend: DeGroot's averaging assumes every view is stated)."""
+    p = validate(NEUTRAL | values)
     rng = np.random.default_rng(seed)
     return create_population(p, create_problem(p, rng), rng), p
 
@@ -138,6 +140,8 @@ def test_speaking_share_follows_status_in_kept_events_but_not_suspended_ones():
         # capacity practised in projects (where hierarchy always applies) would carry
         # status into suspended events; switch that path off to see the events alone
         "dialogic_growth": 0.0,
+        # and so would the roles' own voice (ODD 5): the anchor is about status alone
+        **{f"voice_offset_{r}": 0.0 for r in ROLES},
     }
     rho = {}
     for suspension in (0.0, 1.0):

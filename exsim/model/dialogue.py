@@ -67,6 +67,7 @@ _PARAMETER_OF = {
     "tie_safety": "ties.safety",
     "action_reception": "action.reception",
     "mention": "talk.mention",
+    "shared_bias": "talk.shared_bias",
     "feedback": "credibility.feedback",
 }
 """The fields of the kernel's `Rules` that come from parameters, and their parameter."""
@@ -217,6 +218,7 @@ def speaking_weights(
     (`kernel.speaking_weights`)."""
     seats = np.ascontiguousarray(seats, dtype=np.int64)
     p = dict.fromkeys(_PARAMETER_OF.values(), 0.0) | {"turns.status_gradient": gradient}
+    p |= {"action.motive": 0.0, "talk.sampling": False}  # read by `rules`, unused here
     r = rules(setting, p)
     return kernel.speaking_chances(members(pop), seats, r)
 

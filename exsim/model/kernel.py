@@ -59,6 +59,7 @@ class Rules(NamedTuple):
     action_reception: float  # how far how an attempt is received moves endorsement
     sampling: float  # 1: an utterance mentions each aspect by chance (ODD 7.25); 0: all
     mention: float  # chance of mentioning an aspect one knows fully, when sampling
+    shared_bias: float  # how much more often aspects the room knows well are mentioned
     feedback: float  # share of the check on a speaker that the work's outcome gives
 
 
@@ -122,6 +123,7 @@ class Room(NamedTuple):
     committed: np.ndarray  # (m,) 1 where a member presented and leaves with an action
     taken_from: np.ndarray  # (m,) take-ups of each member's challenge this round
     mention: np.ndarray  # (aspects,) bool: the aspects the current utterance mentions
+    shared: np.ndarray  # (aspects,) mean knowledge of each aspect among those present
 
 
 @njit(cache=True)
@@ -150,6 +152,7 @@ def empty_room(m: Members, seats: int) -> Room:
         np.zeros(seats),
         np.zeros(seats),
         np.ones(aspects, dtype=np.bool_),
+        np.zeros(aspects),
     )
 
 
@@ -177,6 +180,12 @@ def seat_group(room: Room, m: Members, group: np.ndarray) -> int:
         j = _leader_seat(group, i, m.leader)
         room.leader_gap[i] = max(0.0, m.status[group[j]] - m.status[k]) if j >= 0 else 0.0
     _seat_ties(room, m, group, size)
+    for a in range(len(room.shared)):
+        total = 0.0
+        for i in range(len(group)):
+            if group[i] >= 0:
+                total += room.knowledge[i, a]
+        room.shared[a] = total / max(size, 1)
     return size
 
 
@@ -498,11 +507,14 @@ def _sort_key(present, keys, i):
 def _mention(room, j, rules, said, t, mentioned):
     """Fill `room.mention` with the aspects that speaker j's utterance, the round's t-th,
     mentions: every aspect, or, when sampling, each with chance `mention` times j's
-    knowledge of it, by the uniform draws `said[t]` (ODD 7.25); count them in
-    `mentioned` (aspects,)."""
+    knowledge of it times the room's mean knowledge of it to the power `shared_bias`,
+    by the uniform draws `said[t]` (ODD 7.25); count them in `mentioned` (aspects,)."""
     for a in range(len(room.mention)):
         if rules.sampling > 0.0:
-            room.mention[a] = said[t, a] < rules.mention * room.knowledge[j, a]
+            chance = rules.mention * room.knowledge[j, a]
+            if rules.shared_bias > 0.0:
+                chance *= room.shared[a] ** rules.shared_bias
+            room.mention[a] = said[t, a] < chance
         else:
             room.mention[a] = True
         mentioned[a] += room.mention[a]

@@ -310,6 +310,16 @@ def _schema() -> list[Parameter]:
             1.0,
         ),
         P(
+            "talk.shared_bias",
+            1.0,
+            "how much more often an aspect is mentioned the better the room knows it "
+            "(its chance times the room's mean knowledge of it to this power)",
+            "Stasser & Titus 1987; Wittenbaum, Hubbell & Zuckerman 1999 (mutual "
+            "enhancement); value a modelling assumption",
+            0.0,
+            5.0,
+        ),
+        P(
             "uptake.rate",
             0.3,
             "share of the gap a fully open listener moves toward a fully credible speaker "
@@ -629,6 +639,7 @@ _PLAUSIBLE = {
     "credibility.calibration": (0.0, 0.1),
     "credibility.feedback": (0.0, 1.0),
     "talk.mention": (0.2, 0.8),
+    "talk.shared_bias": (0.0, 2.0),
     "uptake.rate": (0.1, 0.5),
     "uptake.capacity_weight": (0.2, 0.8),
     "challenge.threshold": (0.3, 1.2),

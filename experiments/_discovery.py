@@ -1,0 +1,136 @@
+"""Verdicts on paired differences, and which parameters decide them (scenario discovery).
+
+Used by `where_suspension_helps.py`; tested in tests/test_experiments.py with planted
+boxes and with noise.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy.stats import fisher_exact, spearmanr
+
+VERDICTS = ("raises", "lowers", "no effect", "mixed", "undefined")
+"""What a design change does to an outcome in one parameter set, by the seed rule."""
+
+ALPHA = 0.05
+"""Family-wise error rate, split (Bonferroni) over the parameters tested."""
+
+
+def verdict(differences: pd.Series, agree: int) -> str:
+    """The verdict on one set's paired differences (one per seed): "raises" when at
+    least `agree` are above 0, "lowers" when at least `agree` are below 0, "no effect"
+    when all are exactly 0, "mixed" otherwise, and "undefined" when any is NaN (a run
+    with nothing to measure)."""
+    if differences.isna().any():
+        return "undefined"
+    if (differences > 0).sum() >= agree:
+        return "raises"
+    if (differences < 0).sum() >= agree:
+        return "lowers"
+    return "no effect" if (differences == 0).all() else "mixed"
+
+
+def verdicts(differences: pd.DataFrame, agree: int) -> pd.DataFrame:
+    """Per set and outcome, the verdict and the mean paired difference (NaN if any is).
+
+    Args:
+        differences: one row per (set, replicate), one column per outcome.
+        agree: seeds that must agree on a direction (more than half of them).
+
+    Returns:
+        columns set, outcome, verdict, difference.
+    """
+    rows = []
+    for name in differences.columns:
+        by_set = differences[name].groupby(level="set")
+        rows.append(
+            pd.DataFrame(
+                {
+                    "set": list(by_set.groups),
+                    "outcome": name,
+                    "verdict": [verdict(d, agree) for _, d in by_set],
+                    "difference": by_set.agg(lambda d: d.mean(skipna=False)).to_numpy(),
+                }
+            )
+        )
+    return pd.concat(rows, ignore_index=True)
+
+
+def shares(table: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
+    """The share of parameter sets with each verdict, one row per outcome."""
+    counts = pd.crosstab(table["outcome"], table["verdict"], normalize="index")
+    return counts.reindex(index=outcomes, columns=list(VERDICTS), fill_value=0.0)
+
+
+def discover(sets: pd.DataFrame, hits: np.ndarray) -> dict:
+    """PRIM's box (EMA Workbench) for the parameter sets where `hits` (bool per set),
+    found on half the sets and checked on the other half.
+
+    PRIM peels the even-numbered sets; the box is read at the point of its trajectory
+    with the greatest density among those that keep at least half of the hits
+    (coverage >= 0.5). Each bound that restricts a parameter is then tested on the
+    odd-numbered sets, which PRIM never saw: hits inside the bound against hits outside
+    it, Fisher's exact test, one-sided, at `ALPHA` / the number of bounds. Only bounds
+    that pass are named ("none stands out" when none does), so that PRIM's search
+    cannot pass noise off as a finding. Returns the bounds, the box's coverage and
+    density on the held-out half, and the base rate (the share of all sets that are
+    hits), or a note when there are fewer than 10 hits or nothing but hits.
+    """
+    with warnings.catch_warnings():  # EMA Workbench warns of parallel back-ends not used here
+        warnings.simplefilter("ignore")
+        from ema_workbench.analysis import prim
+
+    hits = np.asarray(hits, dtype=bool)
+    base = float(hits.mean())
+    if hits.sum() < 10 or hits.all():
+        return {"box": "too few sets" if hits.sum() < 10 else "everywhere", "base_rate": base}
+    x = sets.astype(float).reset_index(drop=True)
+    train, test = np.arange(len(x)) % 2 == 0, np.arange(len(x)) % 2 == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        box = prim.Prim(x[train].reset_index(drop=True), hits[train], threshold=base,
+                        peel_alpha=0.1).find_box()  # fmt: skip
+        trajectory = box.peeling_trajectory
+        point = int(trajectory[trajectory["coverage"] >= 0.5]["density"].idxmax())
+        limits = box.box_lims[point]
+    held, held_hits = x[test], hits[test]
+    restricted = [
+        c for c in x.columns
+        if limits.loc[0, c] > x[train][c].min() or limits.loc[1, c] < x[train][c].max()
+    ]  # fmt: skip
+    inside_box = np.ones(len(held), dtype=bool)
+    named = []
+    for c in restricted:
+        inside = held[c].between(limits.loc[0, c], limits.loc[1, c]).to_numpy()
+        inside_box &= inside
+        table = [[(inside & held_hits).sum(), (inside & ~held_hits).sum()],
+                 [(~inside & held_hits).sum(), (~inside & ~held_hits).sum()]]  # fmt: skip
+        p = fisher_exact(table, alternative="greater").pvalue
+        if p < ALPHA / max(len(restricted), 1):
+            named.append(f"{c} {limits.loc[0, c]:.3g}–{limits.loc[1, c]:.3g} (p {p:.1g})")
+    hits_in = (inside_box & held_hits).sum()
+    return {
+        "box": "; ".join(named) or "none stands out",
+        "coverage": float(hits_in / max(held_hits.sum(), 1)),
+        "density": float(hits_in / inside_box.sum()) if inside_box.any() else float("nan"),
+        "base_rate": base,
+    }
+
+
+def drivers(sets: pd.DataFrame, difference: pd.Series, top: int = 3) -> str:
+    """The `top` parameters whose rank correlation (Spearman) with the mean paired
+    `difference` (one per set; NaN sets left out) is strongest among those that pass
+    `ALPHA` / the number of parameters, as 'name (rho)'; "none" if none passes."""
+    usable = difference.dropna()
+    found = []
+    with warnings.catch_warnings():  # a constant column has no correlation: skipped
+        warnings.simplefilter("ignore")
+        for parameter in sets.columns:
+            rho, p = spearmanr(sets.loc[usable.index, parameter], usable)
+            if np.isfinite(p) and p < ALPHA / sets.shape[1]:
+                found.append((abs(rho), f"{parameter} ({rho:+.2f})"))
+    found.sort(reverse=True)
+    return "; ".join(f for _, f in found[:top]) or "none"
