@@ -22,6 +22,9 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
+from .closing import close_group, discomfort, powers_of
+from .tie_table import tie_strength
+
 LOTTERY, BALANCED, ACTION_LEARNING = 0, 1, 2
 """Turn rules, as the kernel numbers them."""
 
@@ -214,13 +217,6 @@ def _seat_ties(room, m, group, size):
         room.tied[i] = tied / (size - 1)
 
 
-@njit(cache=True, inline="always")
-def tie_strength(m, a, b, n):
-    """The strength of the tie between members `a` and `b` of `n` (0 if they never met)."""
-    slot, _ = _slot(m.tie_table, min(a, b) * n + max(a, b), False)
-    return m.tie_values[slot] * m.tie_scale if slot >= 0 else 0.0
-
-
 @njit(cache=True)
 def _threats(room, rules):
     """Fill `room.threat`: the threat each member feels from the status that the
@@ -391,7 +387,7 @@ def hold_groups(m, seats, legitimacy, truth, rules, shuffle, draws, tally):
         np.zeros(seats_per_group),
     )
     order = np.zeros(seats_per_group, dtype=np.int64)
-    kept = _powers(1.0 - rules.calibration, 64)
+    kept = powers_of(1.0 - rules.calibration, 64)
     for g in range(seats.shape[0]):
         size = seat_group(room, m, seats[g])
         _threats(room, rules)
@@ -433,7 +429,7 @@ def hold_groups(m, seats, legitimacy, truth, rules, shuffle, draws, tally):
                 tally.sanctions[g],
             )
             _carry_out_actions(room, cred, legitimacy, rules, tally, g)
-        _close(m, seats[g], room, truth, rules, kept, tally, g)
+        close_group(m, seats[g], room, truth, rules, kept, tally, g)
 
 
 @njit(cache=True, inline="always")
@@ -455,25 +451,6 @@ def round_draws(row, g, shape, rules, aspects):
         row[take : take + m * m].reshape(m, m),
         row[mention : mention + said * aspects].reshape(said, aspects),
     )
-
-
-@njit(cache=True)
-def _powers(base, count):
-    """Base ** h for h = 0, 1, ..., count - 1 (calibration raises the same base to whole
-    numbers of hearings, thousands of times a session)."""
-    powers = np.empty(count)
-    for h in range(count):
-        powers[h] = base ** float(h)
-    return powers
-
-
-@njit(cache=True)
-def _power(powers, base, exponent):
-    """Base ** exponent, read from `powers` (see `_powers`) when it is there."""
-    h = int(exponent)
-    if h == exponent and h < len(powers):
-        return powers[h]
-    return base**exponent
 
 
 @njit(cache=True, inline="always")
@@ -626,16 +603,9 @@ def _standing_risk(room, rules, risk):
                 + rules.superior_risk * room.leader_gap[i]
                 + rules.extra_risk
                 - rules.facilitation_safety * rules.facilitation
-                + _discomfort(room, rules, i)
+                + discomfort(room, rules, i)
                 - rules.tie_safety * room.tied[i]
             )
-
-
-@njit(cache=True, inline="always")
-def _discomfort(room, rules, i):
-    """The risk member i feels from meeting unfamiliar knowledge without the capacity
-    to hold it: discomfort * (1 - capacity) * unfamiliarity (ODD 7.18)."""
-    return rules.discomfort_weight * (1.0 - room.dialogic[i]) * room.unfamiliar[i]
 
 
 @njit(cache=True, inline="always")
@@ -699,9 +669,6 @@ def _challenges(
     return taken
 
 
-# --- after the session ------------------------------------------------------------------
-
-
 @njit(cache=True, inline="always")
 def _carry_out_actions(room, cred, legitimacy, rules, tally, g):
     """A member with a pending action who voiced a challenge this round has attempted it
@@ -721,180 +688,3 @@ def _carry_out_actions(room, cred, legitimacy, rules, tally, g):
             else:
                 room.endorsement[i] = e + rules.action_reception * (1.0 - e)
             _credibility_row(cred, i, room, legitimacy, rules)
-
-
-@njit(cache=True)
-def _close(m, group, room, truth, rules, kept, tally, g):
-    """Write group g's beliefs and endorsement back; grow capacity with practice (turns
-    weighted by the credibility they received, and challenges); calibrate learned
-    credibility toward how reliable each knowledge type's speakers turned out to be;
-    lower the status of sanctioned challengers (ODD 7.17); record each member's
-    experience of the session (ODD 7.19)."""
-    turns, heard, uptake, challenges = (
-        tally.turns[g],
-        tally.heard[g],
-        tally.uptake[g],
-        tally.challenges[g],
-    )
-    sanctions, experience, threat = tally.sanctions[g], tally.experience[g], tally.threat[g]
-    committed = tally.actions_committed[g]
-    size = len(group)
-    reliability = room.scratch[0]
-    for j in range(size):
-        if room.present[j]:
-            kind = room.kind[j]
-            reliability[j] = math.exp(-abs(room.beliefs[j, kind] - truth[kind]))
-    for i in range(size):
-        k = group[i]
-        if k < 0:
-            continue
-        m.beliefs[k] = room.beliefs[i]
-        m.endorsement[k] = room.endorsement[i]
-        received, hearings = 0.0, 0.0  # by member i as a speaker
-        for listener in range(size):
-            received += uptake[listener, i]
-            hearings += heard[listener, i]
-        credit = received / hearings if hearings > 0 else 0.0
-        practice = turns[i] * credit + challenges[i]
-        m.dialogic[k] = 1.0 - (1.0 - room.dialogic[i]) * (1.0 - rules.dialogic_growth) ** practice
-        if sanctions[i] > 0.0 and rules.sanction_rate > 0.0:
-            loss = rules.sanction_rate * room.leader_gap[i] * sanctions[i]
-            m.status[k] = max(0.0, room.status[i] - loss)
-        experience[i] = credit - room.threat[i] - _discomfort(room, rules, i)
-        threat[i] = room.threat[i]
-        committed[i] = room.committed[i]
-        m.action[k] = 1.0 if room.committed[i] > 0.0 else room.action[i]
-        observed = reliability
-        if rules.feedback < 1.0:
-            observed = _observed_reliability(room, i, truth, rules.feedback)
-        _calibrate(m.calibrated[k], room, observed, heard[i], rules.calibration, kept)
-
-
-@njit(cache=True, inline="always")
-def _observed_reliability(room, i, truth, feedback):
-    """How reliable listener i finds each speaker j (ODD 7.24): exp(-|b_j - y_i|) on j's
-    own aspect, where the check y_i is the work's outcome (the truth) for a share
-    `feedback` and i's own view for the rest. Returned in `room.scratch[1]`."""
-    observed = room.scratch[1]
-    for j in range(len(room.present)):
-        if room.present[j]:
-            kind = room.kind[j]
-            check = (1.0 - feedback) * room.beliefs[i, kind] + feedback * truth[kind]
-            observed[j] = math.exp(-abs(room.beliefs[j, kind] - check))
-    return observed
-
-
-@njit(cache=True)
-def _calibrate(calibrated, room, reliability, heard, rate, kept):
-    """Move a listener's learned credibility of each knowledge type (`calibrated`)
-    toward exp(-|error|) of the speakers of that type they heard, by 1 - (1 - rate) **
-    hearings (`kept`: powers of 1 - rate): the more they heard, the further (the model
-    knows the truth and feeds it back as if revealed by the work that follows)."""
-    hearings, reliable = room.by_kind[0], room.by_kind[1]
-    hearings[:] = 0.0
-    reliable[:] = 0.0
-    for j in range(len(heard)):
-        if room.present[j]:
-            hearings[room.kind[j]] += heard[j]
-            reliable[room.kind[j]] += heard[j] * reliability[j]
-    for kind in range(len(calibrated)):
-        if hearings[kind] > 0:
-            step = 1.0 - _power(kept, 1.0 - rate, hearings[kind])
-            calibrated[kind] += step * (reliable[kind] / hearings[kind] - calibrated[kind])
-
-
-@njit(cache=True)
-def reinforce_groups(table, scaled, scale, seats, uptake, role, growth):
-    """Grow the tie of every pair of members in a group of `seats` by their reciprocal
-    exchange, min(U_ij, U_ji), the lesser of the credibility each gave the other (see
-    `reinforce_ties`); pairs meeting for the first time are put in the tie `table`
-    (which must have room for them). Returns (gain of cross-role ties, pairs added)."""
-    n = len(role)
-    cross_gain, added = 0.0, 0
-    for g in range(seats.shape[0]):
-        for i in range(seats.shape[1]):
-            for j in range(i + 1, seats.shape[1]):
-                a, b = seats[g, i], seats[g, j]
-                if a < 0 or b < 0:
-                    continue
-                slot, new = _slot(table, min(a, b) * n + max(a, b), True)
-                added += new
-                gain = _grow(scaled, slot, scale, min(uptake[g, i, j], uptake[g, j, i]), growth)
-                if role[a] != role[b]:
-                    cross_gain += gain
-    return cross_gain, added
-
-
-@njit(cache=True)
-def reinforce_ties(scaled, scale, at, exchange, cross, growth):
-    """Grow the tie at position `at[k]` of `scaled` (strengths before their shared
-    fading `scale`) by `exchange[k]`: strength += (1 - strength) * (1 - exp(-growth *
-    exchange)). Returns the total gain of the ties where `cross` (cross-role pairs)."""
-    cross_gain = 0.0
-    for k in range(len(at)):
-        gain = _grow(scaled, at[k], scale, exchange[k], growth)
-        if cross[k]:
-            cross_gain += gain
-    return cross_gain
-
-
-@njit(cache=True, inline="always")
-def _grow(scaled, at, scale, exchange, growth):
-    """Grow the tie at `at` by `exchange`; returns the gain in strength."""
-    gain = (1.0 - scaled[at] * scale) * -math.expm1(-growth * exchange)
-    scaled[at] += gain / scale
-    return gain
-
-
-# --- where ties are kept: a hash table of the pairs who have met ---------------------------
-
-_EMPTY = -1
-_GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: spreads consecutive keys
-
-
-@njit(cache=True)
-def _home(key, table_size):
-    """The slot a pair key hashes to in a table of `table_size` (a power of two)."""
-    return np.int64((np.uint64(key) * _GOLDEN) >> np.uint64(32)) & (table_size - 1)
-
-
-@njit(cache=True)
-def find_slots(table, keys, insert):
-    """The slot of each pair key in the open-addressing `table` (keys, -1 in empty
-    slots), or -1 for a key not there; with `insert`, missing keys are put in the first
-    empty slot on their probe (the table must have room). Returns (slots, inserted)."""
-    slots = np.empty(len(keys), dtype=np.int64)
-    inserted = 0
-    for k in range(len(keys)):
-        slots[k], new = _slot(table, keys[k], insert)
-        inserted += new
-    return slots, inserted
-
-
-@njit(cache=True, inline="always")
-def _slot(table, key, insert):
-    """The slot of `key` in `table` (see `find_slots`), and 1 if it was just put there."""
-    slot = _home(key, len(table))
-    while table[slot] != key and table[slot] != _EMPTY:
-        slot = (slot + 1) & (len(table) - 1)
-    if table[slot] == key:
-        return slot, 0
-    if not insert:
-        return -1, 0
-    table[slot] = key
-    return slot, 1
-
-
-@njit(cache=True)
-def rehash(table, values, table_size):
-    """The pairs of `table` and their `values` in a new table of `table_size` slots."""
-    new_table = np.full(table_size, _EMPTY, dtype=np.int64)
-    new_values = np.zeros(table_size)
-    for slot in range(len(table)):
-        if table[slot] != _EMPTY:
-            at = _home(table[slot], table_size)
-            while new_table[at] != _EMPTY:
-                at = (at + 1) & (table_size - 1)
-            new_table[at] = table[slot]
-            new_values[at] = values[slot]
-    return new_table, new_values

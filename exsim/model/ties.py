@@ -1,7 +1,7 @@
 """Mutuality and care: ties between members that grow with reciprocal exchange and fade.
 
 Tie strengths live in [0, 1]. Only pairs who have met hold a tie, so ties are kept in a
-hash table of those pairs (`kernel.find_slots`): memory and time grow with the meetings,
+hash table of those pairs (`tie_table.find_slots`): memory and time grow with the meetings,
 not with the square of the population. Fading multiplies every tie by the same factor
 each month, so it is kept as one shared scale instead of touching every tie; the mean
 strength of cross-role ties is kept up to date as ties change, so reading it costs
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import kernel
+from . import tie_table
 
 _RESCALE_BELOW = 1e-9
 _MAX_LOAD = 0.5  # the table doubles before more than half its slots are taken
@@ -47,7 +47,7 @@ class Ties:
     def strength(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Tie strength between members `i` and `j` (arrays of the same shape)."""
         keys = self._keys(i, j)
-        slots, _ = kernel.find_slots(self._table, keys.reshape(-1), False)
+        slots, _ = tie_table.find_slots(self._table, keys.reshape(-1), False)
         values = np.where(slots >= 0, self._scaled[slots] * self._scale, 0.0)
         return values.reshape(keys.shape)
 
@@ -74,11 +74,11 @@ class Ties:
             return
         keys = self._keys(i, j)
         self._make_room(len(keys))
-        slots, inserted = kernel.find_slots(self._table, keys, True)
+        slots, inserted = tie_table.find_slots(self._table, keys, True)
         self.count += inserted
         cross = self._role[np.asarray(i)] != self._role[np.asarray(j)]
         exchange = np.asarray(exchange, dtype=float)
-        self._cross_sum += kernel.reinforce_ties(
+        self._cross_sum += tie_table.reinforce_ties(
             self._scaled, self._scale, slots, exchange, cross, float(growth)
         )
 
@@ -89,14 +89,14 @@ class Ties:
             return
         g, m = seats.shape
         self._make_room(g * m * (m - 1) // 2)  # at most this many pairs met
-        gain, added = kernel.reinforce_groups(
+        gain, added = tie_table.reinforce_groups(
             self._table, self._scaled, self._scale, seats, uptake, self._role, float(growth)
         )
         self._cross_sum += gain
         self.count += added
 
     def kernel_view(self) -> dict:
-        """The table as `kernel.Members` reads it (`kernel.tie_strength`): valid until
+        """The table as `tie_table.Members` reads it (`tie_table.tie_strength`): valid until
         the ties next grow."""
         return {"tie_table": self._table, "tie_values": self._scaled, "tie_scale": self._scale}
 
@@ -106,7 +106,7 @@ class Ties:
         while self.count + pairs > _MAX_LOAD * size:
             size *= 2
         if size > len(self._table):
-            self._table, self._scaled = kernel.rehash(self._table, self._scaled, size)
+            self._table, self._scaled = tie_table.rehash(self._table, self._scaled, size)
 
     def fade(self, rate: float) -> None:
         """Multiply every tie by (1 - rate)."""
