@@ -5,11 +5,13 @@ This is the baseline for exsim's dialogue kernel (`exsim.model.dialogue`), not a
 strawman: the same rules (ODD sections 7.1 to 7.9: turn-taking weights, the lottery,
 balanced and action-learning turn rules, uptake with credibility and precision,
 norm challenges with risk, motive, take-up and shift, growth of dialogic capacity,
-calibration of credibility, ties), the same inputs (an exsim population, seating and
-setting), written for clarity with plain floats and lists, each listener weighing each
-utterance one at a time. Random numbers come from the model's ``random`` (Mesa's
-`random.Random`), so the draws differ from exsim's; the outcome distributions do not
-(tests/test_benchmark_equivalence.py).
+calibration of credibility, ties; and 7.16 to 7.19: threat felt from status set aside
+and the reactance it brings, sanctions on challengers heard by their own leader,
+discomfort of unfamiliar knowledge, each member's experience of the session), the same
+inputs (an exsim population, seating and setting), written for clarity with plain
+floats and lists, each listener weighing each utterance one at a time. Random numbers
+come from the model's ``random`` (Mesa's `random.Random`), so the draws differ from
+exsim's; the outcome distributions do not (tests/test_benchmark_equivalence.py).
 
     network = PlainNetwork(population, params, legitimacy, seed=1)
     tally = network.hold_session(seats, setting)   # seats: (groups, m) member indices
@@ -45,6 +47,10 @@ class PlainParticipant(mesa.Agent):
         self.calibrated = pop.calibrated[i].tolist()
         self.beliefs = pop.beliefs[i].tolist()
         self.leader = int(pop.leader[i])
+        # how this member finds the room of the session under way (`feel_the_room`)
+        self.leader_gap = 0.0  # own leader's status over one's own, if the leader is here
+        self.threat = 0.0
+        self.discomfort = 0.0
 
     def credibility(self, speaker: PlainParticipant, hierarchy: float) -> float:
         """The credibility this listener gives `speaker` (ODD 7.3)."""
@@ -72,6 +78,9 @@ class PlainTally:
     challenges: dict[int, int] = field(default_factory=dict)
     taken_up: int = 0
     listener_updates: int = 0
+    sanctions: dict[int, int] = field(default_factory=dict)  # challenges one's leader heard
+    experience: dict[int, float] = field(default_factory=dict)  # credit less threat, discomfort
+    threat: dict[int, float] = field(default_factory=dict)
 
 
 class PlainNetwork(mesa.Model):
@@ -110,6 +119,8 @@ class PlainNetwork(mesa.Model):
         for member in group:
             tally.turns[member.index] = 0
             tally.challenges[member.index] = 0
+            tally.sanctions[member.index] = 0
+        self.feel_the_room(group, setting)
         order = list(group)
         for r in range(setting.rounds):
             credibility = {
@@ -126,9 +137,33 @@ class PlainNetwork(mesa.Model):
                 for speaker in self.free_turns(group, setting):
                     self.speak(speaker, group, credibility, tally)
             self.challenges(group, setting, credibility, tally)
+        self.record_experience(group, tally)
         self.grow_capacity(group, tally)
+        self.sanction(group, tally)
         self.calibrate(group, tally)
         self.reinforce_ties(group, tally)
+
+    def feel_the_room(self, group: list, setting: Setting) -> None:
+        """What each member finds in the room at the start: their own leader's status over
+        theirs if the leader is here, the threat of the status the session sets aside
+        (ODD 7.16), the discomfort of knowledge of other types from people they have no
+        tie with (ODD 7.18)."""
+        p = self.params
+        members = {m.index for m in group}
+        mean_status = sum(m.status for m in group) / len(group)
+        set_aside = p["threat.sensitivity"] * (1.0 - setting.hierarchy)
+        for m in group:
+            m.leader_gap = 0.0
+            if m.leader != m.index and m.leader in members:
+                m.leader_gap = max(0.0, self.members[m.leader].status - m.status)
+            m.threat = min(1.0, set_aside * max(0.0, m.status - mean_status))
+            others = [o for o in group if o is not m]
+            unfamiliar = 0.0
+            for o in others:
+                if o.main_type != m.main_type:
+                    unfamiliar += 1.0 - self.tie(m.index, o.index)
+            share = unfamiliar / len(others) if others else 0.0
+            m.discomfort = p["challenge.discomfort"] * (1.0 - m.dialogic) * share
 
     # --- turns -------------------------------------------------------------------------
 
@@ -198,21 +233,23 @@ class PlainNetwork(mesa.Model):
     # --- norm challenges ---------------------------------------------------------------
 
     def challenges(self, group: list, setting: Setting, credibility, tally) -> None:
-        """Each member may voice a challenge; others may take it up (ODD 7.6)."""
+        """Each member may voice a challenge; others may take it up (ODD 7.6), less
+        readily the more threatened they are; a threatened listener who heard challenges
+        and took none up hardens their endorsement (reactance, ODD 7.16). A challenge
+        voiced with one's own higher-status leader in the room counts toward a sanction
+        (ODD 7.17)."""
         p = self.params
         top = max(m.status for m in group)
-        members = {m.index for m in group}
         voiced = []
         for m in group:
             others = [o for o in group if o is not m]
             earlier = sum(1 for o in others if tally.challenges[o.index] > 0)
             share = earlier / max(len(others), 1)
             risk = setting.hierarchy * p["challenge.status_risk"] * max(0.0, top - m.status)
-            if m.leader != m.index and m.leader in members:
-                boss = self.members[m.leader]
-                risk += p["challenge.superior_risk"] * max(0.0, boss.status - m.status)
+            risk += p["challenge.superior_risk"] * m.leader_gap
             risk += setting.extra_risk
             risk -= p["challenge.facilitation_safety"] * setting.facilitation
+            risk += m.discomfort
             risk -= p["challenge.contagion"] * share
             motive = (1.0 - m.endorsement) * (0.5 + m.dialogic)
             x = (motive - risk - p["challenge.threshold"]) / p["challenge.sharpness"]
@@ -221,32 +258,59 @@ class PlainNetwork(mesa.Model):
                 voiced.append(m)
         for m in voiced:
             tally.challenges[m.index] += 1
+            if m.leader_gap > 0.0:
+                tally.sanctions[m.index] += 1
         before = {m.index: m.endorsement for m in group}
         for listener in group:
             gaps = []
+            heard_one = False
             for challenger in voiced:
                 if challenger is listener:
                     continue
+                heard_one = True
                 c = credibility[listener.index, challenger.index]
-                if self.random.random() < p["challenge.uptake"] * c:
+                if self.random.random() < p["challenge.uptake"] * c * (1.0 - listener.threat):
                     tally.taken_up += 1
                     e = before[listener.index]
                     gaps.append(max(0.0, e - before[challenger.index]))
             if gaps:
                 listener.endorsement -= p["challenge.shift"] * sum(gaps) / len(gaps)
+            elif heard_one and listener.threat > 0.0:
+                hardening = p["threat.reactance"] * listener.threat
+                listener.endorsement += hardening * (1.0 - listener.endorsement)
 
     # --- after the session -----------------------------------------------------------
+
+    def credit(self, member, group: list, tally: PlainTally) -> float:
+        """The mean credibility `member`'s utterances got from the group (0 if unheard)."""
+        j = member.index
+        given = sum(tally.uptake.get((o.index, j), 0.0) for o in group)
+        heard = sum(tally.heard.get((o.index, j), 0) for o in group)
+        return given / heard if heard else 0.0
+
+    def record_experience(self, group: list, tally: PlainTally) -> None:
+        """Each member's experience of the session: the credit they got less the threat
+        and discomfort they felt (ODD 7.19); and the threat."""
+        for m in group:
+            tally.experience[m.index] = self.credit(m, group, tally) - m.threat - m.discomfort
+            tally.threat[m.index] = m.threat
 
     def grow_capacity(self, group: list, tally: PlainTally) -> None:
         """Practice: turns times the mean credibility they got, plus challenges (7.7)."""
         growth = self.params["dialogic.growth"]
         for m in group:
-            j = m.index
-            given = sum(tally.uptake.get((o.index, j), 0.0) for o in group)
-            heard = sum(tally.heard.get((o.index, j), 0) for o in group)
-            credit = given / heard if heard else 0.0
-            practice = tally.turns[j] * credit + tally.challenges[j]
+            practice = tally.turns[m.index] * self.credit(m, group, tally)
+            practice += tally.challenges[m.index]
             m.dialogic = 1.0 - (1.0 - m.dialogic) * (1.0 - growth) ** practice
+
+    def sanction(self, group: list, tally: PlainTally) -> None:
+        """A challenger loses status for each challenge voiced before their own leader,
+        in proportion to the leader's status over theirs, down to 0 at most (7.17)."""
+        rate = self.params["challenge.sanction"]
+        for m in group:
+            count = tally.sanctions[m.index]
+            if count and rate > 0.0:
+                m.status = max(0.0, m.status - rate * m.leader_gap * count)
 
     def calibrate(self, group: list, tally: PlainTally) -> None:
         """Move learned credibility toward the reliability of what was heard (7.8)."""

@@ -3,11 +3,13 @@ event rules as exsim's dialogue kernel, so comparing their speeds compares two w
 writing the same model, not two models.
 
 Both run event sessions on the same population, seating and setting, each with its own
-random numbers, many times; the distributions of what a session changes (beliefs,
-endorsement, capacity, learned credibility, ties, challenges, take-ups, turns by role)
-must agree: two-sample Welch t and Kolmogorov-Smirnov tests, Bonferroni-corrected over
-every outcome, setting and test. Seeds are fixed, so the verdict is the same every run.
-The mutants show that the comparison has the power to fail when one rule differs.
+random numbers, many times, at the default parameters (so with threat, reactance,
+sanctions and discomfort at work); the distributions of what a session changes (beliefs,
+endorsement, capacity, learned credibility, status, ties, challenges, take-ups,
+sanctions, turns by role, threat and experience) must agree: two-sample Welch t and
+Kolmogorov-Smirnov tests, Bonferroni-corrected over every outcome, setting and test.
+Seeds are fixed, so the verdict is the same every run. The mutants show that the
+comparison has the power to fail when one rule differs.
 """
 
 import copy
@@ -33,11 +35,14 @@ SETTINGS = {
     "action_learning": {},
     # one open room under kept hierarchy: the lottery, status in turns and credibility
     "plenary_kept": {"event.format": "plenary", "event.suspension": 0.0},
-    # the balanced rule, half-kept hierarchy, superiors allowed in the group
+    # the balanced rule, half-kept hierarchy, project teams with their leaders: threat,
+    # reactance and sanctions all at work
     "facilitated": {
         "event.format": "facilitated_dialogue",
         "event.suspension": 0.5,
         "event.superiors_present": True,
+        "event.grouping": "by_project",
+        "event.group_size": 8,
     },
 }
 
@@ -54,15 +59,20 @@ def inputs(setting_name):
     return model, p, seats, event_setting(p)
 
 
-def changes(pop, members, beliefs, endorsement, dialogic, calibrated, ties, tally):
-    """What a session changed, as numbers to compare."""
+def changes(pop, members, after, ties, tally):
+    """What a session changed, as numbers to compare; `after` holds the members' beliefs,
+    endorsement, dialogic capacity, learned credibility and status after it, `tally` the
+    counts, and each member's threat and experience (in the order of `members`)."""
     return {
-        "belief_change": float(np.abs(beliefs - pop.beliefs[members]).mean()),
-        "experiential_change": float((beliefs - pop.beliefs[members])[:, 0].mean()),
-        "endorsement_change": float((endorsement - pop.endorsement[members]).mean()),
-        "capacity_change": float((dialogic - pop.dialogic[members]).mean()),
-        "calibration_change": float((calibrated - pop.calibrated[members]).mean()),
+        "belief_change": float(np.abs(after["beliefs"] - pop.beliefs[members]).mean()),
+        "experiential_change": float((after["beliefs"] - pop.beliefs[members])[:, 0].mean()),
+        "endorsement_change": float((after["endorsement"] - pop.endorsement[members]).mean()),
+        "capacity_change": float((after["dialogic"] - pop.dialogic[members]).mean()),
+        "calibration_change": float((after["calibrated"] - pop.calibrated[members]).mean()),
+        "status_change": float((after["status"] - pop.status[members]).mean()),
         "tie_growth": float(ties),
+        "threat": float(np.mean(tally.pop("threat"))),
+        "experience": float(np.mean(tally.pop("experience"))),
         **tally,
     }
 
@@ -75,20 +85,18 @@ def kernel_session(model, p, seats, setting, seed):
     counts = {
         "challenges": float(tally.challenges.sum()),
         "taken_up": float(tally.taken_up.sum()),
+        "sanctions": float(tally.sanctions.sum()),
         "turns_low_status": float(tally.turns[low].sum()),
         "listener_updates": float(tally.listener_updates),
+        "threat": tally.threat[tally.present],
+        "experience": tally.experience[tally.present],
     }
     ties = (pop.ties.matrix() - model.population.ties.matrix()).sum() / 2
-    return changes(
-        model.population,
-        members,
-        pop.beliefs[members],
-        pop.endorsement[members],
-        pop.dialogic[members],
-        pop.calibrated[members],
-        ties,
-        counts,
-    )
+    after = {
+        name: getattr(pop, name)[members]
+        for name in ("beliefs", "endorsement", "dialogic", "calibrated", "status")
+    }
+    return changes(model.population, members, after, ties, counts)
 
 
 def plain_session(model, p, seats, setting, seed, network_class=PlainNetwork):
@@ -101,29 +109,29 @@ def plain_session(model, p, seats, setting, seed, network_class=PlainNetwork):
     counts = {
         "challenges": float(sum(tally.challenges.values())),
         "taken_up": float(tally.taken_up),
+        "sanctions": float(sum(tally.sanctions.values())),
         "turns_low_status": float(sum(n for i, n in tally.turns.items() if pop.status[i] < 0.5)),
         "listener_updates": float(tally.listener_updates),
+        "threat": np.array([tally.threat[i] for i in members]),
+        "experience": np.array([tally.experience[i] for i in members]),
     }
-    return changes(
-        pop,
-        members,
-        np.array([a.beliefs for a in agents]),
-        np.array([a.endorsement for a in agents]),
-        np.array([a.dialogic for a in agents]),
-        np.array([a.calibrated for a in agents]),
-        sum(value - start[key] for key, value in network.ties.items()),
-        counts,
-    )
+    after = {
+        name: np.array([getattr(a, name) for a in agents])
+        for name in ("beliefs", "endorsement", "dialogic", "calibrated", "status")
+    }
+    ties = sum(value - start[key] for key, value in network.ties.items())
+    return changes(pop, members, after, ties, counts)
 
 
 def p_values(kernel, plain):
-    """Welch t and KS p-values of every outcome (1.0 where both never vary and agree)."""
+    """Welch t and KS p-values of every outcome; where neither varies (threat, listener
+    updates), 1.0 if the two agree to rounding, else 0.0."""
     out = {}
     for name in kernel[0]:
         a = np.array([k[name] for k in kernel])
         b = np.array([k[name] for k in plain])
-        if a.std() == 0 and b.std() == 0:
-            out[name] = (1.0, 1.0) if a[0] == b[0] else (0.0, 0.0)
+        if np.all(a == a[0]) and np.all(b == b[0]):
+            out[name] = (1.0, 1.0) if np.isclose(a[0], b[0], rtol=1e-12, atol=0) else (0.0, 0.0)
             continue
         out[name] = (
             stats.ttest_ind(a, b, equal_var=False).pvalue,
@@ -182,11 +190,45 @@ class DoubleShift(PlainNetwork):
             self.params = dict(self.params, **{"challenge.shift": shift})
 
 
+class NoReactance(PlainNetwork):
+    """A rule changed: threatened listeners who take no challenge up do not harden."""
+
+    def challenges(self, group, setting, credibility, tally):
+        reactance = self.params["threat.reactance"]
+        self.params = dict(self.params, **{"threat.reactance": 0.0})
+        try:
+            super().challenges(group, setting, credibility, tally)
+        finally:
+            self.params = dict(self.params, **{"threat.reactance": reactance})
+
+
+class NoDiscomfort(PlainNetwork):
+    """A rule changed: unfamiliar knowledge adds no risk and spoils no experience."""
+
+    def feel_the_room(self, group, setting):
+        super().feel_the_room(group, setting)
+        for m in group:
+            m.discomfort = 0.0
+
+
+class NoSanction(PlainNetwork):
+    """A rule changed: challengers keep their status whoever heard them."""
+
+    def sanction(self, group, tally):
+        pass
+
+
 @pytest.mark.parametrize(
-    "mutant, setting",
-    [(NoPrecision, "action_learning"), (DoubleShift, "plenary_kept")],
+    "mutant, setting, sessions",
+    [
+        (NoPrecision, "action_learning", 100),
+        (DoubleShift, "plenary_kept", 100),
+        (NoReactance, "action_learning", SESSIONS),  # a small effect: 0.1 of threat ~0.1
+        (NoDiscomfort, "facilitated", 100),
+        (NoSanction, "facilitated", 100),
+    ],
 )
-def test_the_comparison_detects_a_changed_rule(mutant, setting):
-    results = compare(setting, mutant, sessions=100)
+def test_the_comparison_detects_a_changed_rule(mutant, setting, sessions):
+    results = compare(setting, mutant, sessions=sessions)
     threshold = ALPHA / (2 * len(results) * len(SETTINGS))
     assert min(min(pt, pk) for pt, pk in results.values()) < threshold
