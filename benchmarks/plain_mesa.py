@@ -1,15 +1,18 @@
 """The event rules of exsim written the plain way a Mesa user would: agents with their
 own attributes, and Python loops over groups, turns, participants and listeners.
 
-This is the baseline for exsim's dialogue kernel (`exsim.model.dialogue`), not a
-strawman: the same rules (ODD sections 7.1 to 7.9: turn-taking weights, the lottery,
+This is the baseline for exsim's dialogue kernel (`exsim.model.kernel`, `closing`), not
+a strawman: the same rules (ODD sections 7.1 to 7.9: turn-taking weights, the lottery,
 balanced and action-learning turn rules, uptake with credibility and precision,
 norm challenges with risk, motive, take-up and shift, growth of dialogic capacity,
-calibration of credibility, ties; and 7.16 to 7.19: threat felt from status set aside
+calibration of credibility, ties; 7.16 to 7.19: threat felt from status set aside
 and the reactance it brings, sanctions on challengers heard by their own leader,
-discomfort of unfamiliar knowledge, each member's experience of the session), the same
-inputs (an exsim population, seating and setting), written for clarity with plain
-floats and lists, each listener weighing each utterance one at a time. Random numbers
+discomfort of unfamiliar knowledge, each member's experience of the session; and 7.21
+to 7.25: trust and safety from ties, actions committed in action-learning sets and
+attempted in project meetings, credibility learned from feedback, information
+sampling), the same inputs (an exsim population, seating, setting and legitimacy),
+written for clarity with plain floats and lists, each listener weighing each utterance
+one at a time, each mention of an aspect decided on its own. Random numbers
 come from the model's ``random`` (Mesa's `random.Random`), so the draws differ from
 exsim's; the outcome distributions do not (tests/test_benchmark_equivalence.py).
 
@@ -47,19 +50,25 @@ class PlainParticipant(mesa.Agent):
         self.calibrated = pop.calibrated[i].tolist()
         self.beliefs = pop.beliefs[i].tolist()
         self.leader = int(pop.leader[i])
+        self.action = float(pop.action[i])  # 1: holds an action from a set, to try at work
         # how this member finds the room of the session under way (`feel_the_room`)
         self.leader_gap = 0.0  # own leader's status over one's own, if the leader is here
         self.threat = 0.0
         self.discomfort = 0.0
+        self.tied = 0.0  # mean tie strength to the others present
+        self.committed = False  # presented in an action-learning set: leaves with an action
 
     def credibility(self, speaker: PlainParticipant, hierarchy: float) -> float:
-        """The credibility this listener gives `speaker` (ODD 7.3)."""
+        """The credibility this listener gives `speaker` (ODD 7.3), raised toward 1 by
+        trust in the tie between them (ODD 7.21)."""
         model, k = self.model, speaker.main_type
         e = self.endorsement
         weight = e * model.legitimacy[k] + (1.0 - e) * self.calibrated[k]
         deference = model.params["credibility.status_deference"]
         value = weight * (1.0 + deference * hierarchy * (speaker.status - self.status))
-        return min(1.0, max(0.0, value))
+        value = min(1.0, max(0.0, value))
+        trust = model.params["ties.trust"]
+        return value + trust * model.tie(self.index, speaker.index) * (1.0 - value)
 
     def openness(self) -> float:
         """How far this member moves toward a fully credible, expert speaker (ODD 7.4)."""
@@ -81,18 +90,24 @@ class PlainTally:
     sanctions: dict[int, int] = field(default_factory=dict)  # challenges one's leader heard
     experience: dict[int, float] = field(default_factory=dict)  # credit less threat, discomfort
     threat: dict[int, float] = field(default_factory=dict)
+    actions_committed: dict[int, int] = field(default_factory=dict)  # presenters' actions
+    actions_attempted: dict[int, int] = field(default_factory=dict)  # tried in a project
+    actions_taken_up: dict[int, int] = field(default_factory=dict)  # ... and taken up there
+    mentioned: list[int] = field(default_factory=list)  # utterances mentioning each aspect
 
 
 class PlainNetwork(mesa.Model):
     """An exsim population as plain Mesa agents, and sessions of dialogue as loops."""
 
     def __init__(self, pop: Population, params: dict, legitimacy: np.ndarray, seed: int = 0):
-        """Copy every member of `pop`; `params` are exsim's (dotted names)."""
+        """Copy every member of `pop`; `params` are exsim's (dotted names), `legitimacy`
+        that of each knowledge type in the room (an event's, or the norm's in projects)."""
         super().__init__(rng=seed)
         self.params = params
         self.legitimacy = legitimacy.tolist()
         self.truth = pop.problem.truth.tolist()
         self.members = [PlainParticipant(self, pop, i) for i in range(pop.size)]
+        self.shared = [0.0] * len(self.truth)  # the room's mean knowledge of each aspect
         self.ties: dict[tuple[int, int], float] = {}  # (i, j) with i < j: tie strength
         tie_matrix = pop.ties.matrix()
         self._start_ties = tie_matrix  # read on first use of a pair
@@ -108,7 +123,7 @@ class PlainNetwork(mesa.Model):
 
     def hold_session(self, seats: np.ndarray, setting: Setting) -> PlainTally:
         """Hold a session: each group of `seats` (-1: empty) meets under `setting`."""
-        tally = PlainTally()
+        tally = PlainTally(mentioned=[0] * len(self.truth))
         for row in seats.tolist():
             group = [self.members[i] for i in row if i >= 0]
             self.group_session(group, setting, tally)
@@ -117,9 +132,10 @@ class PlainNetwork(mesa.Model):
     def group_session(self, group: list, setting: Setting, tally: PlainTally) -> None:
         """One group's session: rounds of turns and challenges, then the effects."""
         for member in group:
-            tally.turns[member.index] = 0
-            tally.challenges[member.index] = 0
-            tally.sanctions[member.index] = 0
+            for count in (tally.turns, tally.challenges, tally.sanctions):
+                count[member.index] = 0
+            for count in (tally.actions_committed, tally.actions_attempted, tally.actions_taken_up):
+                count[member.index] = 0
         self.feel_the_room(group, setting)
         order = list(group)
         for r in range(setting.rounds):
@@ -132,12 +148,14 @@ class PlainNetwork(mesa.Model):
             if setting.turn_rule == "action_learning":
                 if r == 0:
                     self.random.shuffle(order)
-                self.action_learning_round(order, r, credibility, tally)
+                self.action_learning_round(order, r, setting, credibility, tally)
             else:
                 for speaker in self.free_turns(group, setting):
                     self.speak(speaker, group, credibility, tally)
-            self.challenges(group, setting, credibility, tally)
+            voiced, taken_from = self.challenges(group, setting, credibility, tally)
+            self.carry_out_actions(voiced, taken_from, setting, tally)
         self.record_experience(group, tally)
+        self.keep_actions(group, tally)
         self.grow_capacity(group, tally)
         self.sanction(group, tally)
         self.calibrate(group, tally)
@@ -147,23 +165,30 @@ class PlainNetwork(mesa.Model):
         """What each member finds in the room at the start: their own leader's status over
         theirs if the leader is here, the threat of the status the session sets aside
         (ODD 7.16), the discomfort of knowledge of other types from people they have no
-        tie with (ODD 7.18)."""
+        tie with (ODD 7.18), their mean tie to the others (ODD 7.21); and how well the
+        room knows each aspect (ODD 7.25)."""
         p = self.params
         members = {m.index for m in group}
         mean_status = sum(m.status for m in group) / len(group)
         set_aside = p["threat.sensitivity"] * (1.0 - setting.hierarchy)
+        for a in range(len(self.shared)):
+            self.shared[a] = sum(m.knowledge[a] for m in group) / len(group)
         for m in group:
+            m.committed = False
             m.leader_gap = 0.0
             if m.leader != m.index and m.leader in members:
                 m.leader_gap = max(0.0, self.members[m.leader].status - m.status)
             m.threat = min(1.0, set_aside * max(0.0, m.status - mean_status))
             others = [o for o in group if o is not m]
-            unfamiliar = 0.0
+            unfamiliar, tied = 0.0, 0.0
             for o in others:
+                tie = self.tie(m.index, o.index)
+                tied += tie
                 if o.main_type != m.main_type:
-                    unfamiliar += 1.0 - self.tie(m.index, o.index)
+                    unfamiliar += 1.0 - tie
             share = unfamiliar / len(others) if others else 0.0
             m.discomfort = p["challenge.discomfort"] * (1.0 - m.dialogic) * share
+            m.tied = tied / len(others) if others else 0.0
 
     # --- turns -------------------------------------------------------------------------
 
@@ -198,23 +223,41 @@ class PlainNetwork(mesa.Model):
             speakers.append(group[k])
         return speakers
 
-    def action_learning_round(self, order: list, r: int, credibility, tally) -> None:
+    def action_learning_round(self, order: list, r: int, setting: Setting, credibility, tally):
         """The presenter speaks, each other member asks one question heard by the
-        presenter alone, the presenter reflects aloud (ODD 7.5)."""
+        presenter alone, the presenter reflects aloud (ODD 7.5); at an event, where
+        actions count, the presenter commits to an action (ODD 7.23)."""
         if len(order) < 2:
             return
         presenter = order[r % len(order)]
+        if not setting.project and self.params["action.motive"] > 0:
+            presenter.committed = True
         self.speak(presenter, order, credibility, tally)
         for asker in order:
             if asker is not presenter:
                 self.speak(asker, [presenter], credibility, tally)
         self.speak(presenter, order, credibility, tally)
 
+    def mentions(self, speaker, tally: PlainTally) -> list[bool]:
+        """The aspects an utterance of `speaker` mentions: every one, or, when talk samples
+        information, each with chance mention * the speaker's knowledge of it * the room's
+        mean knowledge of it ** shared_bias (ODD 7.25)."""
+        p = self.params
+        said = [True] * len(speaker.knowledge)
+        for a, known in enumerate(speaker.knowledge):
+            if p["talk.sampling"]:
+                chance = p["talk.mention"] * known * self.shared[a] ** p["talk.shared_bias"]
+                said[a] = self.random.random() < chance
+            tally.mentioned[a] += said[a]
+        return said
+
     def speak(self, speaker, audience: list, credibility, tally: PlainTally) -> None:
-        """`speaker` states their views; every other member of `audience` moves toward
-        them by openness * credibility * precision on each aspect (ODD 7.4)."""
+        """`speaker` states their views on the aspects the utterance mentions; every other
+        member of `audience` moves toward them by openness * credibility * precision on
+        each of those aspects (ODD 7.4)."""
         j = speaker.index
         said = list(speaker.beliefs)
+        mentioned = self.mentions(speaker, tally)
         tally.turns[j] += 1
         for listener in audience:
             if listener is speaker:
@@ -223,6 +266,8 @@ class PlainNetwork(mesa.Model):
             c = credibility[i, j]
             openness = listener.openness()
             for a in range(len(said)):
+                if not mentioned[a]:
+                    continue
                 precision = speaker.knowledge[a] / (listener.knowledge[a] + speaker.knowledge[a])
                 weight = openness * c * precision
                 listener.beliefs[a] += weight * (said[a] - listener.beliefs[a])
@@ -232,12 +277,13 @@ class PlainNetwork(mesa.Model):
 
     # --- norm challenges ---------------------------------------------------------------
 
-    def challenges(self, group: list, setting: Setting, credibility, tally) -> None:
-        """Each member may voice a challenge; others may take it up (ODD 7.6), less
-        readily the more threatened they are; a threatened listener who heard challenges
-        and took none up hardens their endorsement (reactance, ODD 7.16). A challenge
-        voiced with one's own higher-status leader in the room counts toward a sanction
-        (ODD 7.17)."""
+    def challenges(self, group: list, setting: Setting, credibility, tally):
+        """Each member may voice a challenge, the more readily among ties (ODD 7.21) and
+        holding an action in a project meeting (ODD 7.23); others may take it up (ODD
+        7.6), less readily the more threatened they are; a threatened listener who heard
+        challenges and took none up hardens their endorsement (reactance, ODD 7.16). A
+        challenge voiced with one's own higher-status leader in the room counts toward a
+        sanction (ODD 7.17). Returns who voiced one and how many took each one's up."""
         p = self.params
         top = max(m.status for m in group)
         voiced = []
@@ -251,7 +297,10 @@ class PlainNetwork(mesa.Model):
             risk -= p["challenge.facilitation_safety"] * setting.facilitation
             risk += m.discomfort
             risk -= p["challenge.contagion"] * share
+            risk -= p["ties.safety"] * m.tied
             motive = (1.0 - m.endorsement) * (0.5 + m.dialogic)
+            if setting.project:
+                motive += p["action.motive"] * m.action
             x = (motive - risk - p["challenge.threshold"]) / p["challenge.sharpness"]
             chance = 1.0 / (1.0 + math.exp(-x)) if x > -700 else 0.0
             if self.random.random() < chance:
@@ -261,6 +310,7 @@ class PlainNetwork(mesa.Model):
             if m.leader_gap > 0.0:
                 tally.sanctions[m.index] += 1
         before = {m.index: m.endorsement for m in group}
+        taken_from = dict.fromkeys(before, 0)
         for listener in group:
             gaps = []
             heard_one = False
@@ -271,6 +321,7 @@ class PlainNetwork(mesa.Model):
                 c = credibility[listener.index, challenger.index]
                 if self.random.random() < p["challenge.uptake"] * c * (1.0 - listener.threat):
                     tally.taken_up += 1
+                    taken_from[challenger.index] += 1
                     e = before[listener.index]
                     gaps.append(max(0.0, e - before[challenger.index]))
             if gaps:
@@ -278,6 +329,25 @@ class PlainNetwork(mesa.Model):
             elif heard_one and listener.threat > 0.0:
                 hardening = p["threat.reactance"] * listener.threat
                 listener.endorsement += hardening * (1.0 - listener.endorsement)
+        return voiced, taken_from
+
+    def carry_out_actions(self, voiced: list, taken_from: dict, setting: Setting, tally) -> None:
+        """In a project meeting, a member holding an action who voiced a challenge this
+        round has attempted it (ODD 7.23): the action is done, and their endorsement
+        falls by `action.reception` of itself if anyone took the challenge up, else
+        rises by that share of its gap to 1."""
+        reception = self.params["action.reception"]
+        if not setting.project or self.params["action.motive"] <= 0.0:
+            return
+        for m in voiced:
+            if m.action > 0.0:
+                m.action = 0.0
+                tally.actions_attempted[m.index] += 1
+                if taken_from[m.index] > 0:
+                    tally.actions_taken_up[m.index] += 1
+                    m.endorsement -= reception * m.endorsement
+                else:
+                    m.endorsement += reception * (1.0 - m.endorsement)
 
     # --- after the session -----------------------------------------------------------
 
@@ -294,6 +364,13 @@ class PlainNetwork(mesa.Model):
         for m in group:
             tally.experience[m.index] = self.credit(m, group, tally) - m.threat - m.discomfort
             tally.threat[m.index] = m.threat
+
+    def keep_actions(self, group: list, tally: PlainTally) -> None:
+        """A presenter leaves with an action to try at work, replacing any pending one."""
+        for m in group:
+            tally.actions_committed[m.index] = int(m.committed)
+            if m.committed:
+                m.action = 1.0
 
     def grow_capacity(self, group: list, tally: PlainTally) -> None:
         """Practice: turns times the mean credibility they got, plus challenges (7.7)."""
@@ -313,18 +390,20 @@ class PlainNetwork(mesa.Model):
                 m.status = max(0.0, m.status - rate * m.leader_gap * count)
 
     def calibrate(self, group: list, tally: PlainTally) -> None:
-        """Move learned credibility toward the reliability of what was heard (7.8)."""
+        """Move learned credibility toward the reliability of what was heard, checked
+        against the truth for a share `credibility.feedback` and against the listener's
+        own view for the rest (7.8, 7.24)."""
         rate = self.params["credibility.calibration"]
-        reliability = {
-            m.index: math.exp(-abs(m.beliefs[m.main_type] - self.truth[m.main_type])) for m in group
-        }
+        feedback = self.params["credibility.feedback"]
         for listener in group:
             heard = [0] * len(listener.calibrated)
             reliable = [0.0] * len(listener.calibrated)
             for speaker in group:
                 n = tally.heard.get((listener.index, speaker.index), 0)
-                heard[speaker.main_type] += n
-                reliable[speaker.main_type] += n * reliability[speaker.index]
+                k = speaker.main_type
+                check = (1.0 - feedback) * listener.beliefs[k] + feedback * self.truth[k]
+                heard[k] += n
+                reliable[k] += n * math.exp(-abs(speaker.beliefs[k] - check))
             for k, n in enumerate(heard):
                 if n:
                     step = 1.0 - (1.0 - rate) ** n
