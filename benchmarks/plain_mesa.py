@@ -1,5 +1,6 @@
-"""The event rules of exsim written the plain way a Mesa user would: agents with their
-own attributes, and Python loops over groups, turns, participants and listeners.
+"""The session rules of exsim (events and project meetings) written the plain way a Mesa
+user would: agents with their own attributes, and Python loops over groups, turns,
+participants and listeners.
 
 This is the baseline for exsim's dialogue kernel (`exsim.model.kernel`, `closing`), not
 a strawman: the same rules (ODD sections 7.1 to 7.9: turn-taking weights, the lottery,
