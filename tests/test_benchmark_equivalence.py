@@ -59,8 +59,8 @@ SETTINGS = {
 @functools.cache
 def inputs(setting_name):
     """A population after five months of the default network (60 members), and a
-    session's seating, setting and legitimacy for it: an event's, or after a sixth
-    event the project meeting's."""
+    session's seating, setting and legitimacy for it: an event's, or, after one more
+    event, the project meeting's."""
     model = ExchangeModel(rng=11, population_size=60)
     for _ in range(5):
         model.step()
