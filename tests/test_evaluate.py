@@ -109,3 +109,29 @@ def test_ema_workbench_drives_evaluate_over_10_scenarios():
         )
         assert outcomes["belief_error"][0, r] == out["belief_error"]
     assert not np.array_equal(outcomes["belief_error"][:, 0], outcomes["belief_error"][:, 1])
+
+
+def test_salib_drives_evaluate_directly_as_in_the_docs():
+    salib = pytest.importorskip("SALib")
+    names = ["event_suspension", "event_facilitation", "dummy"]
+    problem = salib.ProblemSpec({"names": names, "bounds": [[0.0, 1.0]] * 3})
+
+    def challenges(X):
+        return np.array(
+            [
+                exsim.evaluate(
+                    {names[0]: x[0], names[1]: x[1], **SMALL},
+                    seed=7,
+                    steps=6,
+                    outcomes=["challenges"],
+                )["challenges"]
+                for x in X
+            ]
+        )
+
+    problem.sample_sobol(16, calc_second_order=False).evaluate(challenges)
+    indices = problem.analyze_sobol(calc_second_order=False).to_df()[0]
+    assert len(problem.results) == 16 * 5
+    # on one seed the dummy changes nothing: its total index is exactly 0
+    assert indices.loc["dummy", "ST"] == 0.0
+    assert indices.loc["event_facilitation", "ST"] > 0.0

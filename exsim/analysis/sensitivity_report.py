@@ -150,7 +150,8 @@ def bar_chart(indices: pd.DataFrame, path: str | Path) -> Path:
         floor_key, floor_ci = rest[0] if rest else (first, first_ci)
         floor = noise_floor(part, floor_key, floor_ci).iloc[0]
         if np.isfinite(floor):
-            ax.axvline(floor, color="#000000", ls="--", lw=0.8, label="noise floor")
+            label = f"noise floor ({SHORT.get(floor_key, floor_key)})"
+            ax.axvline(floor, color="#000000", ls="--", lw=0.8, label=label)
         if part[first].isna().all():
             ax.text(0.5, 0.5, "undefined (see notes)", transform=ax.transAxes, ha="center")
         ax.set_yticks(y, list(part["parameter"]), fontsize=8)
