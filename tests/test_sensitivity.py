@@ -246,6 +246,7 @@ def test_failed_runs_exit_1_with_their_errors_and_no_indices(tmp_path, capsys, m
         (('outcomes = ["challenges"]', 'outcomes = ["final_chalenges"]'), "unknown outcome"),
         (('"event.suspension"', '"event.suspensoin"'), "unknown parameter"),
         (("n = 10", "n = 1"), "n: 1 is too small for morris; use 10 or more"),
+        (('outcomes = ["challenges"]', "outcomes = [5]"), "5: name an outcome in text"),
         (("n = 10", 'n = 1\nmethod = "sobol"'), "n: 1 is too small for sobol; use 16 or more"),
         (("steps = 6", "steps = 6\ncommon_seeds = 1"), "common_seeds: 1; use true or false"),
     ],

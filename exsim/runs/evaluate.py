@@ -47,6 +47,8 @@ def parse_outcome(name: str) -> tuple[str, str]:
     Raises:
         ValueError: an outcome the model does not record (with a suggestion).
     """
+    if not isinstance(name, str):
+        raise ValueError(f"{name!r}: name an outcome in text, e.g. 'challenges'")
     summary, _, rest = name.partition("_")
     outcome, summary = (rest, summary) if summary in SUMMARIES else (name, "mean")
     if outcome not in outcome_kinds():
