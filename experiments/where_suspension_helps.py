@@ -183,7 +183,13 @@ def main() -> None:
     )
     (out / "where_suspension_helps.md").write_text(text, encoding="utf-8")
     print(text)
-    plot(summary, out, f"Suspending hierarchy: {size}")
+    plot(
+        summary,
+        out,
+        f"Suspending hierarchy: {size}".replace(" (Latin", "\n(Latin").replace(
+            ", 10 seeds", ",\n10 seeds"
+        ),
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ matplotlib::
     config = exsim.load_config("configs/exchange_network.toml")
     result = exsim.run(config, seed=1)
     model = exsim.ExchangeModel(event_suspension=0.0)
+    outcomes = exsim.evaluate({"event.suspension": 0.0}, seed=1)   # one run's summary
 """
 
 from importlib import import_module
@@ -22,6 +23,7 @@ _API = {
     "load_config": "exsim.config",
     "default_config": "exsim.config",
     "run": "exsim.runs",
+    "evaluate": "exsim.runs.evaluate",
     "RunResult": "exsim.runs",
     "sweep": "exsim.runs.sweep",
     "load_results": "exsim.runs.store",

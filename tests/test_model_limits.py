@@ -252,8 +252,9 @@ def test_seed_as_seed_sequence_generator_or_parameter():
     assert_same_run(as_int, both_tables(np.random.SeedSequence(21)))
     assert_same_run(as_int, both_tables(None, run_seed=21))
     assert_same_run(as_int, both_tables(np.int64(21)))
-    # the rng argument wins over the run.seed parameter
+    # the rng argument wins over the run.seed parameter, and is the seed recorded
     assert_same_run(as_int, both_tables(21, run_seed=5))
+    assert ExchangeModel(rng=21, run_seed=5).params["run.seed"] == 21
     # a Generator seeds the run from its own stream: equal generators, equal runs
     from_gen = both_tables(np.random.default_rng(21))
     assert_same_run(from_gen, both_tables(np.random.default_rng(21)))
@@ -273,7 +274,13 @@ def test_runs_with_the_same_seed_do_not_share_state():
     assert a.population.beliefs is not b.population.beliefs
 
 
-@pytest.mark.parametrize("bad", [-1, 1.5, "7", True])
+@pytest.mark.parametrize("bad", [1.5, True, [7]])
 def test_a_seed_of_the_wrong_kind_is_refused(bad):
     with pytest.raises(TypeError, match="rng"):
+        ExchangeModel(rng=bad)
+
+
+@pytest.mark.parametrize("bad", [-1, 2**63, "seven", "7.5", ""])
+def test_a_seed_out_of_range_or_not_a_whole_number_is_refused(bad):
+    with pytest.raises(ValueError, match="seed"):
         ExchangeModel(rng=bad)

@@ -1,4 +1,5 @@
-"""Global sensitivity analysis with SALib: Morris screening and Sobol indices.
+"""Global sensitivity analysis with SALib: Morris screening and Sobol indices, aware of
+seed noise.
 
 The design points are drawn by the sweep layer (so the runs parallelise, resume and can
 use Dask), each point is run `replicates` times and the outcome averaged over them, then
@@ -6,14 +7,21 @@ SALib computes the indices. A sensitivity file::
 
     base = "../exchange_network.toml"
     method = "sobol"            # or "morris"
-    n = 64                      # Sobol: base points, n * (2D + 2) runs; Morris: trajectories
+    n = 64                      # Sobol: base points, n * (D + 3) points; Morris: trajectories
     replicates = 2              # seeds per point; the outcome is their mean
     seed = 7
     steps = 60
-    outcomes = ["challenges", "norm_endorsement"]
+    common_seeds = true         # the default: points share seeds (common random numbers)
+    outcomes = ["challenges", "final_norm_endorsement", "challenges_patient"]
     [parameters]
     "event.suspension" = [0.0, 1.0]
     "event.facilitation" = [0.0, 1.0]
+
+Beside the D parameters, a *dummy* parameter is sampled like the others; the model never
+reads it. With common seeds it stands for luck: points with the same dummy value run on
+the same seeds, points with different values on different seeds (`Sweep.seed_group`).
+Its indices are the noise floor: what "no effect" looks like at this sample size.
+`exsim.analysis.sensitivity_report` flags the indices that cannot be trusted.
 """
 
 from __future__ import annotations
@@ -28,10 +36,8 @@ import pandas as pd
 from ..config import read_toml
 from ..errors import ConfigError
 from ..model.parameters import PARAMETERS, suggest
+from ..runs.evaluate import parse_outcome, summarize_outcome
 from ..runs.spec import Sweep
-from ..runs.store import SUMMARY_OUTCOMES
-from .plots import OKABE_ITO, plt
-from .sweep_plots import outcome_column
 
 METHODS = ("sobol", "morris")
 KEYS = (
@@ -41,11 +47,17 @@ KEYS = (
     "replicates",
     "seed",
     "steps",
+    "common_seeds",
     "outcomes",
     "parameters",
     "second_order",
     "levels",
 )
+MIN_N = {"sobol": 16, "morris": 10}
+"""Smallest `n`: Sobol base points (below 16 the bootstrap intervals are themselves
+unreliable) and Morris trajectories (Campolongo et al. 2007 use 10 to 20)."""
+DUMMY = "dummy"
+"""The name of the parameter the model never reads: the noise floor."""
 DEFAULT_OUTCOMES = (
     "speaking_equality",
     "cross_role_uptake",
@@ -68,14 +80,15 @@ class SensitivitySpec:
     second_order: bool
     levels: int
     seed: int
+    common_seeds: bool = True
 
     @property
     def problem(self) -> dict[str, Any]:
-        """The SALib problem definition."""
+        """The SALib problem definition: the parameters, then the dummy on [0, 1]."""
         return {
-            "num_vars": len(self.parameters),
-            "names": list(self.parameters),
-            "bounds": [list(b) for b in self.bounds],
+            "num_vars": len(self.parameters) + 1,
+            "names": [*self.parameters, DUMMY],
+            "bounds": [*(list(b) for b in self.bounds), [0.0, 1.0]],
         }
 
 
@@ -118,20 +131,26 @@ def load_sensitivity(path: str | Path) -> SensitivitySpec:
         bounds.append((float(value[0]), float(value[1])))
     outcomes = tuple(data.get("outcomes", DEFAULT_OUTCOMES))
     for outcome in outcomes:
-        if outcome not in SUMMARY_OUTCOMES:
-            raise ConfigError(
-                f"{where}: outcomes: {outcome}: unknown outcome"
-                f"{suggest(outcome, list(SUMMARY_OUTCOMES))}"
-            )
+        try:
+            parse_outcome(outcome)
+        except ValueError as err:
+            raise ConfigError(f"{where}: outcomes: {err}") from None
+    n = data.get("n", 32)
+    if isinstance(n, int) and not isinstance(n, bool) and n < MIN_N[method]:
+        raise ConfigError(f"{where}: n: {n} is too small for {method}; use {MIN_N[method]} or more")
+    common_seeds = data.get("common_seeds", True)
     levels = int(data.get("levels", 4))
-    sample = {"method": method, "n": data.get("n", 32), **ranges}
+    sample = {"method": method, "n": n, "dummy": True, **ranges}
     if method == "sobol":
         sample["second_order"] = bool(data.get("second_order", False))
     else:
         sample["levels"] = levels
     keys = {k: data[k] for k in ("base", "replicates", "seed", "steps") if k in data}
     sweep = Sweep.from_mapping(
-        {**keys, "sample": sample}, where, root=path.parent, text=path.read_text(encoding="utf-8")
+        {**keys, "common_seeds": common_seeds, "sample": sample},
+        where,
+        root=path.parent,
+        text=path.read_text(encoding="utf-8"),
     )
     return SensitivitySpec(
         sweep,
@@ -142,131 +161,218 @@ def load_sensitivity(path: str | Path) -> SensitivitySpec:
         bool(data.get("second_order", False)),
         levels,
         sweep.seed,
+        sweep.common_seeds,
     )
 
 
-def analyse(spec: SensitivitySpec, runs: pd.DataFrame) -> pd.DataFrame:
-    """Sensitivity indices of each outcome to each parameter, one row per pair.
+class IncompleteRuns(Exception):
+    """Runs failed (or never ran), so the indices would rest on partial data.
 
-    `runs` is the sweep's runs table. Each point's outcome is the mean over its
-    replicates. Sobol: S1 and ST with 95% intervals. Morris: mu_star (with interval),
-    mu and sigma.
+    Attributes:
+        failures: ``(run_id, seed, error)`` of every failed run.
     """
+
+    def __init__(self, message: str, failures: list[tuple[str, int, str]]):
+        super().__init__(message)
+        self.failures = failures
+
+
+@dataclass
+class Analysis:
+    """What `analyse` found.
+
+    Attributes:
+        spec: the sensitivity file.
+        indices: one row per outcome and parameter, the dummy last: the indices with
+            their 95% intervals, the outcome's noise share and the flags.
+        noise: one row per outcome: ``noise_share`` (the share of the variance of the
+            point means that seed noise accounts for), ``replicate_variance`` (between
+            replicates of a point, averaged over points) and ``point_variance`` (between
+            point means).
+        notes: what a reader must know (constant outcomes, failed runs left out ...).
+        failures: ``(run_id, seed, error)`` of failed runs (left out with `allow_failed`).
+    """
+
+    spec: SensitivitySpec
+    indices: pd.DataFrame
+    noise: pd.DataFrame
+    notes: list[str]
+    failures: list[tuple[str, int, str]]
+
+
+def analyse(spec: SensitivitySpec, runs: pd.DataFrame, allow_failed: bool = False) -> Analysis:
+    """Sensitivity indices of each outcome to each parameter and to the dummy.
+
+    `runs` is the sweep's runs table; an outcome is read from a column named as in the
+    spec, else from ``mean_<x>``/``final_<x>`` (see `outcome_table` for the others).
+    Each point's outcome is the mean over its replicates. Sobol: S1 and ST with 95%
+    intervals. Morris: mu_star (with interval), mu and sigma.
+
+    Raises:
+        IncompleteRuns: runs failed (unless `allow_failed`), or a point has no finished
+            run, so that no index would rest on the whole design.
+    """
+    from .sensitivity_report import flag
+
+    failures = failed_runs(runs)
+    notes = []
+    if failures and not allow_failed:
+        raise IncompleteRuns(
+            f"{len(failures)} of {len(runs)} runs failed; no indices computed "
+            "(--allow-failed computes them from the runs that finished)",
+            failures,
+        )
+    done = runs[runs["status"] == "done"]
+    missing = len(spec.sweep.points) - done["point"].nunique()
+    if missing:
+        raise IncompleteRuns(
+            f"{missing} of {len(spec.sweep.points)} points have no finished run"
+            + (", as every run of them failed" if failures else "; run it again to resume"),
+            failures,
+        )
+    if failures:
+        short = done.groupby("point").size().lt(spec.sweep.replicates).sum()
+        notes.append(
+            f"{len(failures)} failed runs were left out (asked for with --allow-failed); "
+            f"{short} points are the mean of fewer than {spec.sweep.replicates} replicates"
+        )
+    if spec.sweep.replicates < 2:
+        notes.append(
+            "one replicate per point: the noise share cannot be estimated (NaN); "
+            "the dummy's indices still show the noise floor"
+        )
+    rows, noise = [], []
+    for outcome in spec.outcomes:
+        values = done[outcome_column(done, outcome)].astype(float)
+        share = noise_share(values, done["point"])
+        noise.append({"outcome": outcome, **share})
+        problem = undefined(values, done["point"])
+        if problem:
+            notes.append(f"{outcome}: {problem}: its indices are undefined (NaN)")
+            result = {}
+        else:
+            result = indices_of(spec, done, values)
+        for i, name in enumerate([*spec.parameters, DUMMY]):
+            row = {"outcome": outcome, "parameter": name, "method": spec.method}
+            for key in INDEX_KEYS[spec.method]:
+                row[key] = float(result[key][i]) if result else np.nan
+            rows.append(row | {"noise_share": share["noise_share"]})
+    indices = pd.DataFrame(rows)
+    indices["flags"] = flag(indices)
+    return Analysis(spec, indices, pd.DataFrame(noise), notes, failures)
+
+
+INDEX_KEYS = {
+    "sobol": ("S1", "S1_conf", "ST", "ST_conf"),
+    "morris": ("mu_star", "mu_star_conf", "mu", "sigma"),
+}
+"""The columns of each method's indices, as SALib names them."""
+
+
+def indices_of(spec: SensitivitySpec, done: pd.DataFrame, values: pd.Series) -> dict:
+    """SALib's indices of the point means of `values` (parameters, then the dummy)."""
     from SALib.analyze import morris, sobol
 
-    done = runs[runs["status"] == "done"]
-    per_point = done.groupby("point").mean(numeric_only=True).sort_index()
-    expected = len(spec.sweep.points)
-    if len(per_point) != expected:
-        raise ConfigError(
-            f"{spec.sweep.source}: {expected - len(per_point)} of {expected} "
-            "points have no finished run; rerun the sensitivity to complete it"
+    y = values.groupby(done["point"]).mean().sort_index().to_numpy()
+    seed = spec.seed + 1  # SALib's bootstrap is unseeded when its seed is 0
+    if spec.method == "sobol":
+        return sobol.analyze(
+            spec.problem, y, calc_second_order=spec.second_order, conf_level=0.95, seed=seed
         )
-    rows = []
-    for outcome in spec.outcomes:
-        y = per_point[outcome_column(outcome)].to_numpy(dtype=float)
-        if spec.method == "sobol":
-            res = sobol.analyze(
-                spec.problem,
-                y,
-                calc_second_order=spec.second_order,
-                conf_level=0.95,
-                seed=spec.seed,
-            )
-            keys = ("S1", "S1_conf", "ST", "ST_conf")
-        else:
-            x = per_point[list(spec.parameters)].to_numpy(dtype=float)
-            res = morris.analyze(
-                spec.problem, x, y, conf_level=0.95, num_levels=spec.levels, seed=spec.seed
-            )
-            keys = ("mu_star", "mu_star_conf", "mu", "sigma")
-        for i, name in enumerate(spec.parameters):
-            rows.append(
-                {
-                    "outcome": outcome,
-                    "parameter": name,
-                    "method": spec.method,
-                    **{k: float(np.nan_to_num(res[k][i])) for k in keys},
-                }
-            )
-    return pd.DataFrame(rows)
+    x = np.column_stack(
+        [
+            *([point[name] for point in spec.sweep.points] for name in spec.parameters),
+            np.asarray(spec.sweep.dummy),
+        ]
+    ).astype(float)
+    return morris.analyze(spec.problem, x, y, conf_level=0.95, num_levels=spec.levels, seed=seed)
 
 
-def bar_chart(indices: pd.DataFrame, path: str | Path) -> Path:
-    """One panel per outcome: Sobol S1 and ST, or Morris mu* and sigma, with intervals."""
-    outcomes = list(dict.fromkeys(indices["outcome"]))
-    sobol_ = indices["method"].iloc[0] == "sobol"
-    first, first_ci, second, second_ci = (
-        ("S1", "S1_conf", "ST", "ST_conf") if sobol_ else ("mu_star", "mu_star_conf", "sigma", None)
-    )
-    cols = 2
-    rows = -(-len(outcomes) // cols)
-    fig, axes = plt.subplots(
-        rows, cols, figsize=(11, 3.2 * rows), squeeze=False, constrained_layout=True
-    )
-    for ax, outcome in zip(axes.flat, outcomes, strict=False):
-        part = indices[indices["outcome"] == outcome]
-        y = np.arange(len(part))
-        ax.barh(
-            y - 0.2,
-            part[first],
-            height=0.4,
-            xerr=part[first_ci],
-            color=OKABE_ITO[0],
-            label=first,
-            capsize=2,
-        )
-        ax.barh(
-            y + 0.2,
-            part[second],
-            height=0.4,
-            xerr=part[second_ci] if second_ci else None,
-            color=OKABE_ITO[1],
-            label=second,
-            capsize=2,
-        )
-        ax.set_yticks(y, list(part["parameter"]), fontsize=8)
-        ax.invert_yaxis()
-        ax.set_title(outcome.replace("_", " "), fontsize=10)
-    for ax in axes.flat[len(outcomes) :]:
-        ax.set_visible(False)
-    axes.flat[0].legend(fontsize=8)
-    label = "index (95% CI)" if sobol_ else "elementary effects (95% CI on mu*)"
-    for ax in axes[-1]:
-        ax.set_xlabel(label)
-    fig.savefig(path, dpi=110, format=Path(path).suffix.lstrip("."))
-    plt.close(fig)
-    return Path(path)
+def failed_runs(runs: pd.DataFrame) -> list[tuple[str, int, str]]:
+    """``(run_id, seed, error)`` of every failed run in a runs table."""
+    failed = runs[runs["status"] == "failed"]
+    if failed.empty:
+        return []
+    return [
+        (str(r.run_id), int(r.seed), str(r.error))
+        for r in failed[["run_id", "seed", "error"]].itertuples()
+    ]
 
 
-def sensitivity(path: str | Path, out: str | Path, **sweep_options) -> pd.DataFrame:
+def outcome_column(runs: pd.DataFrame, outcome: str) -> str:
+    """The column of `runs` that holds `outcome` as named in a spec."""
+    if outcome in runs.columns:
+        return outcome
+    name, summary = parse_outcome(outcome)
+    return f"{summary}_{name}"
+
+
+def undefined(values: pd.Series, point: pd.Series) -> str | None:
+    """Why indices of `values` would mean nothing (non-finite, or constant), or None."""
+    if not np.isfinite(values.to_numpy()).all():
+        return "some runs gave a value that is not a finite number"
+    means = values.groupby(point).mean()
+    spread = float(means.max() - means.min())
+    if spread <= 1e-12 * max(1.0, float(means.abs().max())):
+        return f"constant over the sample ({float(means.iloc[0]):.6g} at every point)"
+    return None
+
+
+def noise_share(values: pd.Series, point: pd.Series) -> dict[str, float]:
+    """How much of the variance of the point means seed noise accounts for.
+
+    ``replicate_variance`` is the variance between the replicates of a point (averaged
+    over points), ``point_variance`` that between the point means; a point mean of k
+    replicates carries ``replicate_variance / k`` of noise, so ``noise_share`` is that
+    over ``point_variance`` (at most 1; NaN with one replicate, or no variance at all).
+    """
+    groups = values.groupby(point)
+    counts = groups.count()
+    within = float(groups.var(ddof=1).mean()) if counts.max() > 1 else np.nan
+    between = float(groups.mean().var(ddof=1))
+    share = np.nan
+    if np.isfinite(within) and between > 0:
+        share = min(1.0, within * float((1.0 / counts).mean()) / between)
+    return {"noise_share": share, "replicate_variance": within, "point_variance": between}
+
+
+def outcome_table(spec: SensitivitySpec, results) -> pd.DataFrame:
+    """The runs table of a sensitivity's sweep with a column for each outcome of the
+    spec that the runs table does not hold (per-role outcomes, other outcomes the model
+    records), summarised from the time series as `exsim.evaluate` does."""
+    runs = results.runs
+    extra = [o for o in spec.outcomes if outcome_column(runs, o) not in runs.columns]
+    if not extra:
+        return runs
+    columns = sorted({parse_outcome(o)[0] for o in extra} | {"event_held"})
+    series = results.table("timeseries", ["step", *columns]).sort_values(["run_id", "step"])
+    summaries = {
+        run_id: {o: summarize_outcome(group, o) for o in extra}
+        for run_id, group in series.groupby("run_id", sort=False)
+    }
+    table = pd.DataFrame.from_dict(summaries, orient="index")
+    return runs.join(table, on="run_id")
+
+
+def sensitivity(
+    path: str | Path, out: str | Path, allow_failed: bool = False, **sweep_options
+) -> Analysis:
     """Run a sensitivity analysis: sample and run through the sweep layer into
     ``out/runs``, then write ``out/indices.csv``, ``indices.md`` and bar charts.
 
     `sweep_options` go to `exsim.runs.sweep.sweep` (workers, backend, scheduler, progress).
+
+    Raises:
+        IncompleteRuns: runs failed (unless `allow_failed`); nothing is written but the
+            runs, which keep the errors.
     """
     from ..runs.store import load_results
     from ..runs.sweep import sweep
+    from .sensitivity_report import write_report
 
     spec = load_sensitivity(path)
     out = Path(out)
     report = sweep(spec.sweep, out / "runs", **sweep_options)
-    indices = analyse(spec, load_results(report.out).runs)
-    indices.to_csv(out / "indices.csv", index=False)
-    (out / "indices.md").write_text(indices_markdown(indices), encoding="utf-8")
-    for ext in ("png", "svg"):
-        bar_chart(indices, out / f"indices.{ext}")
-    return indices
-
-
-def indices_markdown(indices: pd.DataFrame) -> str:
-    """The indices as a Markdown table."""
-    cols = [c for c in indices.columns if c not in ("method",)]
-    lines = ["| " + " | ".join(cols) + " |", "| " + " | ".join("---" for _ in cols) + " |"]
-    for _, r in indices.iterrows():
-        lines.append(
-            "| "
-            + " | ".join(f"{r[c]:.3f}" if isinstance(r[c], float) else str(r[c]) for c in cols)
-            + " |"
-        )
-    return f"Sensitivity indices ({indices['method'].iloc[0]})\n\n" + "\n".join(lines) + "\n"
+    analysis = analyse(spec, outcome_table(spec, load_results(report.out)), allow_failed)
+    write_report(analysis, out)
+    return analysis

@@ -124,7 +124,7 @@ class AppModel(ExchangeModel):
             if text.isdigit():
                 values["run_seed"] = int(text)
             else:
-                default = PARAMETERS["run.seed"].default
+                default = values["run_seed"] = PARAMETERS["run.seed"].default
                 self.app_notes.append(f"Seed {text!r} is not a whole number: used {default}.")
         mix = [f"population_mix_{r}" for r in ROLES]
         if all(float(values.get(k, 1.0)) <= 0 for k in mix):

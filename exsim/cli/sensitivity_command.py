@@ -1,10 +1,18 @@
-"""`exsim sensitivity`: Morris screening or Sobol indices, run through the sweep layer."""
+"""`exsim sensitivity`: Morris screening or Sobol indices, run through the sweep layer.
+
+Exit status: 0 the indices were written (flags and notes say which to distrust); 1 runs
+failed, listed with their errors, and no indices computed (unless --allow-failed);
+2 a bad sensitivity file or options.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from .arguments import positive
+
+SHOWN_FAILURES = 10
 
 
 def add(commands) -> None:
@@ -12,30 +20,51 @@ def add(commands) -> None:
     p = commands.add_parser(
         "sensitivity",
         help="Morris or Sobol sensitivity indices (needs SALib)",
-        description="Sample the parameters of SPEC with SALib, run every point through the "
-        "sweep layer (resumable, parallel, Dask), and write indices.csv, indices.md and "
-        "bar charts of the indices to --out.",
+        description="Sample the parameters of SPEC and a dummy parameter (the noise floor) "
+        "with SALib, run every point through the sweep layer (resumable, parallel, Dask; "
+        "common seeds unless the file says otherwise), and write indices.csv, indices.md "
+        "and bar charts of the indices, flagged where they cannot be trusted, to --out.",
     )
     p.add_argument("spec", metavar="SPEC.toml", help="a sensitivity file (configs/sensitivity/)")
     p.add_argument("--out", required=True, help="output folder (the runs go to OUT/runs)")
     p.add_argument("--workers", type=positive, help="parallel workers (default 1)")
     p.add_argument("--backend", choices=("serial", "process", "dask"))
     p.add_argument("--scheduler", help="address of a running Dask scheduler")
+    p.add_argument(
+        "--allow-failed",
+        action="store_true",
+        help="compute the indices from the runs that finished when some failed "
+        "(every point still needs one); the failures are listed in indices.md",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=_sensitivity)
 
 
 def _sensitivity(args: argparse.Namespace) -> int:
-    from ..analysis.sensitivity import indices_markdown, sensitivity
+    from ..analysis.sensitivity import IncompleteRuns, sensitivity
+    from ..analysis.sensitivity_report import markdown, summary_line
 
-    indices = sensitivity(
-        args.spec,
-        args.out,
-        workers=args.workers,
-        backend=args.backend,
-        scheduler=args.scheduler,
-        progress=not args.quiet,
-    )
-    print(indices_markdown(indices))
-    print(f"wrote the indices and their charts to {args.out}")
+    try:
+        analysis = sensitivity(
+            args.spec,
+            args.out,
+            allow_failed=args.allow_failed,
+            workers=args.workers,
+            backend=args.backend,
+            scheduler=args.scheduler,
+            progress=not args.quiet,
+        )
+    except IncompleteRuns as err:
+        print(f"exsim: error: {args.spec}: {err}", file=sys.stderr)
+        for run_id, seed, error in err.failures[:SHOWN_FAILURES]:
+            print(f"exsim: run {run_id} (seed {seed}) failed: {error}", file=sys.stderr)
+        if len(err.failures) > SHOWN_FAILURES:
+            print(
+                f"exsim: ... and {len(err.failures) - SHOWN_FAILURES} more failed runs; "
+                f"see the runs table in {args.out}/runs",
+                file=sys.stderr,
+            )
+        return 1
+    print(markdown(analysis))
+    print(f"{summary_line(analysis)}; wrote the indices and their charts to {args.out}")
     return 0

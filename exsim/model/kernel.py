@@ -126,7 +126,7 @@ class Room(NamedTuple):
     committed: np.ndarray  # (m,) 1 where a member presented and leaves with an action
     taken_from: np.ndarray  # (m,) take-ups of each member's challenge this round
     mention: np.ndarray  # (aspects,) bool: the aspects the current utterance mentions
-    shared: np.ndarray  # (aspects,) mean knowledge of each aspect among those present
+    shared: np.ndarray  # (aspects,) mean knowledge of each aspect present, ** shared_bias
 
 
 @njit(cache=True)
@@ -160,9 +160,10 @@ def empty_room(m: Members, seats: int) -> Room:
 
 
 @njit(cache=True)
-def seat_group(room: Room, m: Members, group: np.ndarray) -> int:
+def seat_group(room: Room, m: Members, group: np.ndarray, ties: bool) -> int:
     """Copy the members of `group` (member indices, -1 empty) into `room`; returns how
-    many there are."""
+    many there are. With `ties`, also the ties between them (`_seat_ties`); without,
+    the room's tie arrays are left at 0 (for rules that read no tie)."""
     size = 0
     for i in range(len(group)):
         k = group[i]
@@ -182,7 +183,12 @@ def seat_group(room: Room, m: Members, group: np.ndarray) -> int:
         room.committed[i] = 0.0
         j = _leader_seat(group, i, m.leader)
         room.leader_gap[i] = max(0.0, m.status[group[j]] - m.status[k]) if j >= 0 else 0.0
-    _seat_ties(room, m, group, size)
+    if ties:
+        _seat_ties(room, m, group, size)
+    else:
+        room.tie[:] = 0.0
+        room.tied[:] = 0.0
+        room.unfamiliar[:] = 0.0
     for a in range(len(room.shared)):
         total = 0.0
         for i in range(len(group)):
@@ -215,6 +221,22 @@ def _seat_ties(room, m, group, size):
                     unfamiliar += 1.0 - room.tie[i, j]
         room.unfamiliar[i] = unfamiliar / (size - 1)
         room.tied[i] = tied / (size - 1)
+
+
+@njit(cache=True, inline="always")
+def _reads_ties(rules):
+    """Whether a session under `rules` reads the ties between its members."""
+    return rules.trust > 0.0 or rules.tie_safety > 0.0 or rules.discomfort_weight > 0.0
+
+
+@njit(cache=True, inline="always")
+def _shared_factors(room, rules):
+    """Turn `room.shared`, the room's mean knowledge of each aspect, into the factor it
+    puts on the chance of mentioning that aspect: to the power `shared_bias`, once per
+    group rather than once per utterance (ODD 7.25)."""
+    if rules.sampling > 0.0 and rules.shared_bias != 1.0:
+        for a in range(len(room.shared)):
+            room.shared[a] = room.shared[a] ** rules.shared_bias
 
 
 @njit(cache=True)
@@ -250,7 +272,7 @@ def credibility(
     cred = np.zeros((seats.shape[0], seats.shape[1], seats.shape[1]))
     room = empty_room(m, seats.shape[1])
     for g in range(seats.shape[0]):
-        seat_group(room, m, seats[g])
+        seat_group(room, m, seats[g], True)
         for i in range(seats.shape[1]):
             credibility_of(cred[g], i, room, legitimacy, h, d, t)
     return cred
@@ -324,7 +346,7 @@ def speaking_chances(m: Members, seats: np.ndarray, rules: Rules) -> np.ndarray:
     weights = np.zeros(seats.shape)
     room = empty_room(m, seats.shape[1])
     for g in range(seats.shape[0]):
-        size = seat_group(room, m, seats[g])
+        size = seat_group(room, m, seats[g], False)
         speaking_weights(room, size, rules, weights[g])
     return weights
 
@@ -389,7 +411,8 @@ def hold_groups(m, seats, legitimacy, truth, rules, shuffle, draws, tally):
     order = np.zeros(seats_per_group, dtype=np.int64)
     kept = powers_of(1.0 - rules.calibration, 64)
     for g in range(seats.shape[0]):
-        size = seat_group(room, m, seats[g])
+        size = seat_group(room, m, seats[g], _reads_ties(rules))
+        _shared_factors(room, rules)
         _threats(room, rules)
         for i in range(seats_per_group):
             openness[i] = _openness(room.dialogic[i], rules) if room.present[i] else 0.0
@@ -488,9 +511,7 @@ def _mention(room, j, rules, said, t, mentioned):
     by the uniform draws `said[t]` (ODD 7.25); count them in `mentioned` (aspects,)."""
     for a in range(len(room.mention)):
         if rules.sampling > 0.0:
-            chance = rules.mention * room.knowledge[j, a]
-            if rules.shared_bias > 0.0:
-                chance *= room.shared[a] ** rules.shared_bias
+            chance = rules.mention * room.knowledge[j, a] * room.shared[a]
             room.mention[a] = said[t, a] < chance
         else:
             room.mention[a] = True

@@ -25,15 +25,46 @@ STREAMS = ("mesa", "population", "attendance", "dialogue", "evidence")
 """Independent random streams, spawned from the run's seed in this order."""
 
 
+SEED_LIMIT = 2**63
+"""Seeds are whole numbers from 0 to ``2**63 - 1`` (the range of ``run.seed``)."""
+
+
+def whole_seed(value: Any) -> int:
+    """A seed as a whole number: an int, or text that reads as one (``"7"``, as a text
+    input of a SolaraViz page gives it)."""
+    if isinstance(value, str):
+        try:
+            value = int(value.strip())
+        except ValueError:
+            raise ValueError(f"seed {value!r} is not a whole number") from None
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        if 0 <= value < SEED_LIMIT:
+            return int(value)
+        raise ValueError(f"seed {value!r} is out of range: use 0 to 2**63 - 1")
+    raise TypeError(
+        f"rng must be a whole number (or text that reads as one), a SeedSequence or a "
+        f"Generator, not {value!r}"
+    )
+
+
 def seed_sequence(rng: Any) -> np.random.SeedSequence:
-    """Turn a seed, a `SeedSequence` or a `Generator` into the run's `SeedSequence`."""
+    """Turn a seed, a `SeedSequence` or a `Generator` into the run's `SeedSequence`,
+    always one made from a whole number (``SeedSequence(n)``), so that the run records
+    the seed it used. ``None`` draws a fresh whole number from the operating system's
+    entropy, as Mesa does; a `Generator`, and a `SeedSequence` that is not
+    ``SeedSequence(n)`` (spawned, or from several numbers), give one drawn from them."""
+    if rng is None:
+        return np.random.SeedSequence(np.random.SeedSequence().entropy % SEED_LIMIT)
     if isinstance(rng, np.random.SeedSequence):
-        return rng
+        plain = isinstance(rng.entropy, int) and not rng.spawn_key and rng.entropy < SEED_LIMIT
+        return rng if plain else np.random.SeedSequence(_draw(rng.generate_state(1, np.uint64)))
     if isinstance(rng, np.random.Generator):
-        return np.random.SeedSequence(rng.integers(0, 2**63, size=4).tolist())
-    if isinstance(rng, int | np.integer) and not isinstance(rng, bool) and rng >= 0:
-        return np.random.SeedSequence(int(rng))
-    raise TypeError(f"rng must be a non-negative int, SeedSequence or Generator, not {rng!r}")
+        return np.random.SeedSequence(_draw(rng.integers(0, SEED_LIMIT, size=1, dtype=np.uint64)))
+    return np.random.SeedSequence(whole_seed(rng))
+
+
+def _draw(state: np.ndarray) -> int:
+    return int(state[0]) % SEED_LIMIT
 
 
 def keyword_parameters(kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -77,11 +108,16 @@ class ExchangeModel(mesa.Model):
     """The Exchange Network: members, their projects and the network's events.
 
     Args:
-        rng: seed (int), `numpy.random.SeedSequence` or `Generator`; default `run_seed`.
+        rng: the seed: a whole number (or text that reads as one), a
+            `numpy.random.SeedSequence` or a `Generator`. Without it, ``seed`` (Mesa's
+            older name), then the ``rng`` of `scenario`, then ``run_seed``; with none of
+            them, a fresh seed from the operating system's entropy, as in Mesa.
+            ``model.seed.entropy`` and ``model.params["run.seed"]`` record the seed used.
         scenario: a Mesa ``Scenario`` (used only for its ``rng``).
+        seed: Mesa's older name for `rng` (as in Mesa's examples' seed inputs).
         **kwargs: any model parameter by keyword name (``event_suspension=0.0``);
             see `exsim.model.parameters.PARAMETERS`. ``ExchangeModel()`` is the default
-            Exchange Network.
+            Exchange Network on a fresh seed.
 
     Example:
         >>> model = ExchangeModel(event_suspension=0.0, rng=7)
@@ -91,17 +127,21 @@ class ExchangeModel(mesa.Model):
         True
     """
 
-    def __init__(self, rng: Any = None, scenario: Any = None, **kwargs: Any):
+    def __init__(self, rng: Any = None, scenario: Any = None, seed: Any = None, **kwargs: Any):
         """Create the network from keyword parameters and a seed.
 
         `scenario` is what Mesa >= 3.4's SolaraViz passes on Reset; its ``rng`` is used
         when `rng` is not given. (Parameters are named ``**kwargs`` because Mesa's
         SolaraViz only forwards its inputs to a catch-all argument of that name.)
         """
-        self.params = p = keyword_parameters(kwargs)
-        if rng is None and scenario is not None:
-            rng = getattr(scenario, "rng", None)
-        self.seed = seed_sequence(p["run.seed"] if rng is None else rng)
+        given = [kwargs.pop(k, None) for k in ("run_seed", "run.seed")]
+        if rng is None:
+            rng = seed if seed is not None else getattr(scenario, "rng", None)
+        if rng is None and any(v is not None for v in given):
+            rng = next(v for v in given if v is not None)
+            rng = PARAMETERS["run.seed"].check(whole_seed(rng) if isinstance(rng, str) else rng)
+        self.seed = seed_sequence(rng)
+        self.params = p = keyword_parameters({**kwargs, "run_seed": self.seed.entropy})
         streams = dict(zip(STREAMS, self.seed.spawn(len(STREAMS)), strict=True))
         super().__init__(rng=np.random.default_rng(streams["mesa"]))
         self.streams = {k: np.random.default_rng(s) for k, s in streams.items() if k != "mesa"}

@@ -7,6 +7,7 @@ combination::
     replicates = 20                        # runs of each point, each with its own seed
     seed = 12345                           # root seed of the whole sweep
     steps = 120                            # optional override of run.steps
+    common_seeds = false                   # true: replicate r of every point, one seed
     [grid]                                 # full factorial over these values
     "event.suspension" = [0.0, 0.5, 1.0]
     "event.format" = ["action_learning", "plenary"]
@@ -21,6 +22,13 @@ crossed with every sample point. Point ``i`` is run ``replicates`` times; run
 ``SeedSequence(seed, spawn_key=(0, i, r)).generate_state(1, uint64)`` cut to 63 bits. A
 run's seed therefore depends only on the root seed and its position, never on which
 backend or worker ran it, and ``exsim.run(sweep.config(run))`` repeats it exactly.
+
+With ``common_seeds = true`` (common random numbers) every point runs on the seeds of
+point 0: replicate ``r`` of every point has the same seed, so that the points differ
+only in their parameters. A sample with a dummy parameter (``dummy = true``, which
+sensitivity analyses use as their noise floor) takes the dummy as the stand-in for
+luck: with common seeds, points with the same value of the dummy share their seeds and
+points with different values do not (see `Sweep.seed_group`).
 """
 
 from __future__ import annotations
@@ -44,8 +52,8 @@ __all__ = ["SAMPLE_METHODS", "PlannedRun", "Sample", "Sweep", "load_sweep"]
 SAMPLE_METHODS = ("latin_hypercube", "random", "sobol", "morris")
 """How `[sample]` draws its points."""
 
-TOP_LEVEL = ("base", "replicates", "seed", "steps", "grid", "sample")
-SAMPLE_OPTIONS = ("method", "n", "second_order", "levels")
+TOP_LEVEL = ("base", "replicates", "seed", "steps", "common_seeds", "grid", "sample")
+SAMPLE_OPTIONS = ("method", "n", "second_order", "levels", "dummy")
 SEED_BITS = 63
 """Run seeds are below 2**63, the upper bound of ``run.seed``."""
 
@@ -95,17 +103,24 @@ class Sample:
     ranges: tuple[Range, ...]
     second_order: bool = True
     levels: int = 4
+    dummy: bool = False
 
     def points(self, seed: int) -> list[dict[str, Any]]:
         """The sample's points (dotted name to value), drawn reproducibly from `seed`."""
+        return self.draw(seed)[0]
+
+    def draw(self, seed: int) -> tuple[list[dict[str, Any]], list[float] | None]:
+        """The sample's points, and the dummy parameter's value at each (in [0, 1]; None
+        without a dummy). The dummy is one more dimension of the sample, sampled like
+        the others; the model never reads it."""
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(SAMPLE_STREAM,)))
-        unit = unit_sample(
-            self.method, self.n, len(self.ranges), rng, self.second_order, self.levels
-        )
-        return [
-            {r.name: r.value(float(u)) for r, u in zip(self.ranges, row, strict=True)}
+        dims = len(self.ranges) + self.dummy
+        unit = unit_sample(self.method, self.n, dims, rng, self.second_order, self.levels)
+        points = [
+            {r.name: r.value(float(u)) for r, u in zip(self.ranges, row, strict=False)}
             for row in unit
         ]
+        return points, ([float(u) for u in unit[:, -1]] if self.dummy else None)
 
     def describe(self) -> dict[str, Any]:
         """The sample as a plain mapping (for the manifest and the sweep's hash)."""
@@ -114,6 +129,8 @@ class Sample:
             out["second_order"] = self.second_order
         if self.method == "morris":
             out["levels"] = self.levels
+        if self.dummy:
+            out["dummy"] = True
         out["ranges"] = [[r.name, r.describe()] for r in self.ranges]
         return out
 
@@ -189,7 +206,10 @@ class Sweep:
     source: str = "<mapping>"
     text: str = ""
     base_file: str | None = None
+    common_seeds: bool = False
+    dummy: tuple[float, ...] | None = None
     _ids: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False, compare=False)
+    _groups: list[tuple[int, ...]] = field(default_factory=list, repr=False, compare=False)
 
     # --- building -------------------------------------------------------------------------
 
@@ -232,6 +252,9 @@ class Sweep:
         if steps is not None:
             steps = _checked("run.steps", steps, f"{where}: steps")
             base = Config(validate({**base.values, "run.steps": steps}), base.source)
+        common_seeds = data.get("common_seeds", False)
+        if not isinstance(common_seeds, bool):
+            raise ConfigError(f"{where}: common_seeds: {common_seeds!r}; use true or false")
         grid = _grid(data["grid"], f"{where}: grid") if "grid" in data else ()
         sample = _sample(data["sample"], f"{where}: sample") if "sample" in data else None
         names = [name for name, _ in grid] + [r.name for r in (sample.ranges if sample else ())]
@@ -250,7 +273,7 @@ class Sweep:
                 raise ConfigError(
                     f"{where}: {table}: run.steps: also set by steps; use one of them"
                 )
-        points = _points(grid, sample, seed)
+        points, dummy = _points(grid, sample, seed)
         for i, values in enumerate(points):
             try:
                 validate({**base.values, **values})
@@ -258,7 +281,18 @@ class Sweep:
                 shown = ", ".join(f"{k}={v!r}" for k, v in values.items())
                 raise ConfigError(f"{where}: point {i} ({shown}): {err}") from None
         return cls(
-            base, seed, replicates, steps, grid, sample, tuple(points), where, text, base_file
+            base,
+            seed,
+            replicates,
+            steps,
+            grid,
+            sample,
+            tuple(points),
+            where,
+            text,
+            base_file,
+            common_seeds,
+            None if dummy is None else tuple(dummy),
         )
 
     # --- the runs -------------------------------------------------------------------------
@@ -285,8 +319,33 @@ class Sweep:
             self.run_id(point, replicate),
             point,
             replicate,
-            run_seed(self.seed, point, replicate),
+            run_seed(self.seed, self.seed_group(point), replicate),
             self.points[point],
+        )
+
+    def seed_group(self, point: int) -> int:
+        """The point whose seeds point `point` runs on (the ``point`` of its seeds'
+        spawn key): itself; with common seeds, point 0; with common seeds and a dummy,
+        the rank of its dummy value among the dummy's distinct values in order of first
+        appearance, so that points with the same dummy value share seeds."""
+        if not self.common_seeds:
+            return point
+        if self.dummy is None:
+            return 0
+        if not self._groups:
+            ranks = {v: k for k, v in enumerate(dict.fromkeys(self.dummy))}
+            self._groups.append(tuple(ranks[v] for v in self.dummy))
+        return self._groups[0][point]
+
+    @property
+    def seed_scheme(self) -> str:
+        """How a run's seed is derived, in words (recorded in the manifest)."""
+        group = "point"
+        if self.common_seeds:
+            group = "0" if self.dummy is None else "rank of the dummy's value"
+        return (
+            f"SeedSequence(seed, spawn_key=(0, {group}, replicate))"
+            ".generate_state(1, uint64) & (2**63 - 1)"
         )
 
     def run_id(self, point: int, replicate: int) -> str:
@@ -327,7 +386,7 @@ class Sweep:
 
     def identity(self) -> dict[str, Any]:
         """Everything that decides the runs and their results, as plain data."""
-        return {
+        identity = {
             "base_config": dict(self.base.values),
             "seed": self.seed,
             "replicates": self.replicates,
@@ -335,6 +394,9 @@ class Sweep:
             "grid": [[name, list(values)] for name, values in self.grid],
             "sample": self.sample.describe() if self.sample else None,
         }
+        if self.common_seeds:  # only when set, so that earlier sweeps keep their hash
+            identity["common_seeds"] = True
+        return identity
 
     @property
     def hash(self) -> str:
@@ -457,12 +519,15 @@ def _sample(table: Any, where: str) -> Sample:
     if method != "morris" and "levels" in table:
         raise ConfigError(f"{where}: levels: only with method 'morris'")
     levels = _whole(levels, f"{where}: levels", 2)
+    dummy = flat.pop("dummy", False)
+    if not isinstance(dummy, bool):
+        raise ConfigError(f"{where}: dummy: {dummy!r}; use true or false")
     if not flat:
         raise ConfigError(f'{where}: no ranges; add e.g. "event.facilitation" = [0.0, 1.0]')
     ranges = tuple(_range(name, value, where) for name, value in flat.items())
     if method in ("sobol", "morris"):
         _salib_sampler(where, method)
-    return Sample(method, n, ranges, second_order, levels)
+    return Sample(method, n, ranges, second_order, levels, dummy)
 
 
 def _range(name: str, value: Any, where: str) -> Range:
@@ -487,15 +552,17 @@ def _range(name: str, value: Any, where: str) -> Range:
     return Range(name, choices=choices)
 
 
-def _points(grid, sample: Sample | None, seed: int) -> list[dict[str, Any]]:
+def _points(grid, sample: Sample | None, seed: int):
+    """The points (grid cells crossed with sample points) and the dummy at each (or None)."""
     cells = [
         dict(zip([n for n, _ in grid], combo, strict=True))
         for combo in itertools.product(*(values for _, values in grid))
     ]
     if sample is None:
-        return cells
-    drawn = sample.points(seed)
-    return [{**cell, **point} for cell in cells for point in drawn]
+        return cells, None
+    drawn, dummy = sample.draw(seed)
+    points = [{**cell, **point} for cell in cells for point in drawn]
+    return points, (None if dummy is None else [d for _ in cells for d in dummy])
 
 
 def describe_runs(sweep: Sweep) -> str:
@@ -504,4 +571,5 @@ def describe_runs(sweep: Sweep) -> str:
         f"{len(sweep)} runs: {len(sweep.points)} point{'s' * (len(sweep.points) != 1)} x "
         f"{sweep.replicates} replicate{'s' * (sweep.replicates != 1)}"
         + (f" over {', '.join(sweep.parameters)}" if sweep.parameters else "")
+        + ("; common seeds" if sweep.common_seeds else "")
     )

@@ -500,7 +500,9 @@ class SweepStore:
         if manifest["sweep"].get("hash") == self.sweep.hash:
             return
         old, new = manifest_identity(manifest), self.sweep.identity()
-        differ = [k for k in ("seed", "replicates", "steps", "grid", "sample") if old[k] != new[k]]
+        new["common_seeds"] = self.sweep.common_seeds
+        keys = ("seed", "replicates", "steps", "common_seeds", "grid", "sample")
+        differ = [k for k in keys if old[k] != new[k]]
         shown = [f"{k} ({_short(old[k])} there, {_short(new[k])} here)" for k in differ]
         base_old, base_new = old["base_config"], new["base_config"]
         changed = [
@@ -723,8 +725,8 @@ def manifest_document(sweep: Sweep, schema: pa.Schema, previous: dict | None) ->
             "parameters": list(sweep.parameters),
             "points": len(sweep.points),
             "runs": len(sweep),
-            "seeds": "SeedSequence(seed, spawn_key=(0, point, replicate))"
-            ".generate_state(1, uint64) & (2**63 - 1)",
+            "common_seeds": sweep.common_seeds,
+            "seeds": sweep.seed_scheme,
         },
         "base_config": {
             "file": sweep.base_file,
@@ -745,6 +747,7 @@ def manifest_identity(manifest: dict) -> dict:
         "steps": sweep["steps"],
         "grid": sweep["grid"],
         "sample": sweep["sample"],
+        "common_seeds": sweep.get("common_seeds", False),
     }
 
 
