@@ -176,11 +176,11 @@ def test_compare_any_outcome_gives_the_numbers_of_evaluate():
     assert set(result.trajectories.columns) >= {"norm_endorsement", "challenges_patient"}
 
 
-def test_compare_command_with_chosen_outcomes(tmp_path):
-    done = run_compare(tmp_path, "--outcomes", "challenges_patient,final_norm_endorsement")
-    assert done.returncode == 0, done.stderr
-    assert "| final_norm_endorsement | hierarchy_kept |" in done.stdout
-    assert "## patient" in done.stdout and "| challenges | hierarchy_kept |" in done.stdout
+def test_compare_command_with_chosen_outcomes(tmp_path, capsys):
+    assert run_compare(tmp_path, "--outcomes", "challenges_patient,final_norm_endorsement") == 0
+    out = capsys.readouterr().out
+    assert "| final_norm_endorsement | hierarchy_kept |" in out
+    assert "## patient" in out and "| challenges | hierarchy_kept |" in out
     table = pd.read_csv(tmp_path / "comparison.csv")
     assert set(zip(table["outcome"], table["role"], strict=True)) == {
         ("challenges", "patient"),
@@ -197,38 +197,26 @@ def test_compare_command_with_chosen_outcomes(tmp_path):
         ("mean_", "mean_: unknown outcome"),
     ],
 )
-def test_compare_unknown_outcome_is_one_line(tmp_path, names, expected):
-    done = run_compare(tmp_path / "out", "--outcomes", names)
-    assert done.returncode == 2
-    assert expected in done.stderr and "--outcomes list shows the valid names" in done.stderr
-    assert len(done.stderr.strip().splitlines()) == 1
+def test_compare_unknown_outcome_is_one_line(tmp_path, capsys, names, expected):
+    assert run_compare(tmp_path / "out", "--outcomes", names) == 2
+    err = capsys.readouterr().err
+    assert expected in err and "--outcomes list shows the valid names" in err
+    assert len(err.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
 
 
-def test_compare_lists_the_outcomes(tmp_path):
-    done = run_compare(tmp_path / "out", "--outcomes", "list")
-    assert done.returncode == 0, done.stderr
-    assert "challenges_patient" in done.stdout and "final_NAME" in done.stdout
+def test_compare_lists_the_outcomes(tmp_path, capsys):
+    assert run_compare(tmp_path / "out", "--outcomes", "list") == 0
+    out = capsys.readouterr().out
+    assert "challenges_patient" in out and "final_NAME" in out
     assert not (tmp_path / "out").exists()
 
 
 def run_compare(out, *options):
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "exsim",
-            "compare",
-            str(DESIGNS / "hierarchy_kept.toml"),
-            str(DESIGNS / "hierarchy_suspended.toml"),
-            "--replicates",
-            "2",
-            "--steps",
-            "3",
-            "--out",
-            str(out),
-            *options,
-        ],
-        capture_output=True,
-        text=True,
+    """`exsim compare` of two designs, 2 replicates of 3 months, in this process."""
+    from exsim.cli import main
+
+    designs = [str(DESIGNS / "hierarchy_kept.toml"), str(DESIGNS / "hierarchy_suspended.toml")]
+    return main(
+        ["compare", *designs, "--replicates", "2", "--steps", "3", "--out", str(out), *options]
     )
