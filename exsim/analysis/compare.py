@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..config import Config, load_config
 from ..errors import ConfigError
+from ..model.vocabulary import ROLES
 from ..runs.evaluate import parse_outcome
 from ..runs.single import atomic_write
 from .comparison import DEFAULT_OUTCOMES, compare_designs, comparison_markdown, metrics_table
@@ -79,7 +80,8 @@ class Comparison:
 
     def _report(self) -> str:
         parts = ["# Comparison of event designs"]
-        for role in dict.fromkeys(self.table["role"]):
+        present = set(self.table["role"])
+        for role in (r for r in ("all", *ROLES) if r in present):
             heading = [] if role == "all" else [f"## {role}", ""]
             parts += ["", *heading, self.markdown(role)]
         return "\n".join(parts)
