@@ -57,6 +57,7 @@ def test_plot_keeps_the_repeatable_spelling(sweep_dir, tmp_path):
     [
         ("challenges,norm_endorsment", "norm_endorsment: unknown outcome (did you mean"),
         ("final_mean_challenges", "final_mean_challenges: unknown outcome"),
+        (",", "--outcomes: name at least one outcome"),
     ],
 )
 def test_plot_unknown_outcome_is_one_line(sweep_dir, tmp_path, capsys, names, expected):

@@ -32,7 +32,7 @@ HOW = {
 def check_outcomes(names: Iterable[str], where: str, hint: str = "") -> tuple[str, ...]:
     """The outcome names, checked; a `ConfigError` (one line, naming `where`, the name and
     `hint`) for an unknown one, or for none at all."""
-    names = tuple(names)
+    names = (names,) if isinstance(names, str) else tuple(names)
     if not names:
         raise ConfigError(f"{where}: name at least one outcome{'; ' + hint if hint else ''}")
     for name in names:

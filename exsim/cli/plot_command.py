@@ -51,7 +51,9 @@ def _plot(args: argparse.Namespace) -> int:
     if chosen == ["list"]:
         print(outcome_listing())
         return 0
-    outcomes = check_outcomes(chosen or sp.DEFAULT_OUTCOMES, "--outcomes", LISTING)
+    outcomes = check_outcomes(
+        sp.DEFAULT_OUTCOMES if chosen is None else chosen, "--outcomes", LISTING
+    )
     results = load_results(args.dir)
     runs = results.runs[results.runs["status"] == "done"]
     if runs.empty:
