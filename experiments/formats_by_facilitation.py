@@ -29,8 +29,8 @@ OUTCOMES = [
     "cross_role_uptake",
     "challenges",
     "challenges_low_status",
-    "belief_error",
-    "cross_role_ties",
+    "final_belief_error",
+    "final_cross_role_ties",
 ]
 
 

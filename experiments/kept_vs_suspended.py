@@ -26,9 +26,9 @@ EXPERIENTIAL_LEGITIMACY = [1.0, 0.6, 0.3, 0.0]
 OUTCOMES = [
     "challenges",
     "cross_role_uptake",
-    "norm_endorsement",
-    "credibility_gap",
-    "experiential_error",
+    "final_norm_endorsement",
+    "final_credibility_gap",
+    "final_experiential_error",
     "project_challenges",
 ]
 

@@ -28,9 +28,9 @@ OUTCOMES = [
     "cross_role_uptake",
     "challenges",
     "challenges_low_status",
-    "norm_endorsement",
-    "experiential_error",
-    "cross_role_ties",
+    "final_norm_endorsement",
+    "final_experiential_error",
+    "final_cross_role_ties",
 ]
 
 

@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import exsim
+from exsim import load_config
 from exsim.analysis.compare import compare, design_seeds
 from exsim.analysis.comparison import compare_designs, comparison_markdown
 
@@ -79,7 +81,7 @@ def test_compare_runs_every_design_on_the_same_seeds():
         & (result.table["design"] == "open_plenary")
     ].iloc[0]
     assert speaking["difference"] < 0  # one open room is less equal than structured sets
-    assert {"speaking_ratio", "norm_endorsement"} <= set(
+    assert {"speaking_ratio", "final_norm_endorsement"} <= set(
         result.table[result.table["role"] == "patient"]["outcome"]
     )
 
@@ -140,3 +142,81 @@ def test_parallel_comparison_equals_serial():
     parallel = compare(designs, replicates=3, seed=4, steps=5, workers=2)
     pd.testing.assert_frame_equal(serial.table, parallel.table)
     pd.testing.assert_frame_equal(serial.trajectories, parallel.trajectories)
+
+
+CHOSEN = [
+    "mean_norm_endorsement",
+    "final_norm_endorsement",
+    "challenges_patient",
+    "final_dialogic_capacity_carer",
+]
+
+
+def test_compare_any_outcome_gives_the_numbers_of_evaluate():
+    """Chosen outcomes (mean and final of a state outcome, per-role ones) are the same
+    numbers as `exsim.evaluate` gives for the design and seed."""
+    designs = [DESIGNS / "hierarchy_kept.toml", DESIGNS / "hierarchy_suspended.toml"]
+    result = compare(designs, replicates=2, seed=3, steps=6, outcomes=CHOSEN)
+    assert list(dict.fromkeys(zip(result.table["outcome"], result.table["role"], strict=True))) == [
+        ("mean_norm_endorsement", "all"),
+        ("final_norm_endorsement", "all"),
+        ("challenges", "patient"),
+        ("final_dialogic_capacity", "carer"),
+    ]
+    seed = design_seeds(3, 2)[1]
+    config = load_config(designs[1])
+    expected = exsim.evaluate(dict(config.values), seed, steps=6, outcomes=CHOSEN)
+    got = result.metrics.query("design == 'hierarchy_suspended' and seed == @seed")
+    got = {
+        o if r == "all" else f"{o}_{r}": v
+        for o, r, v in got[["outcome", "role", "value"]].itertuples(index=False)
+    }
+    assert got == pytest.approx(expected, rel=1e-12)
+    assert expected["mean_norm_endorsement"] != expected["final_norm_endorsement"]
+    assert set(result.trajectories.columns) >= {"norm_endorsement", "challenges_patient"}
+
+
+def test_compare_command_with_chosen_outcomes(tmp_path, capsys):
+    assert run_compare(tmp_path, "--outcomes", "challenges_patient,final_norm_endorsement") == 0
+    out = capsys.readouterr().out
+    assert "| final_norm_endorsement | hierarchy_kept |" in out
+    assert "## patient" in out and "| challenges | hierarchy_kept |" in out
+    table = pd.read_csv(tmp_path / "comparison.csv")
+    assert set(zip(table["outcome"], table["role"], strict=True)) == {
+        ("challenges", "patient"),
+        ("final_norm_endorsement", "all"),
+    }
+    assert (tmp_path / "forest.png").stat().st_size > 0
+
+
+@pytest.mark.parametrize(
+    "names, expected",
+    [
+        ("challengs", "--outcomes: challengs: unknown outcome (did you mean challenges?)"),
+        ("challenges,final_chalenges_patient", "final_chalenges_patient: unknown outcome"),
+        ("mean_", "mean_: unknown outcome"),
+    ],
+)
+def test_compare_unknown_outcome_is_one_line(tmp_path, capsys, names, expected):
+    assert run_compare(tmp_path / "out", "--outcomes", names) == 2
+    err = capsys.readouterr().err
+    assert expected in err and "--outcomes list shows the valid names" in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_compare_lists_the_outcomes(tmp_path, capsys):
+    assert run_compare(tmp_path / "out", "--outcomes", "list") == 0
+    out = capsys.readouterr().out
+    assert "challenges_patient" in out and "final_NAME" in out
+    assert not (tmp_path / "out").exists()
+
+
+def run_compare(out, *options):
+    """`exsim compare` of two designs, 2 replicates of 3 months, in this process."""
+    from exsim.cli import main
+
+    designs = [str(DESIGNS / "hierarchy_kept.toml"), str(DESIGNS / "hierarchy_suspended.toml")]
+    return main(
+        ["compare", *designs, "--replicates", "2", "--steps", "3", "--out", str(out), *options]
+    )

@@ -67,7 +67,7 @@ def test_the_generic_summary_is_the_runs_tables_for_its_outcomes():
 
 
 def test_unknown_outcomes_and_parameters_are_refused():
-    with pytest.raises(ValueError, match="did you mean challenges"):
+    with pytest.raises(ValueError, match="did you mean mean_challenges"):
         parse_outcome("mean_challengs")
     with pytest.raises(ValueError, match="unknown outcome"):
         exsim.evaluate(SMALL, seed=1, steps=2, outcomes=["happiness"])

@@ -14,8 +14,11 @@ import pandas as pd
 
 from ..config import Config, load_config
 from ..errors import ConfigError
+from ..model.vocabulary import ROLES
+from ..runs.evaluate import parse_outcome
 from ..runs.single import atomic_write
-from .comparison import compare_designs, comparison_markdown, metrics_table
+from .comparison import DEFAULT_OUTCOMES, compare_designs, comparison_markdown, metrics_table
+from .outcomes import LISTING, check_outcomes
 
 TRAJECTORY_OUTCOMES = [
     "speaking_equality",
@@ -29,21 +32,33 @@ TRAJECTORY_OUTCOMES = [
     "project_speaking_equality",
     "project_challenges",
 ]
-"""Outcomes kept month by month for every run of a comparison."""
+"""Outcomes kept month by month for every run of a comparison of the default outcomes;
+a comparison of chosen outcomes keeps theirs."""
 
 
 @dataclass
 class Comparison:
-    """The result of `compare`: the table, per-run metrics and trajectories."""
+    """The result of `compare`: the table, per-run metrics and trajectories.
+
+    `outcomes` are the outcomes compared, as named (`DEFAULT_OUTCOMES` unless chosen);
+    `chosen` says whether they were chosen (then every role's table is shown, and the
+    forest plot has every row)."""
 
     table: pd.DataFrame
     metrics: pd.DataFrame
     trajectories: pd.DataFrame
     designs: list[str]
+    outcomes: tuple[str, ...] = DEFAULT_OUTCOMES
+    chosen: bool = False
 
     def markdown(self, role: str = "all") -> str:
         """The comparison as a readable Markdown table."""
         return comparison_markdown(self.table, role)
+
+    def text(self) -> str:
+        """What `exsim compare` prints: the overall table; every role's for chosen
+        outcomes."""
+        return self._report() if self.chosen else self.markdown("all")
 
     def write(self, out: str | Path) -> list[Path]:
         """Write comparison.csv, comparison.md, forest.png/.svg, trajectories.png/.svg."""
@@ -56,19 +71,28 @@ class Comparison:
             "comparison.md": lambda p: Path(p).write_text(self._report(), encoding="utf-8"),
             "metrics.csv": lambda p: self.metrics.to_csv(p, index=False),
         }
+        role = None if self.chosen else "all"
+        series = trajectory_outcomes(self.outcomes)
         for ext in ("png", "svg"):
-            writers[f"forest.{ext}"] = lambda p: forest_plot(self.table, p)
-            writers[f"trajectories.{ext}"] = lambda p: trajectory_plot(
-                self.trajectories, TRAJECTORY_OUTCOMES, p
-            )
+            writers[f"forest.{ext}"] = lambda p: forest_plot(self.table, p, role)
+            writers[f"trajectories.{ext}"] = lambda p: trajectory_plot(self.trajectories, series, p)
         return [atomic_write(out / name, write) for name, write in writers.items()]
 
     def _report(self) -> str:
-        roles = [r for r in dict.fromkeys(self.table["role"]) if r != "all"]
-        parts = ["# Comparison of event designs", "", self.markdown("all")]
-        for role in roles:
-            parts += ["", f"## {role}", "", self.markdown(role)]
+        parts = ["# Comparison of event designs"]
+        present = set(self.table["role"])
+        for role in (r for r in ("all", *ROLES) if r in present):
+            heading = [] if role == "all" else [f"## {role}", ""]
+            parts += ["", *heading, self.markdown(role)]
         return "\n".join(parts)
+
+
+def trajectory_outcomes(outcomes: tuple[str, ...]) -> list[str]:
+    """The time series drawn for a comparison of `outcomes`: `TRAJECTORY_OUTCOMES` for
+    the default ones, else each chosen outcome's (once, whether mean or final)."""
+    if outcomes == DEFAULT_OUTCOMES:
+        return TRAJECTORY_OUTCOMES
+    return list(dict.fromkeys(parse_outcome(o)[0] for o in outcomes))
 
 
 def design_seeds(root: int, replicates: int) -> list[int]:
@@ -91,6 +115,7 @@ def compare(
     workers: int | str | None = None,
     backend: str | None = None,
     scheduler: str | None = None,
+    outcomes: list[str] | None = None,
 ) -> Comparison:
     """Run every design with the same seeds and compare each with the first.
 
@@ -103,6 +128,9 @@ def compare(
         workers: parallel workers, or "auto" (default: one at a time in this process).
         backend: "serial", "process" or "dask", as for `exsim.sweep`.
         scheduler: address of a running Dask scheduler.
+        outcomes: outcomes to compare, named as in a sensitivity file (``challenges``,
+            ``final_norm_endorsement``, ``challenges_patient`` ...; see
+            `exsim.analysis.outcomes`); default `DEFAULT_OUTCOMES`.
 
     Example:
         >>> c = compare(["configs/designs/hierarchy_suspended.toml",
@@ -114,20 +142,27 @@ def compare(
         raise ConfigError("compare: give at least two designs (the first is the baseline)")
     if replicates < 2:
         raise ConfigError("compare: --replicates must be 2 or more for intervals")
+    chosen = outcomes is not None
+    if chosen:
+        outcomes = tuple(dict.fromkeys(check_outcomes(outcomes, "compare: --outcomes", LISTING)))
+    else:
+        outcomes = DEFAULT_OUTCOMES
     configs = [d if isinstance(d, Config) else load_config(d) for d in designs]
     names = names or [design_name(d) if not isinstance(d, Config) else d.source for d in designs]
     if len(set(names)) != len(names):
         raise ConfigError(f"compare: two designs share the name {names!r}; rename a file")
     tasks = design_tasks(names, configs, design_seeds(seed, replicates), steps)
     series = execute_all(tasks, workers, backend, scheduler)
+    kept = ["step", "event_held", *trajectory_outcomes(outcomes)]
     runs, frames = [], []
     for task in tasks:  # in design order, whatever order the runs finished in
         name, s, ts = task.run.values["design"], task.run.seed, series[task.run.run_id]
         runs.append((name, s, ts))
-        frames.append(ts[["step", "event_held", *TRAJECTORY_OUTCOMES]].assign(design=name, seed=s))
-    metrics = metrics_table(runs)
+        frames.append(ts[list(dict.fromkeys(kept))].assign(design=name, seed=s))
+    metrics = metrics_table(runs, outcomes)
     table = compare_designs(metrics, names, seed=seed)
-    return Comparison(table, metrics, pd.concat(frames, ignore_index=True), names)
+    trajectories = pd.concat(frames, ignore_index=True)
+    return Comparison(table, metrics, trajectories, names, outcomes, chosen)
 
 
 def design_tasks(

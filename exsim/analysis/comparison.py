@@ -1,11 +1,12 @@
 """Comparing event designs run on common random numbers.
 
-Each run is reduced to one number per outcome: event outcomes (dialogue, challenges) are
-averaged over the months with an event; state outcomes (norm endorsement, learning,
-capacity, ties) are read at the end of the run. Per-role outcomes are reduced the same
-way. Then, per outcome, each design gets a mean with a bootstrap interval, and each
-design after the first gets its paired difference from the first (the baseline), with an
-interval, a standardised effect size and the replicates needed to resolve it.
+Each run is reduced to one number per outcome, named as in a sensitivity file
+(`exsim.analysis.outcomes`): ``challenges`` is the mean over the months with an event,
+``final_norm_endorsement`` the value after the last month, ``challenges_patient`` a
+per-role outcome (its row has the role in the ``role`` column). Then, per outcome, each
+design gets a mean with a bootstrap interval, and each design after the first gets its
+paired difference from the first (the baseline), with an interval, a standardised effect
+size and the replicates needed to resolve it.
 """
 
 from __future__ import annotations
@@ -14,62 +15,58 @@ import numpy as np
 import pandas as pd
 
 from ..model.vocabulary import ROLES
+from ..runs.evaluate import summarize_outcome
 from ..runs.single import EVENT_OUTCOMES
+from .outcomes import split_role
 from .statistics import bootstrap_mean, cohens_d, replicates_needed
 
-STATE_OUTCOMES = (
-    "norm_endorsement",
-    "credibility_gap",
-    "belief_error",
-    "experiential_error",
-    "dialogic_capacity",
-    "cross_role_ties",
-    "calibration_error",
-    "belief_diversity",
+DEFAULT_OUTCOMES = (
+    *EVENT_OUTCOMES,
+    *(
+        f"final_{name}"
+        for name in (
+            "norm_endorsement",
+            "credibility_gap",
+            "belief_error",
+            "experiential_error",
+            "dialogic_capacity",
+            "cross_role_ties",
+            "calibration_error",
+            "belief_diversity",
+        )
+    ),
+    "project_speaking_equality",
+    "project_challenges",
+    *(
+        f"{name}_{role}"
+        for name in (
+            "speaking_ratio",
+            "challenges",
+            "final_norm_endorsement",
+            "final_dialogic_capacity",
+            "final_belief_error",
+        )
+        for role in ROLES
+    ),
 )
-PROJECT_OUTCOMES = ("project_speaking_equality", "project_challenges")
-ROLE_OUTCOMES = {
-    "speaking_ratio": "event",
-    "challenges": "event",
-    "norm_endorsement": "state",
-    "dialogic_capacity": "state",
-    "belief_error": "state",
-}
-"""Outcomes with a column per role (``<outcome>_<role>``) and how each is reduced."""
+"""What `exsim compare` compares unless told otherwise: event and project outcomes
+averaged over the run, state outcomes at the end, overall and per role."""
 
 
-def run_metrics(ts: pd.DataFrame) -> dict[tuple[str, str], float]:
-    """Reduce one run's time series to {(outcome, role): value}; role "all" for overall.
-
-    Event outcomes: mean over months with an event (0 if none was held). State outcomes:
-    value at the last step. Project outcomes: mean over all months after the start.
-    """
-    held = ts[ts["event_held"] == 1]
-    out: dict[tuple[str, str], float] = {}
-    for name in EVENT_OUTCOMES:
-        out[(name, "all")] = float(held[name].mean()) if len(held) else 0.0
-    for name in STATE_OUTCOMES:
-        out[(name, "all")] = float(ts[name].iloc[-1])
-    for name in PROJECT_OUTCOMES:
-        out[(name, "all")] = float(ts[name].iloc[1:].mean()) if len(ts) > 1 else 0.0
-    for name, kind in ROLE_OUTCOMES.items():
-        for role in ROLES:
-            column = ts[f"{name}_{role}"]
-            if kind == "event":
-                out[(name, role)] = (
-                    float(column[ts["event_held"] == 1].mean()) if len(held) else 0.0
-                )
-            else:
-                out[(name, role)] = float(column.iloc[-1])
-    return out
+def run_metrics(ts: pd.DataFrame, outcomes=DEFAULT_OUTCOMES) -> dict[tuple[str, str], float]:
+    """Reduce one run's time series to {(outcome, role): value}, role "all" but for
+    per-role outcomes (`split_role`); each outcome summarised as `exsim.evaluate` does."""
+    return {split_role(name): summarize_outcome(ts, name) for name in outcomes}
 
 
-def metrics_table(runs: list[tuple[str, int, pd.DataFrame]]) -> pd.DataFrame:
+def metrics_table(
+    runs: list[tuple[str, int, pd.DataFrame]], outcomes=DEFAULT_OUTCOMES
+) -> pd.DataFrame:
     """Long table (design, seed, outcome, role, value) from (design, seed, timeseries)."""
     rows = [
         {"design": design, "seed": seed, "outcome": outcome, "role": role, "value": value}
         for design, seed, ts in runs
-        for (outcome, role), value in run_metrics(ts).items()
+        for (outcome, role), value in run_metrics(ts, outcomes).items()
     ]
     return pd.DataFrame(rows)
 

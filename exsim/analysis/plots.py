@@ -11,6 +11,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from .outcomes import outcome_label  # noqa: E402
+
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 """Okabe & Ito's palette, distinguishable with the common colour-vision deficiencies."""
 
@@ -66,15 +68,18 @@ def plot_outcomes(timeseries: pd.DataFrame, path: str | Path) -> Path:
     return Path(path)
 
 
-def forest_plot(table: pd.DataFrame, path: str | Path, role: str = "all") -> Path:
-    """Differences from the baseline with 95% intervals, one panel row per outcome.
+def forest_plot(table: pd.DataFrame, path: str | Path, role: str | None = "all") -> Path:
+    """Differences from the baseline with 95% intervals, one panel row per outcome (of
+    `role`; of every role if None).
 
     Each outcome is on its own scale, so each gets its own axis.
     """
-    part = table[(table["role"] == role) & table["difference"].notna()]
-    outcomes = list(dict.fromkeys(part["outcome"]))
+    if role is not None:
+        table = table[table["role"] == role]
+    part = table[table["difference"].notna()]
+    outcomes = list(dict.fromkeys(zip(part["outcome"], part["role"], strict=True)))
     designs = list(dict.fromkeys(part["design"]))
-    baseline = table[table["role"] == role]["design"].iloc[0]
+    baseline = table["design"].iloc[0]
     fig, axes = plt.subplots(
         len(outcomes),
         1,
@@ -82,8 +87,8 @@ def forest_plot(table: pd.DataFrame, path: str | Path, role: str = "all") -> Pat
         squeeze=False,
         constrained_layout=True,
     )
-    for ax, outcome in zip(axes[:, 0], outcomes, strict=True):
-        rows = part[part["outcome"] == outcome]
+    for ax, (outcome, who) in zip(axes[:, 0], outcomes, strict=True):
+        rows = part[(part["outcome"] == outcome) & (part["role"] == who)]
         y = np.arange(len(rows))
         for k, (_, r) in enumerate(rows.iterrows()):
             colour = OKABE_ITO[k % len(OKABE_ITO)]
@@ -101,7 +106,8 @@ def forest_plot(table: pd.DataFrame, path: str | Path, role: str = "all") -> Pat
         ax.axvline(0, color="0.5", linewidth=0.8)
         ax.set_yticks(y, list(rows["design"]))
         ax.set_ylim(-0.7, len(rows) - 0.3)
-        ax.set_title(LABELS.get(outcome, outcome.replace("_", " ")), fontsize=9, loc="left")
+        title = outcome_label(outcome, LABELS)
+        ax.set_title(title if who == "all" else f"{title}, {who}", fontsize=9, loc="left")
     axes[-1, 0].set_xlabel(f"difference from {baseline} (95% CI, paired by seed)")
     fig.savefig(path, dpi=110, format=Path(path).suffix.lstrip(".") or "png")
     plt.close(fig)

@@ -36,8 +36,8 @@ import pandas as pd
 from ..config import read_toml
 from ..errors import ConfigError
 from ..model.parameters import PARAMETERS, suggest
-from ..runs.evaluate import parse_outcome, summarize_outcome
 from ..runs.spec import Sweep
+from .outcomes import check_outcomes, outcome_column, with_outcomes
 
 METHODS = ("sobol", "morris")
 KEYS = (
@@ -129,12 +129,7 @@ def load_sensitivity(path: str | Path) -> SensitivitySpec:
                 f"{where}: parameters: {name}: give a range [low, high] with low < high"
             )
         bounds.append((float(value[0]), float(value[1])))
-    outcomes = tuple(data.get("outcomes", DEFAULT_OUTCOMES))
-    for outcome in outcomes:
-        try:
-            parse_outcome(outcome)
-        except ValueError as err:
-            raise ConfigError(f"{where}: outcomes: {err}") from None
+    outcomes = check_outcomes(data.get("outcomes", DEFAULT_OUTCOMES), f"{where}: outcomes")
     n = data.get("n", 32)
     if isinstance(n, int) and not isinstance(n, bool) and n < MIN_N[method]:
         raise ConfigError(f"{where}: n: {n} is too small for {method}; use {MIN_N[method]} or more")
@@ -203,8 +198,8 @@ class Analysis:
 def analyse(spec: SensitivitySpec, runs: pd.DataFrame, allow_failed: bool = False) -> Analysis:
     """Sensitivity indices of each outcome to each parameter and to the dummy.
 
-    `runs` is the sweep's runs table; an outcome is read from a column named as in the
-    spec, else from ``mean_<x>``/``final_<x>`` (see `outcome_table` for the others).
+    `runs` is the sweep's runs table with a column for each outcome (``mean_<x>`` or
+    ``final_<x>``, see `exsim.analysis.outcomes.with_outcomes`).
     Each point's outcome is the mean over its replicates. Sobol: S1 and ST with 95%
     intervals. Morris: mu_star (with interval), mu and sigma.
 
@@ -243,7 +238,7 @@ def analyse(spec: SensitivitySpec, runs: pd.DataFrame, allow_failed: bool = Fals
         )
     rows, noise = [], []
     for outcome in spec.outcomes:
-        values = done[outcome_column(done, outcome)].astype(float)
+        values = done[outcome_column(outcome)].astype(float)
         share = noise_share(values, done["point"])
         noise.append({"outcome": outcome, **share})
         problem = undefined(values, done["point"])
@@ -299,14 +294,6 @@ def failed_runs(runs: pd.DataFrame) -> list[tuple[str, int, str]]:
     ]
 
 
-def outcome_column(runs: pd.DataFrame, outcome: str) -> str:
-    """The column of `runs` that holds `outcome` as named in a spec."""
-    if outcome in runs.columns:
-        return outcome
-    name, summary = parse_outcome(outcome)
-    return f"{summary}_{name}"
-
-
 def undefined(values: pd.Series, point: pd.Series) -> str | None:
     """Why indices of `values` would mean nothing (non-finite, or constant), or None."""
     if not np.isfinite(values.to_numpy()).all():
@@ -336,24 +323,6 @@ def noise_share(values: pd.Series, point: pd.Series) -> dict[str, float]:
     return {"noise_share": share, "replicate_variance": within, "point_variance": between}
 
 
-def outcome_table(spec: SensitivitySpec, results) -> pd.DataFrame:
-    """The runs table of a sensitivity's sweep with a column for each outcome of the
-    spec that the runs table does not hold (per-role outcomes, other outcomes the model
-    records), summarised from the time series as `exsim.evaluate` does."""
-    runs = results.runs
-    extra = [o for o in spec.outcomes if outcome_column(runs, o) not in runs.columns]
-    if not extra:
-        return runs
-    columns = sorted({parse_outcome(o)[0] for o in extra} | {"event_held"})
-    series = results.table("timeseries", ["step", *columns]).sort_values(["run_id", "step"])
-    summaries = {
-        run_id: {o: summarize_outcome(group, o) for o in extra}
-        for run_id, group in series.groupby("run_id", sort=False)
-    }
-    table = pd.DataFrame.from_dict(summaries, orient="index")
-    return runs.join(table, on="run_id")
-
-
 def sensitivity(
     path: str | Path, out: str | Path, allow_failed: bool = False, **sweep_options
 ) -> Analysis:
@@ -373,6 +342,8 @@ def sensitivity(
     spec = load_sensitivity(path)
     out = Path(out)
     report = sweep(spec.sweep, out / "runs", **sweep_options)
-    analysis = analyse(spec, outcome_table(spec, load_results(report.out)), allow_failed)
+    results = load_results(report.out)
+    runs = with_outcomes(results.runs, results, spec.outcomes)
+    analysis = analyse(spec, runs, allow_failed)
     write_report(analysis, out)
     return analysis

@@ -1,5 +1,6 @@
 """Figures of sweep results: an outcome against a parameter, a heatmap over two, and time
-series by group. Colour-blind-safe colours; PNG and SVG.
+series by group. Colour-blind-safe colours; PNG and SVG. Outcomes are named as in a
+sensitivity file (`exsim.analysis.outcomes`).
 """
 
 from __future__ import annotations
@@ -11,34 +12,26 @@ import pandas as pd
 from scipy import stats
 
 from ..model.parameters import PARAMETERS
-from .comparison import EVENT_OUTCOMES
+from .outcomes import outcome_label
 from .plots import LABELS, OKABE_ITO, plt
 
 DEFAULT_OUTCOMES = (
     "speaking_equality",
     "cross_role_uptake",
     "challenges",
-    "norm_endorsement",
-    "belief_error",
-    "credibility_gap",
+    "final_norm_endorsement",
+    "final_belief_error",
+    "final_credibility_gap",
 )
-
-
-def outcome_column(outcome: str) -> str:
-    """The runs-table column for an outcome: its mean over events for event outcomes, its
-    final value otherwise; a name that already is a column (``final_x``) is kept."""
-    if outcome.startswith(("final_", "mean_")):
-        return outcome
-    return f"mean_{outcome}" if outcome in EVENT_OUTCOMES else f"final_{outcome}"
+"""What `exsim plot` draws unless told otherwise, named as in a sensitivity file."""
 
 
 def label(column: str) -> str:
-    """Readable axis label for a runs-table column or a parameter."""
+    """Readable axis label for a parameter or an outcome's column (``mean_<x>``,
+    ``final_<x>``)."""
     if column in PARAMETERS:
         return f"{column} ({PARAMETERS[column].meaning})"
-    kind, _, outcome = column.partition("_")
-    base = LABELS.get(outcome, outcome.replace("_", " "))
-    return f"{base}, {'mean over events' if kind == 'mean' else 'at the end'}"
+    return outcome_label(column, LABELS)
 
 
 def varied_parameters(runs: pd.DataFrame) -> list[str]:

@@ -27,12 +27,26 @@ def add(commands) -> None:
     p.add_argument("--workers", help="parallel workers, or auto for every core (default 1)")
     p.add_argument("--backend", choices=("serial", "process", "dask"))
     p.add_argument("--scheduler", help="address of a running Dask scheduler")
+    p.add_argument(
+        "--outcomes",
+        action="append",
+        metavar="NAMES",
+        help="outcomes to compare, separated by commas, named as in a sensitivity file "
+        "(challenges: mean over the run; final_norm_endorsement: at the end; "
+        "challenges_patient: per role); 'list' lists them; default: the headline "
+        "outcomes, overall and per role",
+    )
     p.set_defaults(handler=_compare)
 
 
 def _compare(args: argparse.Namespace) -> int:
     from ..analysis.compare import compare
+    from ..analysis.outcomes import outcome_listing, split_names
 
+    outcomes = split_names(args.outcomes)
+    if outcomes == ["list"]:
+        print(outcome_listing())
+        return 0
     workers = args.workers
     if workers not in (None, "auto"):
         workers = positive(workers)
@@ -44,8 +58,9 @@ def _compare(args: argparse.Namespace) -> int:
         workers=workers,
         backend=args.backend,
         scheduler=args.scheduler,
+        outcomes=outcomes,
     )
     result.write(args.out)
-    print(result.markdown())
+    print(result.text())
     print(f"wrote the comparison to {args.out}")
     return 0

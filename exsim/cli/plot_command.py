@@ -19,11 +19,13 @@ def add(commands) -> None:
     )
     p.add_argument("dir", metavar="DIR", help="a sweep's results folder")
     p.add_argument(
+        "--outcomes",
         "--outcome",
         action="append",
-        metavar="NAME",
-        help="an outcome (e.g. challenges) or a runs-table column "
-        "(e.g. final_challenges); repeatable; default: six headline outcomes",
+        metavar="NAMES",
+        help="outcomes, separated by commas, named as in a sensitivity file (challenges: "
+        "mean over the run; final_norm_endorsement: at the end; challenges_patient: per "
+        "role); 'list' lists them; default: six headline outcomes",
     )
     p.add_argument("--x", help="parameter on the x axis (default: the first varied one)")
     p.add_argument("--y", help="second parameter, for a heatmap (default: the second varied)")
@@ -34,8 +36,24 @@ def add(commands) -> None:
 
 def _plot(args: argparse.Namespace) -> int:
     from ..analysis import sweep_plots as sp
+    from ..analysis.outcomes import (
+        LISTING,
+        check_outcomes,
+        outcome_column,
+        outcome_listing,
+        split_names,
+        with_outcomes,
+    )
+    from ..runs.evaluate import parse_outcome
     from ..runs.store import load_results
 
+    chosen = split_names(args.outcomes)
+    if chosen == ["list"]:
+        print(outcome_listing())
+        return 0
+    outcomes = check_outcomes(
+        sp.DEFAULT_OUTCOMES if chosen is None else chosen, "--outcomes", LISTING
+    )
     results = load_results(args.dir)
     runs = results.runs[results.runs["status"] == "done"]
     if runs.empty:
@@ -46,11 +64,8 @@ def _plot(args: argparse.Namespace) -> int:
     by = _parameter(args.by, varied, runs, 0, "--by") if (args.by or x) else None
     if x is None:
         raise UsageError(f"{args.dir}: no parameter varies in this sweep; nothing to plot against")
-    outcomes = args.outcome or list(sp.DEFAULT_OUTCOMES)
-    columns = [sp.outcome_column(o) for o in outcomes]
-    for outcome, column in zip(outcomes, columns, strict=True):
-        if column not in runs.columns:
-            raise UsageError(f"--outcome: {outcome}: no column {column} in the runs table")
+    runs = with_outcomes(runs, results, outcomes)
+    columns = list(dict.fromkeys(outcome_column(o) for o in outcomes))
     out = Path(args.out) if args.out else Path(args.dir) / "figures"
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -66,9 +81,8 @@ def _plot(args: argparse.Namespace) -> int:
                     sp.heatmap(runs, column, x, other, out / f"{stem}_{x}_{other}.{ext}")
                 )
     series = results.table("timeseries")
-    for outcome in outcomes:
-        name = outcome.removeprefix("final_").removeprefix("mean_")
-        if name in series.columns and by:
+    for name in dict.fromkeys(parse_outcome(o)[0] for o in outcomes):
+        if by:
             for ext in ("png", "svg"):
                 written.append(
                     sp.timeseries_by_group(

@@ -54,7 +54,9 @@ def parse_outcome(name: str) -> tuple[str, str]:
     if outcome not in outcome_kinds():
         from ..model.parameters import suggest
 
-        raise ValueError(f"{name}: unknown outcome{suggest(outcome, list(outcome_kinds()))}")
+        prefix = name.removesuffix(outcome)  # "final_", "mean_" or ""
+        close = suggest(name, [prefix + known for known in outcome_kinds()])
+        raise ValueError(f"{name}: unknown outcome{close}")
     return outcome, summary
 
 

@@ -1,0 +1,110 @@
+"""Outcomes named as in a sensitivity file, for every analysis (`sensitivity`, `compare`,
+`plot`): one way to name them, one way to compute them.
+
+A name is any outcome the model records each month (`exsim.runs.evaluate.outcome_kinds`),
+per-role ones included: a plain name (``"challenges"``, ``"challenges_patient"``) is its
+mean over the run, ``final_<name>`` its value after the last month and ``mean_<name>``
+says the default explicitly (`exsim.runs.evaluate.parse_outcome`). An outcome's values
+come from a sweep's runs table when it holds them (``mean_<x>``/``final_<x>``), and are
+otherwise summarised from the time series the same way (`summarize_outcome`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from ..errors import ConfigError
+from ..model.vocabulary import ROLES
+from ..runs.evaluate import outcome_kinds, parse_outcome, summarize_outcome
+
+LISTING = "--outcomes list shows the valid names"
+"""What an error about an outcome name points to."""
+HOW = {
+    "event": "mean over the months with an event",
+    "project": "mean over months 1 on",
+    "state": "mean over the run",
+}
+"""What a plain name (or ``mean_<x>``) means, by the outcome's kind."""
+
+
+def check_outcomes(names: Iterable[str], where: str, hint: str = "") -> tuple[str, ...]:
+    """The outcome names, checked; a `ConfigError` (one line, naming `where`, the name and
+    `hint`) for an unknown one, or for none at all."""
+    names = (names,) if isinstance(names, str) else tuple(names)
+    if not names:
+        raise ConfigError(f"{where}: name at least one outcome{'; ' + hint if hint else ''}")
+    for name in names:
+        try:
+            parse_outcome(name)
+        except ValueError as err:
+            raise ConfigError(f"{where}: {err}{'; ' + hint if hint else ''}") from None
+    return names
+
+
+def split_names(values: list[str] | None) -> list[str] | None:
+    """Outcome names given on the command line, as repeated options and/or separated by
+    commas (``--outcomes a,b --outcomes c``); None if none were given."""
+    if not values:
+        return None
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
+def outcome_column(outcome: str) -> str:
+    """The column that holds `outcome`: ``mean_<x>`` or ``final_<x>``, as in a sweep's
+    runs table, whatever way the name was written."""
+    name, summary = parse_outcome(outcome)
+    return f"{summary}_{name}"
+
+
+def with_outcomes(runs: pd.DataFrame, results, outcomes: Iterable[str]) -> pd.DataFrame:
+    """`runs` (a sweep's runs table, or some of its rows) with a column (`outcome_column`)
+    for each of `outcomes` that it does not hold, summarised from the time series of
+    `results` (a `SweepResults`) as `exsim.evaluate` does; failed runs get NaN."""
+    missing = list(dict.fromkeys(o for o in map(outcome_column, outcomes) if o not in runs))
+    if not missing:
+        return runs
+    columns = sorted({parse_outcome(o)[0] for o in missing} | {"event_held"})
+    series = results.table("timeseries", ["step", *columns]).sort_values(["run_id", "step"])
+    summaries = {
+        run_id: {o: summarize_outcome(group, o) for o in missing}
+        for run_id, group in series.groupby("run_id", sort=False)
+    }
+    table = pd.DataFrame.from_dict(summaries, orient="index", columns=missing)
+    return runs.join(table, on="run_id")
+
+
+def split_role(outcome: str) -> tuple[str, str]:
+    """``(name, role)`` of an outcome: a per-role outcome's name without the role
+    (``"final_norm_endorsement_patient"`` -> ``("final_norm_endorsement", "patient")``),
+    else the name and ``"all"``."""
+    name, _ = parse_outcome(outcome)
+    for role in ROLES:
+        if name.endswith(f"_{role}"):
+            return outcome.removesuffix(f"_{role}"), role
+    return outcome, "all"
+
+
+def outcome_label(outcome: str, labels: dict[str, str] | None = None) -> str:
+    """A readable label: the outcome (from `labels`, else its name in words) and how it
+    is summarised over a run."""
+    name, summary = parse_outcome(outcome)
+    words = (labels or {}).get(name, name.replace("_", " "))
+    how = "at the end" if summary == "final" else HOW[outcome_kinds()[name]]
+    return f"{words}, {how}"
+
+
+def outcome_listing() -> str:
+    """Every outcome name, by kind, and how a name says mean or final (for ``--outcomes
+    list``)."""
+    kinds = outcome_kinds()
+    lines = [
+        "Outcomes, as in a sensitivity file: NAME is the mean over the run (event outcomes "
+        "over the months with an event, project outcomes from month 1, state outcomes over "
+        "every month); final_NAME is the value after the last month; mean_NAME the mean.",
+    ]
+    for kind in ("event", "project", "state"):
+        names = [n for n, k in kinds.items() if k == kind]
+        lines.append(f"{kind}: {', '.join(names)}")
+    return "\n".join(lines)

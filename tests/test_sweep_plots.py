@@ -1,0 +1,85 @@
+"""`exsim plot` on any outcome: per-role outcomes, mean and final values of state outcomes,
+named as in a sensitivity file, with one-line errors for unknown names."""
+
+import pytest
+
+import exsim
+from exsim.analysis.outcomes import outcome_label, split_role, with_outcomes
+from exsim.cli import main
+
+CHOSEN = "challenges_patient,mean_norm_endorsement,final_norm_endorsement"
+
+
+@pytest.fixture(scope="module")
+def sweep_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("plots") / "sweep"
+    grid = {"event.suspension": [0.0, 1.0], "population.size": [20]}
+    exsim.sweep({"seed": 3, "replicates": 2, "steps": 6, "grid": grid}, out, progress=False)
+    return out
+
+
+def test_any_outcome_is_summarised_as_evaluate_does(sweep_dir):
+    results = exsim.load_results(sweep_dir)
+    names = ["challenges_patient", "final_norm_endorsement", "final_events_held"]
+    runs = with_outcomes(results.runs, results, names)
+    row = runs.iloc[-1]
+    expected = exsim.evaluate(
+        {"event.suspension": row["event.suspension"], "population.size": 20},
+        int(row["seed"]),
+        steps=6,
+        outcomes=names,
+    )
+    assert row["mean_challenges_patient"] == pytest.approx(expected["challenges_patient"])
+    assert row["final_norm_endorsement"] == pytest.approx(expected["final_norm_endorsement"])
+    assert (runs["final_events_held"] == runs["events_held"]).all()
+
+
+def test_plot_command_draws_chosen_outcomes(sweep_dir, tmp_path, capsys):
+    assert main(["plot", str(sweep_dir), "--outcomes", CHOSEN, "--out", str(tmp_path)]) == 0
+    names = {p.name for p in tmp_path.iterdir()}
+    for column in ("mean_challenges_patient", "mean_norm_endorsement", "final_norm_endorsement"):
+        assert f"{column}_by_event.suspension.png" in names
+    assert "timeseries_challenges_patient_by_event.suspension.svg" in names
+    assert "timeseries_norm_endorsement_by_event.suspension.png" in names
+    assert "wrote 10 figures" in capsys.readouterr().out
+
+
+def test_plot_keeps_the_repeatable_spelling(sweep_dir, tmp_path):
+    args = ["plot", str(sweep_dir), "--out", str(tmp_path), "--outcome", "belief_error_carer"]
+    assert main([*args, "--outcome", "final_challenges"]) == 0
+    names = {p.name for p in tmp_path.iterdir()}
+    assert {"mean_belief_error_carer_by_event.suspension.png"} <= names
+    assert {"final_challenges_by_event.suspension.png"} <= names
+
+
+@pytest.mark.parametrize(
+    "names, expected",
+    [
+        ("challenges,norm_endorsment", "norm_endorsment: unknown outcome (did you mean"),
+        ("final_mean_challenges", "final_mean_challenges: unknown outcome"),
+        (",", "--outcomes: name at least one outcome"),
+    ],
+)
+def test_plot_unknown_outcome_is_one_line(sweep_dir, tmp_path, capsys, names, expected):
+    out = tmp_path / "figures"
+    assert main(["plot", str(sweep_dir), "--outcomes", names, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert expected in err and "--outcomes list shows the valid names" in err
+    assert len(err.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_plot_lists_the_outcomes(capsys):
+    assert main(["plot", "no-such-dir", "--outcomes", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "speaking_ratio_manager" in out and "project_challenges" in out
+
+
+def test_labels_say_how_an_outcome_is_summarised():
+    assert outcome_label("final_norm_endorsement") == "norm endorsement, at the end"
+    assert outcome_label("norm_endorsement") == "norm endorsement, mean over the run"
+    assert outcome_label("mean_challenges_patient") == (
+        "challenges patient, mean over the months with an event"
+    )
+    assert split_role("final_belief_error_carer") == ("final_belief_error", "carer")
+    assert split_role("challenges_low_status") == ("challenges_low_status", "all")
