@@ -1,4 +1,4 @@
-"""Question 6: do members whose knowledge the norm devalues end up with more accurate
+"""Question 7: do members whose knowledge the norm devalues end up with more accurate
 beliefs than those who devalue it ("epistemic advantage on the margin", Wu 2023), and
 under which settings?
 
