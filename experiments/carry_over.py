@@ -2,8 +2,11 @@
 the events stop?
 
 Three designs on common random numbers: events throughout, events that stop halfway,
-and no events at all. The table gives, month by month after the stop, the difference
-between "events stopped" and "no events" with its 95% interval: what persists.
+and no events at all. The first table gives, month by month after the stop, the
+difference between "events stopped" and "no events" with its 95% interval: what
+persists. The second asks whether what reaches the projects depends on the events'
+design: events that keep against events that suspend hierarchy (events throughout), on
+the same seeds, with every project outcome averaged over the months of the run.
 
     python experiments/carry_over.py          # about a minute
     python experiments/carry_over.py --full   # the size used for results
@@ -12,10 +15,10 @@ between "events stopped" and "no events" with its 95% interval: what persists.
 from __future__ import annotations
 
 import pandas as pd
-from _common import DEFAULT, arguments, out_dir, write_table
+from _common import DEFAULT, DESIGNS, arguments, out_dir, write_table
 
-from exsim import load_config
-from exsim.analysis.compare import compare
+from exsim import load_config, run
+from exsim.analysis.compare import compare, design_seeds
 from exsim.analysis.statistics import bootstrap_mean
 
 OUTCOMES = [
@@ -26,6 +29,16 @@ OUTCOMES = [
     "project_speaking_equality",
     "project_challenges",
 ]
+PROJECT_OUTCOMES = [
+    "project_challenges",
+    "project_challenges_taken_up",
+    "project_cross_role_uptake",
+    "project_speaking_equality",
+    "project_sanctions",
+    "project_actions_attempted",
+    "project_actions_taken_up",
+]
+"""Project outcomes compared between event designs (monthly, averaged over the run)."""
 
 
 def main() -> None:
@@ -66,7 +79,7 @@ def main() -> None:
                     "month": month,
                     "months_after_stop": month - stop,
                     "outcome": outcome,
-                    "stopped_minus_none": f"{ci.estimate:+.3f} [{ci.low:+.3f}, {ci.high:+.3f}]",
+                    "stopped_minus_none": text(ci, "+"),
                     "persists": ci.excludes_zero,
                 }
             )
@@ -80,6 +93,43 @@ def main() -> None:
             "months)",
         )
     )
+    print(design_effect(args, out))
+
+
+def design_effect(args, out) -> str:
+    """Suspended minus kept events, per project outcome averaged over months 1 to the end
+    (as `exsim compare` reduces project outcomes), paired by seed."""
+    seeds = design_seeds(args.seed, args.replicates)
+    means = {}
+    for design in ("kept", "suspended"):
+        config = load_config(DESIGNS / f"hierarchy_{design}.toml")
+        series = [run(config, seed=s, steps=args.steps).timeseries for s in seeds]
+        means[design] = pd.DataFrame([ts[PROJECT_OUTCOMES].iloc[1:].mean() for ts in series])
+    rows = []
+    for k, outcome in enumerate(PROJECT_OUTCOMES):
+        kept, suspended = (means[d][outcome].to_numpy() for d in ("kept", "suspended"))
+        difference = bootstrap_mean(suspended - kept, seed=k)
+        rows.append(
+            {
+                "outcome": outcome,
+                "kept": text(bootstrap_mean(kept, seed=k)),
+                "suspended": text(bootstrap_mean(suspended, seed=k)),
+                "suspended_minus_kept": text(difference, "+"),
+                "resolved": difference.excludes_zero,
+            }
+        )
+    return write_table(
+        pd.DataFrame(rows),
+        out,
+        "project_outcomes_by_design",
+        f"Project outcomes (monthly mean over the run) with events that keep or suspend "
+        f"hierarchy, {args.replicates} replicates, {args.steps} months",
+    )
+
+
+def text(ci, sign: str = "") -> str:
+    """'0.123 [0.100, 0.150]' (with `sign` "+": signed)."""
+    return f"{ci.estimate:{sign}.3f} [{ci.low:{sign}.3f}, {ci.high:{sign}.3f}]"
 
 
 if __name__ == "__main__":

@@ -12,9 +12,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = {
     "kept_vs_suspended": ["kept_vs_suspended.csv", "kept_vs_suspended.png"],
     "formats_by_facilitation": ["formats_by_facilitation.csv", "formats_by_facilitation.svg"],
-    "carry_over": ["carry_over.csv", "trajectories.png"],
+    "carry_over": ["carry_over.csv", "trajectories.png", "project_outcomes_by_design.csv"],
     "who_attends": ["who_attends.csv", "forest.png"],
     "j_curve": ["j_curve.csv", "j_curve.png"],
+    "epistemic_margin": ["epistemic_margin.csv", "epistemic_margin.png"],
     "where_suspension_helps": ["where_suspension_helps.csv", "where_suspension_helps.png"],
 }
 EXTRA = {"where_suspension_helps": ["--sets", "6", "--workers", "1"]}
@@ -106,3 +107,37 @@ def test_where_suspension_helps_refuses_an_agreement_rule_that_cannot_decide(tmp
     )  # fmt: skip
     assert done.returncode == 2 and "--agree" in done.stderr
     assert not any(tmp_path.iterdir())
+
+
+# --- epistemic advantage on the margin (experiments/epistemic_margin.py) ------------------
+
+
+def test_margin_advantage_is_devaluing_minus_devalued_error():
+    from epistemic_margin import group_errors
+
+    agents = pd.DataFrame(
+        {
+            "role": ["patient", "carer", "clinician", "researcher", "manager"],
+            "error_experiential": [0.1, 0.3, 9.0, 0.5, 0.7],
+            "error_clinical": [0.2, 0.2, 9.0, 0.4, 0.4],
+            "error_research": [0.2, 0.2, 9.0, 0.1, 0.4],
+            "error_organisational": [0.2, 0.2, 9.0, 0.4, 0.1],
+        }
+    )
+    got = group_errors(agents)
+    assert got["devalued_experiential"] == pytest.approx(0.2)
+    assert got["devaluing_experiential"] == pytest.approx(0.6)
+    assert got["devalued_error"] == pytest.approx(0.2)  # clinicians are in neither group
+    assert got["devaluing_error"] == pytest.approx(0.375)
+    assert got["advantage"] == pytest.approx(0.175)  # above 0: the margin is more accurate
+    assert got["devaluing_other"] == pytest.approx(0.3)
+
+
+def test_margin_advantage_is_nan_when_a_group_is_absent():
+    from epistemic_margin import group_errors
+
+    errors = {
+        f"error_{k}": [0.1] for k in ("experiential", "clinical", "research", "organisational")
+    }
+    got = group_errors(pd.DataFrame({"role": ["patient"], **errors}))
+    assert np.isnan(got["devaluing_error"]) and np.isnan(got["advantage"])
