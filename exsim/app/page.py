@@ -1,347 +1,430 @@
-"""The exsim app: a Mesa `SolaraViz` page for trying out designs of Exchange Network events.
+"""The exsim app: two designs of Exchange Network events side by side, in the browser.
 
-Run it with ``exsim app`` (or ``solara run exsim/app/page.py``). The sidebar holds Mesa's
-run controls (Reset, play, Step) and, below them, the design of the network in three
-groups: the events, whose knowledge counts (the legitimacy hierarchy of the
-organisational norm) and who is in the network. A changed design applies from the next
-*Reset*, as Mesa's own parameters do. The main area shows the members as a network, who
-spoke at the latest event, and the outcomes over time.
+Run it with ``exsim app`` (or ``solara run exsim/app/page.py``). "Design A" and "Design
+B" run on the same seed and step together, month by month; the sidebar holds the run's
+controls, the network both designs share, a run over several seeds and the downloads.
+The main area shows each design's members as a network, the outcomes of both over time,
+their difference, and what happened inside any event.
 
-This is the only module of exsim that imports Solara or Mesa's visualization.
+This module and `charts` are the only ones of exsim that import Solara.
 """
 
 from __future__ import annotations
 
-import warnings
-from dataclasses import dataclass
-from typing import Any
+import threading
+import time
+from dataclasses import dataclass, field
 
 import solara
-from matplotlib.figure import Figure
 
-from exsim.app.figures import ROLE_COLOURS, describe, draw_network, draw_speaking
-from exsim.model import ExchangeModel
-from exsim.model.parameters import KEYWORDS, PARAMETERS
-from exsim.model.vocabulary import FORMATS, ROLES
+from exsim.app.charts import DESIGN_COLOURS, NetworkChart, TimeChart
+from exsim.app.controls import (
+    DESIGN_CONTROLS,
+    FORMAT_WORDS,
+    NETWORK_CONTROLS,
+    Control,
+    describe_design,
+    starting_designs,
+    starting_network,
+)
+from exsim.app.figures import ROLE_COLOURS, describe
+from exsim.app.inside_view import InsideEvent
+from exsim.app.pair import DESIGNS, DesignPair, read_seed
+from exsim.app.seeds import SeveralSeeds, design_key, run_several
 
-with warnings.catch_warnings():
-    # Mesa 3.3's ComponentsView trips Solara's rules-of-hooks check (fixed in later Mesa).
-    warnings.filterwarnings("ignore", message=".*found despite early return", category=UserWarning)
-    from mesa.visualization import SolaraViz, make_plot_component
-    from mesa.visualization.utils import update_counter
+SPEEDS = (1, 2, 5, 10, 20)
+"""Months per second while playing, to choose from."""
+DEFAULT_SPEED = 10
+SEVERAL_DEFAULT = 10
 
-FORMAT_WORDS = {
-    "action-learning sets": "action_learning",
-    "open plenary": "plenary",
-    "facilitated dialogue": "facilitated_dialogue",
+OUTCOMES = {
+    "cross_role_uptake": ("Credibility given across roles (latest event)", (0.0, 1.0)),
+    "challenges": ("Challenges to the norm voiced (latest event)", (0.0, None)),
+    "norm_endorsement": ("Mean endorsement of the norm", (0.0, 1.0)),
+    "credibility_gap": ("Credibility gap: research minus experiential", (None, None)),
+    "belief_error": ("Error of beliefs against the truth", (0.0, None)),
+    "dialogic_capacity": ("Dialogic capacity", (0.0, 1.0)),
 }
-"""The event formats as the app names them, and the model's word for each."""
-assert set(FORMAT_WORDS.values()) == set(FORMATS)
+"""The outcomes charted over time: title and y range (None: fitted to the data)."""
+
+designs = solara.reactive(starting_designs())
+network = solara.reactive(starting_network())
+seed_text = solara.reactive("")
+playing = solara.reactive(False)
+speed = solara.reactive(DEFAULT_SPEED)
+version = solara.reactive(0)
+"""Bumped whenever the runs change (a month, a reset, a changed design): views read it."""
+several = solara.reactive(None)
+several_count = solara.reactive(SEVERAL_DEFAULT)
+difference_outcome = solara.reactive("challenges")
 
 
-@dataclass(frozen=True)
-class Control:
-    """One control of the design: the model keyword it sets and how it is shown."""
+@dataclass
+class Session:
+    """One browser tab's runs, and a lock so that playing and clicking never overlap."""
 
-    keyword: str  # ExchangeModel keyword argument
-    label: str
-    step: float = 0.05
-    low: float | None = None  # None: the parameter table's range
-    high: float | None = None
+    pair: DesignPair
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
-    @property
-    def parameter(self):
-        """The model parameter this control sets."""
-        return KEYWORDS[self.keyword]
+    def do(self, action) -> None:
+        """Change the runs with `action(pair)`, then tell the views."""
+        with self.lock:
+            action(self.pair)
+        version.value += 1
 
 
-GROUPS: dict[str, tuple[str, list[Control]]] = {
-    "Event design": (
-        "How the network's events are run.",
-        [
-            Control("event_suspension", "Project hierarchy suspended (0 kept, 1 suspended)"),
-            Control("event_format", "Format"),
-            Control("event_facilitation", "Facilitation (0 none, 1 strong)"),
-            Control("event_group_size", "People per group (not in a plenary)", 1, high=30),
-            Control("event_every", "Months between events (0: none)", 1, high=24),
-        ],
-    ),
-    "Whose knowledge counts": (
-        "How legitimate each kind of knowledge is under the organisational norm.",
-        [
-            Control("legitimacy_research", "Research knowledge"),
-            Control("legitimacy_clinical", "Clinical knowledge"),
-            Control("legitimacy_organisational", "Organisational knowledge (managers)"),
-            Control("legitimacy_experiential", "Experiential knowledge (patients, carers)"),
-        ],
-    ),
-    "Who is in the network": (
-        "How many members, and the relative share of each role.",
-        [Control("population_size", "Members", 1, low=5, high=200)]
-        + [Control(f"population_mix_{r}", f"Share of {r}s", 0.01) for r in ROLES],
-    ),
-}
-"""The design controls, grouped as the sidebar shows them."""
-
-CONTROLS = {c.keyword: c for _, controls in GROUPS.values() for c in controls}
+def new_session() -> Session:
+    """The runs a new tab opens with: the two starting designs on the default seed."""
+    pair = DesignPair(designs.value, network.value)
+    if not seed_text.value:
+        seed_text.value = str(pair.seed)
+    return Session(pair)
 
 
-def default_design() -> dict[str, Any]:
-    """Every design control at the model's default (the real Exchange Network)."""
-    design = {k: c.parameter.default for k, c in CONTROLS.items()}
-    words = {model: word for word, model in FORMAT_WORDS.items()}
-    design["event_format"] = words[design["event_format"]]
-    return design
+# --- small pieces ---------------------------------------------------------------------
 
 
-design = solara.reactive(default_design())
-"""The design in the sidebar. Solara keeps one value per browser session."""
+def Explains(text: str):
+    """The line under a control that says what it does."""
+    return solara.Text(text, classes=["exsim-explains"])
 
 
-class AppModel(ExchangeModel):
-    """`ExchangeModel` as the app builds it: from the sidebar's design and the seed.
-
-    Mesa's *Reset* calls ``AppModel(**parameters)`` with the values of its own inputs
-    (here the seed); the rest comes from the session's `design`. The format arrives in
-    plain words and the seed as text: both are turned into the model's values. A seed
-    that is not a whole number, or a mix with nobody in it, falls back to the default
-    and says so in `app_notes`.
-    """
-
-    def __init__(self, rng: Any = None, **kwargs: Any):
-        """Build the network from the design and Mesa's inputs (model keyword names)."""
-        # Mesa >= 3.4's Reset also passes a `scenario`; the seed control sets the run's
-        # randomness instead, so it is not used.
-        kwargs.pop("scenario", None)
-        values = {**design.value, **kwargs}
-        self.app_design = dict(values)
-        self.app_notes: list[str] = []
-        if values.get("event_format") in FORMAT_WORDS:
-            values["event_format"] = FORMAT_WORDS[values["event_format"]]
-        seed = values.pop("run_seed", None)
-        if seed is not None:
-            text = str(seed).strip()
-            if text.isdigit():
-                values["run_seed"] = int(text)
-            else:
-                default = PARAMETERS["run.seed"].default
-                self.app_notes.append(f"Seed {text!r} is not a whole number: used {default}.")
-        mix = [f"population_mix_{r}" for r in ROLES]
-        if all(float(values.get(k, 1.0)) <= 0 for k in mix):
-            for k in mix:
-                values.pop(k, None)
-            self.app_notes.append("Every role's share was 0: used the default mix.")
-        super().__init__(rng=rng, **values)
-
-    def step(self) -> None:
-        """One month; at `run.steps` the model stops running (Mesa's play and Step
-        buttons too) and the app says so once."""
-        super().step()
-        if not self.running and not any("complete" in note for note in self.app_notes):
-            self.app_notes.append(f"The run is complete ({self.steps} months): press Reset.")
-
-
-SEED = {
-    "run_seed": {
-        "type": "InputText",
-        "value": str(PARAMETERS["run.seed"].default),
-        "label": "Random seed (a whole number)",
-    }
-}
-"""Mesa's own model-parameter input: the seed of the run."""
-
-
-def initial_model() -> AppModel:
-    """The model the app opens with: the session's design and the default seed."""
-    return AppModel(run_seed=SEED["run_seed"]["value"])
-
-
-# --- the sidebar: the design, grouped -------------------------------------------------
-
-
-def _set(keyword: str, value: Any) -> None:
-    design.value = {**design.value, keyword: value}
-
-
-def _shown(value: Any) -> str:
-    return f"{value:.2f}" if isinstance(value, float) else str(value)
-
-
-@solara.component
-def ControlInput(control: Control, in_run: Any = None):
-    """One design control: its label and value above a full-width input, and a note when
-    the value differs from the run on screen (`in_run`)."""
-    value = design.value[control.keyword]
-    with solara.Div(classes=[f"exsim-control-{control.keyword}"]):
-        if control.keyword == "event_format":
+def ControlInput(control: Control, value, on_value, key: str):
+    """One control: its label and value, the input, the line explaining it."""
+    with solara.Div(classes=[f"exsim-control-{control.name.replace('.', '_')}", key]):
+        if control.name == "event.format":
+            words = {model: word for word, model in FORMAT_WORDS.items()}
             solara.Select(
                 control.label,
                 values=list(FORMAT_WORDS),
-                value=value,
-                on_value=lambda v: _set("event_format", v),
+                value=words[value],
+                on_value=lambda w: on_value(FORMAT_WORDS[w]),
             )
         else:
-            p = control.parameter
-            solara.Text(f"{control.label}: {_shown(value)}", style={"font-size": "0.9em"})
-            slider = solara.SliderInt if p.kind is int else solara.SliderFloat
-            slider(
-                "",
-                value=value,
-                min=p.low if control.low is None else control.low,
-                max=p.high if control.high is None else control.high,
-                step=control.step,
-                on_value=lambda v: _set(control.keyword, v),
-                thumb_label=False,
-            )
-        if in_run is not None and value != in_run:
-            solara.Text(
-                f"(the run shows {_shown(in_run)}: press Reset to apply)",
-                style={"font-size": "0.8em", "color": "#B45F00"},
-            )
+            shown = f"{value:.2f}" if isinstance(value, float) else str(value)
+            solara.Text(f"{control.label}: {shown}", classes=["exsim-label"])
+            slider = solara.SliderInt if control.parameter.kind is int else solara.SliderFloat
+            low, high = control.bounds
+            slider("", value=value, min=low, max=high, step=control.step, on_value=on_value)
+        Explains(control.explains)
+
+
+# --- the sidebar ----------------------------------------------------------------------
 
 
 @solara.component
-def DesignControls(model: solara.Reactive[ExchangeModel]):
-    """The design of the network, in three labelled groups, in the sidebar."""
-    in_run = getattr(model.value, "app_design", {})
-    with solara.Sidebar(), solara.Column():
-        for title, (meaning, controls) in GROUPS.items():
-            with solara.Card(title, subtitle=meaning):
-                for control in controls:
-                    ControlInput(control, in_run.get(control.keyword))
+def RunControls(session: Session):
+    """Reset, play, step, the speed and the seed of both runs."""
+    version.value  # noqa: B018 (subscribe: the month shown)
+    pair = session.pair
+
+    def set_seed(text: str) -> None:
+        seed_text.value = text
+        seed, _ = read_seed(text)
+        if seed is not None:
+            session.do(lambda p: p.change(seed=seed))
+
+    def reset() -> None:
+        playing.value = False
+        session.do(DesignPair.reset)
+
+    with solara.Card("Run both designs"):
+        solara.Text(f"Month {pair.month} of {pair.months}", classes=["exsim-month"])
+        with solara.Row(justify="space-between"):
+            solara.Button("Reset", on_click=reset, color="primary")
+            solara.Button(
+                "Pause" if playing.value else "Play",
+                on_click=lambda: playing.set(not playing.value),
+                disabled=pair.finished,
+                color="primary",
+            )
+            solara.Button(
+                "Step", on_click=lambda: session.do(DesignPair.step), disabled=pair.finished
+            )
+        Explains("Reset: back to month 0. Step: one month. Play: month after month.")
+        if pair.finished:
+            Explains(f"The run is complete ({pair.months} months): press Reset.")
+        solara.Select(
+            "Months per second while playing",
+            values=list(SPEEDS),
+            value=speed.value,
+            on_value=speed.set,
+        )
+        solara.InputText("Seed", value=seed_text.value, on_value=set_seed)
+        _, note = read_seed(seed_text.value)
+        Explains(
+            f"{note} The runs keep seed {pair.seed}."
+            if note
+            else "A whole number: both designs run on it, so they meet the same luck."
+        )
+
+
+@solara.component
+def NetworkControls(session: Session):
+    """The network both designs share: whose knowledge counts, who is in it."""
+
+    def set_value(name: str, value) -> None:
+        network.value = {**network.value, name: value}
+        shares = [v for k, v in network.value.items() if k.startswith("population.mix.")]
+        if sum(shares) > 0:  # a mix with nobody in it waits for a share above 0
+            session.do(lambda p: p.change(network=network.value))
+
+    with solara.Card("The network (both designs)"):
+        for title, (meaning, controls) in NETWORK_CONTROLS.items():
+            with solara.Details(title, expand=False):
+                Explains(meaning)
+                for c in controls:
+                    ControlInput(c, network.value[c.name], lambda v, n=c.name: set_value(n, v), "")
+        if sum(v for k, v in network.value.items() if k.startswith("population.mix.")) <= 0:
+            Explains("Every role's share is 0: raise one; the runs keep the last mix.")
+
+
+@solara.component
+def SeveralSeedsControls(session: Session):
+    """Run both designs over several seeds in the background; say how it went."""
+    request = solara.use_reactive(0)
+
+    def work():
+        if request.value == 0:
+            return None
+        with session.lock:
+            snapshot = DesignPair(session.pair.designs, session.pair.network, session.pair.seed)
+        several.value = run_several(snapshot, several_count.value)
+        return several.value
+
+    result = solara.use_thread(work, dependencies=[request.value])
+    with solara.Card("Several seeds"):
+        solara.SliderInt(
+            f"Seeds: {several_count.value}",
+            value=several_count.value,
+            min=2,
+            max=30,
+            on_value=several_count.set,
+        )
+        running = request.value > 0 and result.state == solara.ResultState.RUNNING
         solara.Button(
-            "Back to the real network's design",
-            text=True,
-            on_click=lambda: design.set(default_design()),
+            f"Run both designs on {several_count.value} seeds",
+            on_click=lambda: request.set(request.value + 1),
+            disabled=running,
+        )
+        Explains(
+            "To the end of the run, in the background, on seeds derived from yours "
+            "(as exsim compare does). The charts then show each design's mean with a 95% "
+            "band, so you can see what is noise."
+        )
+        if running:
+            solara.Text("Running…", classes=["exsim-several-running"])
+        elif result.state == solara.ResultState.ERROR:
+            solara.Error(f"The runs failed: {result.error}")
+        SeveralStatus(session)
+
+
+@solara.component
+def SeveralStatus(session: Session):
+    """Whether the several-seed result on screen belongs to the designs on screen."""
+    version.value  # noqa: B018 (a changed design makes the result stale)
+    result = several.value
+    if result is None:
+        return
+    if result.key != design_key(session.pair):
+        Explains("The designs or the seed changed since the seeds were run: run them again.")
+    else:
+        solara.Text(f"Bands: {result.replicates} seeds from seed {result.seed}.")
+
+
+@solara.component
+def TakeAway(session: Session):
+    """Downloads: the runs on screen (CSV) and each design as a config file."""
+    with solara.Card("Take it away"):
+        solara.FileDownload(
+            lambda: session.pair.timeseries().to_csv(index=False),
+            filename="exsim_runs.csv",
+            label="Both runs, month by month (CSV)",
+        )
+        solara.FileDownload(
+            lambda: session.pair.events_table().to_csv(index=False),
+            filename="exsim_events.csv",
+            label="Their events, group by group (CSV)",
+        )
+        for name in DESIGNS:
+            slug = name.lower().replace(" ", "_")
+            solara.FileDownload(
+                lambda n=name: session.pair.config_toml(n),
+                filename=f"{slug}.toml",
+                label=f"{name} as a config file",
+            )
+        Explains("exsim run design_a.toml reruns Design A exactly, month for month.")
+        result = several.value
+        if result is not None and result.key == design_key(session.pair):
+            solara.FileDownload(
+                lambda: result.trajectories.to_csv(index=False),
+                filename="exsim_several_seeds.csv",
+                label="The several-seed runs (CSV)",
+            )
+
+
+# --- the main area ----------------------------------------------------------------------
+
+
+@solara.component
+def DesignColumn(session: Session, name: str):
+    """One design: its event-design controls, its members as a network, its latest event."""
+    values = designs.value[name]
+
+    def set_value(key: str, value) -> None:
+        designs.value = {**designs.value, name: {**designs.value[name], key: value}}
+        session.do(lambda p: p.change(designs={name: designs.value[name]}))
+
+    colour = DESIGN_COLOURS[name]
+    with solara.Card(classes=[f"exsim-{name.lower().replace(' ', '-')}"]):
+        solara.HTML("h2", name, style={"color": colour, "margin": "0"})
+        solara.Text(describe_design(values), classes=["exsim-summary"])
+        with solara.ColumnsResponsive(12, large=6):
+            for c in DESIGN_CONTROLS:
+                ControlInput(c, values[c.name], lambda v, k=c.name: set_value(k, v), name)
+        DesignView(session, name)
+
+
+@solara.component
+def DesignView(session: Session, name: str):
+    """The network picture and a few lines on the latest event of one design."""
+    model = session.pair.models[name]
+    NetworkChart(model, version.value, css=f"exsim-network-{name[-1].lower()}")
+    solara.Text(" ".join(describe(model)), classes=["exsim-latest"])
+
+
+def Legend():
+    """What the network pictures show."""
+    roles = " ".join(
+        f'<span style="color:{c}">&#9679;</span> {r}s' for r, c in ROLE_COLOURS.items()
+    )
+    with solara.Card():
+        solara.HTML(
+            "span",
+            f"The networks: {roles}. Size: status in project hierarchies. Faded: did not "
+            "come to the latest event. Black ring: spoke most in their group there; red "
+            "ring: challenged the norm. Lines: ties of mutuality, wider for stronger. "
+            "Members sit by project team.",
+            classes=["exsim-explains"],
         )
 
 
 @solara.component
-def _Below(model: solara.Reactive[ExchangeModel]):
-    # One level deeper than SolaraViz, so that Solara puts these sidebar cards after
-    # Mesa's run controls (sidebar content is ordered by depth).
-    DesignControls(model)
-
-
-# --- the views ------------------------------------------------------------------------
-
-
-@solara.component
-def NetworkView(model: ExchangeModel):
-    """The members as a network, with a few lines on the latest event beside it."""
-    update_counter.get()
-    fig = Figure(figsize=(6.6, 3.7))
-    ax = fig.add_axes((0.0, 0.0, 0.56, 0.9))
-    draw_network(ax, model)
-    lines = describe(model) + getattr(model, "app_notes", [])
-    fig.text(0.6, 0.02, "\n".join(lines), fontsize=8, va="bottom", ha="left")
-    solara.FigureMatplotlib(fig, format="png")
-
-
-@solara.component
-def SpeakingView(model: ExchangeModel):
-    """Who spoke how much, by role, at the latest event, and who challenged the norm."""
-    update_counter.get()
-    fig = Figure(figsize=(6.6, 3.5))
-    draw_speaking(fig, model)
-    solara.FigureMatplotlib(fig, format="png")
-
-
-def _titled(title: str, words: dict[str, str], ylabel: str):
-    """A `post_process` for Mesa's plot component: size, title, plain legend, label."""
-
-    def post_process(ax) -> None:
-        ax.figure.set_size_inches(6.6, 3.5)
-        months, values = [0], [0.0]
-        for line in ax.get_lines():
-            line.set_label(words.get(line.get_label(), line.get_label()))
-            months += list(line.get_xdata())
-            values += list(line.get_ydata())
-        # From month 0 and from 0, so the first months do not fill the plot with noise.
-        ax.set_xlim(0, max(12, max(months)))
-        low, high = min(values), max(values)
-        ax.set_ylim(low * 1.1, high * 1.1 if high > 0 else 1.0)
-        ax.legend(loc="best", fontsize=8, frameon=False)
-        ax.set_title(title, fontsize=10)
-        ax.set_ylabel(ylabel)
-
-    return post_process
-
-
-COLOURS = {
-    "speaking_equality": "#0072B2",
-    "cross_role_uptake": "#E69F00",
-    "challenges": "#D00000",
-    "challenges_low_status": "#E69F00",
-    "norm_endorsement": "#555555",
-    "credibility_gap": "#CC79A7",
-    "belief_error": "#009E73",
-    "experiential_error": ROLE_COLOURS["patient"],
-}
-"""Line colours of the outcomes over time."""
-
-THEMES = [
-    (
-        "Dialogue at the latest event",
-        {
-            "speaking_equality": "equality of turns (1 - Gini)",
-            "cross_role_uptake": "credibility given across roles",
-        },
-        "0 to 1",
-    ),
-    (
-        "Challenges to the norm at the latest event",
-        {
-            "challenges": "challenges voiced",
-            "challenges_low_status": "voiced by lower-status members",
-        },
-        "challenges",
-    ),
-    (
-        "Whose knowledge counts",
-        {
-            "norm_endorsement": "mean endorsement of the norm",
-            "credibility_gap": "credibility gap: research minus experiential",
-        },
-        "mean over members",
-    ),
-    (
-        "Learning: how far beliefs are from the truth",
-        {
-            "belief_error": "mean error, all aspects",
-            "experiential_error": "mean error on the patient-experience aspect",
-        },
-        "error",
-    ),
-]
-"""The outcomes over time: one plot per theme, with the words its legend uses."""
-
-
-def outcome_plots() -> list:
-    """Mesa plot components for the outcomes over time, one per theme (x axis: month)."""
-    return [
-        make_plot_component(
-            {k: COLOURS[k] for k in words}, post_process=_titled(title, words, ylabel)
+def OverTime(session: Session):
+    """Each charted outcome over the months, Design A and Design B in one chart."""
+    version.value  # noqa: B018 (subscribe)
+    pair, result = session.pair, several.value
+    current = result is not None and result.key == design_key(pair)
+    with solara.Card("Over time"):
+        key = " ".join(
+            f'<span style="color:{DESIGN_COLOURS[n]}">&#9473;&#9473; {n}</span>' for n in DESIGNS
         )
-        for title, words, ylabel in THEMES
-    ]
+        solara.HTML("div", key + (" (bands: 95% over seeds)" if current else ""))
+        with solara.ColumnsResponsive(4, large=4, medium=6, small=12):
+            for outcome, (title, y_range) in OUTCOMES.items():
+                TimeChart(
+                    title,
+                    {n: pair.series(n, outcome) for n in DESIGNS},
+                    pair.months,
+                    bands={n: result.bands[(n, outcome)] for n in DESIGNS} if current else None,
+                    y_range=y_range,
+                    css=f"exsim-chart-{outcome}",
+                )
 
 
-def components() -> list:
-    """Every view of the page, in the order they are laid out (two per row)."""
-    return [NetworkView, SpeakingView, *outcome_plots()]
+@solara.component
+def Difference(session: Session):
+    """Design B minus Design A over the months, for one outcome."""
+    version.value  # noqa: B018 (subscribe)
+    pair, result, outcome = session.pair, several.value, difference_outcome.value
+    current = result is not None and result.key == design_key(pair)
+    a, b = (pair.series(n, outcome) for n in DESIGNS)
+    with solara.Card("Difference: Design B minus Design A"):
+        solara.Select(
+            "Outcome",
+            values=list(OUTCOMES),
+            value=outcome,
+            on_value=difference_outcome.set,
+        )
+        Explains(
+            "Above 0: higher under Design B. Both run on one seed, so the difference is the "
+            "designs' and one seed's luck; run several seeds to see a 95% band."
+        )
+        TimeChart(
+            f"{OUTCOMES[outcome][0]}: B - A",
+            {"B - A": b - a},
+            pair.months,
+            bands={"B - A": result.differences[outcome]} if current else None,
+            zero_line=True,
+            css="exsim-chart-difference",
+        )
+        solara.Text(f"Month {pair.month}: B - A = {b[-1] - a[-1]:+.3f}", classes=["exsim-diff"])
+        if current:
+            SeveralTable(result)
+
+
+def SeveralTable(result: SeveralSeeds):
+    """The verdict of `exsim compare` on each outcome: means and B - A, 95% intervals."""
+    rows = ["| outcome | Design A | Design B | B - A | verdict |", "| --- " * 5 + "|"]
+    table = result.table
+    for outcome in OUTCOMES:
+        found = table[table["outcome"] == outcome]
+        if found.empty:
+            continue
+        ra, rb = (found[found["design"] == n].iloc[0] for n in DESIGNS)
+        verdict = "differs" if rb["resolved"] else "within noise"
+        rows.append(
+            f"| {outcome} | {ra['mean']:.3f} [{ra['mean_low']:.3f}, {ra['mean_high']:.3f}] "
+            f"| {rb['mean']:.3f} [{rb['mean_low']:.3f}, {rb['mean_high']:.3f}] "
+            f"| {rb['difference']:+.3f} [{rb['difference_low']:+.3f}, "
+            f"{rb['difference_high']:+.3f}] | {verdict} |"
+        )
+    solara.Markdown(
+        f"Over {result.replicates} seeds (event outcomes averaged over the months with an "
+        "event, the others at the end), as `exsim compare` reports them:\n\n" + "\n".join(rows)
+    )
+
+
+CSS = """
+.exsim-table table { border-collapse: collapse; font-size: 0.85em; margin: 8px 0 16px 0; }
+.exsim-table td, .exsim-table th { padding: 2px 8px; }
+.exsim-table caption { text-align: left; caption-side: top; color: #333; }
+.exsim-explains { font-size: 0.8em; color: #555; display: block; margin-bottom: 6px; }
+.exsim-label { font-size: 0.9em; }
+.exsim-month { font-size: 1.4em; font-weight: 500; display: block; margin-bottom: 8px; }
+.exsim-latest, .exsim-summary { font-size: 0.85em; display: block; }
+"""
 
 
 @solara.component
 def Page():
-    """The app: one model per browser session, controls in the sidebar, views beside."""
-    model = solara.use_reactive(solara.use_memo(initial_model, []))
-    views = solara.use_memo(components, [])
-    SolaraViz(
-        model,
-        components=views,
-        model_params=SEED,
-        name="exsim · Exchange Network events",
-        play_interval=150,
-    )
-    _Below(model)
+    """The app: run controls, the shared network, several seeds and downloads in the
+    sidebar; the two designs, their outcomes over time, their difference and the inside
+    of any event in the main area."""
+    session = solara.use_memo(new_session, [])
+
+    def play():
+        while playing.value and not session.pair.finished:
+            started = time.perf_counter()
+            session.do(DesignPair.step)
+            time.sleep(max(0.0, 1.0 / speed.value - (time.perf_counter() - started)))
+        playing.value = False
+
+    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+    solara.Title("exsim · two event designs side by side")
+    solara.Style(CSS)
+    with solara.AppBarTitle():
+        solara.Text("exsim · two designs of Exchange Network events, side by side")
+    with solara.Sidebar():
+        RunControls(session)
+        NetworkControls(session)
+        SeveralSeedsControls(session)
+        TakeAway(session)
+    with solara.Column():
+        with solara.Columns([1, 1]):
+            for name in DESIGNS:
+                DesignColumn(session, name)
+        Legend()
+        OverTime(session)
+        Difference(session)
+        InsideEvent(session.pair, version, playing)
