@@ -89,9 +89,10 @@ def Explains(text: str):
     return solara.Text(text, classes=["exsim-explains"])
 
 
-def ControlInput(control: Control, value, on_value, key: str):
-    """One control: its label and value, the input, the line explaining it."""
-    with solara.Div(classes=[f"exsim-control-{control.name.replace('.', '_')}", key]):
+def ControlInput(control: Control, value, on_value, where: str = ""):
+    """One control: its label and value, the input, the line explaining it. CSS classes
+    name the parameter (``exsim-control-event_format``) and `where` it is."""
+    with solara.Div(classes=[f"exsim-control-{control.name.replace('.', '_')}", where]):
         if control.name == "event.format":
             words = {model: word for word, model in FORMAT_WORDS.items()}
             solara.Select(
@@ -174,7 +175,7 @@ def NetworkControls(session: Session):
             with solara.Details(title, expand=False):
                 Explains(meaning)
                 for c in controls:
-                    ControlInput(c, network.value[c.name], lambda v, n=c.name: set_value(n, v), "")
+                    ControlInput(c, network.value[c.name], lambda v, n=c.name: set_value(n, v))
         if sum(v for k, v in network.value.items() if k.startswith("population.mix.")) <= 0:
             Explains("Every role's share is 0: raise one; the runs keep the last mix.")
 
@@ -275,13 +276,13 @@ def DesignColumn(session: Session, name: str):
         designs.value = {**designs.value, name: {**designs.value[name], key: value}}
         session.do(lambda p: p.change(designs={name: designs.value[name]}))
 
-    colour = DESIGN_COLOURS[name]
-    with solara.Card(classes=[f"exsim-{name.lower().replace(' ', '-')}"]):
+    colour, css = DESIGN_COLOURS[name], f"exsim-{name.lower().replace(' ', '-')}"
+    with solara.Card(classes=[css]):
         solara.HTML("h2", name, style={"color": colour, "margin": "0"})
         solara.Text(describe_design(values), classes=["exsim-summary"])
         with solara.ColumnsResponsive(12, large=6):
             for c in DESIGN_CONTROLS:
-                ControlInput(c, values[c.name], lambda v, k=c.name: set_value(k, v), name)
+                ControlInput(c, values[c.name], lambda v, k=c.name: set_value(k, v), css)
         DesignView(session, name)
 
 
