@@ -8,7 +8,7 @@ import pandas as pd
 import solara
 
 from .inside import event_groups, group_members, member_uptake, role_uptake
-from .pair import DESIGNS, DesignPair
+from .pair import DESIGNS
 
 inside_design = solara.reactive(DESIGNS[0])
 inside_month = solara.reactive(0)  # 0: the latest event
@@ -29,13 +29,15 @@ def _heat(frame: pd.DataFrame, caption: str):
 
 
 @solara.component
-def InsideEvent(pair: DesignPair, version: solara.Reactive, playing: solara.Reactive):
-    """Inside one event of one design (while paused: tables are not redrawn each month)."""
+def InsideEvent(session, version: solara.Reactive, playing: solara.Reactive):
+    """Inside one event of one design (`session.pair`), shown while paused: tables are
+    not redrawn month by month."""
     with solara.Card("Inside an event", classes=["exsim-inside"]):
         if playing.value:
             solara.Text("Pause to look inside an event.")
             return
         version.value  # noqa: B018 (subscribe)
+        pair = session.pair
         records = pair.events[inside_design.value]
         months = [r.month for r in records]
         with solara.Row():

@@ -11,13 +11,14 @@ This module and `charts` are the only ones of exsim that import Solara.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from dataclasses import dataclass, field
 
 import solara
 
-from exsim.app.charts import DESIGN_COLOURS, NetworkChart, TimeChart
+from exsim.app.charts import DESIGN_COLOURS, LiveText, NetworkChart, TimeChart
 from exsim.app.controls import (
     DESIGN_CONTROLS,
     FORMAT_WORDS,
@@ -53,7 +54,12 @@ seed_text = solara.reactive("")
 playing = solara.reactive(False)
 speed = solara.reactive(DEFAULT_SPEED)
 version = solara.reactive(0)
-"""Bumped whenever the runs change (a month, a reset, a changed design): views read it."""
+"""Bumped whenever the runs change (a month, a reset, a changed design). Only the charts
+and lines of text built once (`charts`) follow it, so a new month renders no component."""
+redesigned = solara.reactive(0)
+"""Bumped when the designs, the network or the seed change, or the runs are reset."""
+finished = solara.reactive(False)
+"""Whether the runs on screen have reached their last month."""
 several = solara.reactive(None)
 several_count = solara.reactive(SEVERAL_DEFAULT)
 difference_outcome = solara.reactive("challenges")
@@ -66,11 +72,20 @@ class Session:
     pair: DesignPair
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def do(self, action) -> None:
-        """Change the runs with `action(pair)`, then tell the views."""
+    def do(self, action, redesign: bool = True) -> None:
+        """Change the runs with `action(pair)`, then tell the views (`redesign`: more
+        than a new month)."""
         with self.lock:
             action(self.pair)
         version.value += 1
+        if redesign:
+            redesigned.value += 1
+        if finished.value != self.pair.finished:
+            finished.value = self.pair.finished
+
+    def step(self) -> None:
+        """One month of both designs."""
+        self.do(DesignPair.step, redesign=False)
 
 
 def new_session() -> Session:
@@ -116,7 +131,6 @@ def ControlInput(control: Control, value, on_value, where: str = ""):
 @solara.component
 def RunControls(session: Session):
     """Reset, play, step, the speed and the seed of both runs."""
-    version.value  # noqa: B018 (subscribe: the month shown)
     pair = session.pair
 
     def set_seed(text: str) -> None:
@@ -130,20 +144,18 @@ def RunControls(session: Session):
         session.do(DesignPair.reset)
 
     with solara.Card("Run both designs"):
-        solara.Text(f"Month {pair.month} of {pair.months}", classes=["exsim-month"])
+        LiveText(lambda: f"Month {pair.month} of {pair.months}", version, "exsim-month")
         with solara.Row(justify="space-between"):
             solara.Button("Reset", on_click=reset, color="primary")
             solara.Button(
                 "Pause" if playing.value else "Play",
                 on_click=lambda: playing.set(not playing.value),
-                disabled=pair.finished,
+                disabled=finished.value,
                 color="primary",
             )
-            solara.Button(
-                "Step", on_click=lambda: session.do(DesignPair.step), disabled=pair.finished
-            )
+            solara.Button("Step", on_click=session.step, disabled=finished.value)
         Explains("Reset: back to month 0. Step: one month. Play: month after month.")
-        if pair.finished:
+        if finished.value:
             Explains(f"The run is complete ({pair.months} months): press Reset.")
         solara.Select(
             "Months per second while playing",
@@ -223,7 +235,7 @@ def SeveralSeedsControls(session: Session):
 @solara.component
 def SeveralStatus(session: Session):
     """Whether the several-seed result on screen belongs to the designs on screen."""
-    version.value  # noqa: B018 (a changed design makes the result stale)
+    redesigned.value  # noqa: B018 (subscribe)
     result = several.value
     if result is None:
         return
@@ -268,30 +280,38 @@ def TakeAway(session: Session):
 
 
 @solara.component
-def DesignColumn(session: Session, name: str):
-    """One design: its event-design controls, its members as a network, its latest event."""
+def DesignControls(session: Session, name: str):
+    """One design's name, a few words on it and its event-design controls."""
     values = designs.value[name]
 
     def set_value(key: str, value) -> None:
         designs.value = {**designs.value, name: {**designs.value[name], key: value}}
         session.do(lambda p: p.change(designs={name: designs.value[name]}))
 
-    colour, css = DESIGN_COLOURS[name], f"exsim-{name.lower().replace(' ', '-')}"
-    with solara.Card(classes=[css]):
-        solara.HTML("h2", name, style={"color": colour, "margin": "0"})
-        solara.Text(describe_design(values), classes=["exsim-summary"])
-        with solara.ColumnsResponsive(12, large=6):
-            for c in DESIGN_CONTROLS:
-                ControlInput(c, values[c.name], lambda v, k=c.name: set_value(k, v), css)
-        DesignView(session, name)
+    solara.HTML("h2", name, style={"color": DESIGN_COLOURS[name], "margin": "0"})
+    solara.Text(describe_design(values), classes=["exsim-summary"])
+    with solara.ColumnsResponsive(12, large=6):
+        for c in DESIGN_CONTROLS:
+            ControlInput(c, values[c.name], lambda v, k=c.name: set_value(k, v), css_of(name))
+
+
+def css_of(name: str) -> str:
+    """The CSS class of a design's card (``exsim-design-a``)."""
+    return f"exsim-{name.lower().replace(' ', '-')}"
 
 
 @solara.component
 def DesignView(session: Session, name: str):
     """The network picture and a few lines on the latest event of one design."""
-    model = session.pair.models[name]
-    NetworkChart(model, version.value, css=f"exsim-network-{name[-1].lower()}")
-    solara.Text(" ".join(describe(model)), classes=["exsim-latest"])
+    NetworkChart(
+        lambda: session.pair.models[name], version, css=f"exsim-network-{name[-1].lower()}"
+    )
+    LatestEvent(session, name)
+
+
+def LatestEvent(session: Session, name: str):
+    """A few lines on where a design's run is and on its latest event."""
+    LiveText(lambda: " ".join(describe(session.pair.models[name])), version, "exsim-latest")
 
 
 def Legend():
@@ -310,36 +330,63 @@ def Legend():
         )
 
 
+def current_several(pair: DesignPair) -> SeveralSeeds | None:
+    """The several-seed result, if it was run for the designs and seed on screen."""
+    result = several.value
+    return result if result is not None and result.key == design_key(pair) else None
+
+
 @solara.component
 def OverTime(session: Session):
     """Each charted outcome over the months, Design A and Design B in one chart."""
-    version.value  # noqa: B018 (subscribe)
-    pair, result = session.pair, several.value
-    current = result is not None and result.key == design_key(pair)
+    pair = session.pair
+
+    def reader(outcome: str):
+        def read():
+            result = current_several(pair)
+            bands = {n: result.bands[(n, outcome)] for n in DESIGNS} if result else None
+            return {n: pair.series(n, outcome) for n in DESIGNS}, bands
+
+        return read
+
     with solara.Card("Over time"):
-        key = " ".join(
-            f'<span style="color:{DESIGN_COLOURS[n]}">&#9473;&#9473; {n}</span>' for n in DESIGNS
-        )
-        solara.HTML("div", key + (" (bands: 95% over seeds)" if current else ""))
+        BandsNote(session)
         with solara.ColumnsResponsive(4, large=4, medium=6, small=12):
             for outcome, (title, y_range) in OUTCOMES.items():
                 TimeChart(
                     title,
-                    {n: pair.series(n, outcome) for n in DESIGNS},
+                    reader(outcome),
+                    version,
                     pair.months,
-                    bands={n: result.bands[(n, outcome)] for n in DESIGNS} if current else None,
                     y_range=y_range,
                     css=f"exsim-chart-{outcome}",
                 )
 
 
 @solara.component
+def BandsNote(session: Session):
+    """Which line is which design, and whether bands from several seeds are shown."""
+    redesigned.value  # noqa: B018 (subscribe: a changed design makes the bands stale)
+    key = " ".join(
+        f'<span style="color:{DESIGN_COLOURS[n]}">&#9473;&#9473; {n}</span>' for n in DESIGNS
+    )
+    bands = " (bands: 95% over seeds)" if current_several(session.pair) else ""
+    solara.HTML("div", key + bands)
+
+
+@solara.component
 def Difference(session: Session):
     """Design B minus Design A over the months, for one outcome."""
-    version.value  # noqa: B018 (subscribe)
-    pair, result, outcome = session.pair, several.value, difference_outcome.value
-    current = result is not None and result.key == design_key(pair)
-    a, b = (pair.series(n, outcome) for n in DESIGNS)
+    pair, outcome = session.pair, difference_outcome.value
+    several.value  # noqa: B018 (subscribe: bands)
+
+    def read():
+        a, b = (pair.series(n, outcome) for n in DESIGNS)
+        n = min(len(a), len(b))
+        result = current_several(pair)
+        bands = {"B - A": result.differences[outcome]} if result else None
+        return {"B - A": b[:n] - a[:n]}, bands
+
     with solara.Card("Difference: Design B minus Design A"):
         solara.Select(
             "Outcome",
@@ -353,15 +400,31 @@ def Difference(session: Session):
         )
         TimeChart(
             f"{OUTCOMES[outcome][0]}: B - A",
-            {"B - A": b - a},
+            read,
+            version,
             pair.months,
-            bands={"B - A": result.differences[outcome]} if current else None,
             zero_line=True,
             css="exsim-chart-difference",
+            names=("B - A",),
         )
-        solara.Text(f"Month {pair.month}: B - A = {b[-1] - a[-1]:+.3f}", classes=["exsim-diff"])
-        if current:
-            SeveralTable(result)
+        DifferenceNow(session, outcome)
+
+
+@solara.component
+def DifferenceNow(session: Session, outcome: str):
+    """The difference at the month on screen and, after several seeds, their verdict."""
+    redesigned.value  # noqa: B018 (subscribe: the verdict goes when the designs change)
+    pair = session.pair
+
+    def now() -> str:
+        a, b = (pair.series(n, outcome) for n in DESIGNS)
+        month = min(len(a), len(b)) - 1  # both, even while a step is under way
+        return f"Month {month}: B - A = {b[month] - a[month]:+.3f}"
+
+    LiveText(now, version, "exsim-diff")
+    result = current_several(pair)
+    if result is not None:
+        SeveralTable(result)
 
 
 def SeveralTable(result: SeveralSeeds):
@@ -404,14 +467,16 @@ def Page():
     of any event in the main area."""
     session = solara.use_memo(new_session, [])
 
-    def play():
+    async def play():
+        # On the server's event loop, not a thread: the charts' messages then leave
+        # without a hand-over between threads, the costliest part of a month on screen.
         while playing.value and not session.pair.finished:
             started = time.perf_counter()
-            session.do(DesignPair.step)
-            time.sleep(max(0.0, 1.0 / speed.value - (time.perf_counter() - started)))
+            session.step()
+            await asyncio.sleep(max(0.0, 1.0 / speed.value - (time.perf_counter() - started)))
         playing.value = False
 
-    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=False)
     solara.Title("exsim · two event designs side by side")
     solara.Style(CSS)
     with solara.AppBarTitle():
@@ -424,8 +489,10 @@ def Page():
     with solara.Column():
         with solara.Columns([1, 1]):
             for name in DESIGNS:
-                DesignColumn(session, name)
+                with solara.Card(classes=[css_of(name)]):
+                    DesignControls(session, name)
+                    DesignView(session, name)
         Legend()
         OverTime(session)
         Difference(session)
-        InsideEvent(session.pair, version, playing)
+        InsideEvent(session, version, playing)
