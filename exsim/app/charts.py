@@ -9,10 +9,10 @@ rendered again for a new month, which is what makes playing fast.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 import bqplot
-import ipyvuetify
 import ipywidgets
 import numpy as np
 import solara
@@ -264,6 +264,12 @@ def NetworkChart(read: Callable, changes, css: str = ""):
 @solara.component
 def LiveText(read: Callable[[], str], changes, css: str = ""):
     """A line of text that `read()` gives, rewritten whenever `changes` changes."""
-    widget = solara.use_memo(lambda: ipyvuetify.Html(tag="span", class_=css, children=[""]), [])
-    _follow(changes, lambda: _set(widget, children=[read()]), [widget, read])
+
+    def make():
+        widget = ipywidgets.HTML()
+        widget.add_class(css)
+        return widget
+
+    widget = solara.use_memo(make, [])
+    _follow(changes, lambda: _set(widget, value=html.escape(read())), [widget, read])
     solara.display(widget)
