@@ -467,10 +467,15 @@ def test_app_in_a_browser(browser, app_server, tmp_path):
     page.click("Play")
     page.wait(VIEW_UPDATE, lambda: (page.month() or 0) >= 6, "play to pass month 6")
     page.click("Pause")
-    time.sleep(1.0)
-    paused = page.month()
-    time.sleep(1.0)
-    assert page.month() == paused
+    # The page may still be drawing months sent before the click: wait until it settles.
+    shown = []
+    page.wait(
+        VIEW_UPDATE,
+        lambda: shown.append(page.month()) or time.sleep(1.0) or shown[-1] == page.month(),
+        "the month to settle after Pause",
+    )
+    time.sleep(2.0)
+    assert page.month() == shown[-1]  # paused: no month since
 
     # Back to the starting designs, a year on, with bands from ten seeds: the screenshot.
     thumb.send_keys(Keys.ARROW_RIGHT)

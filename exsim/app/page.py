@@ -6,37 +6,43 @@ controls, the network both designs share, a run over several seeds and the downl
 The main area shows each design's members as a network, the outcomes of both over time,
 their difference, and what happened inside any event.
 
-This module and `charts` are the only ones of exsim that import Solara.
+The modules that import Solara are this one, `sidebar`, `state`, `charts` and
+`inside_view`; `pair`, `inside`, `seeds` and `controls` hold the logic without it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
-from dataclasses import dataclass, field
 
 import solara
 
 from exsim.app.charts import DESIGN_COLOURS, LiveText, NetworkChart, TimeChart
-from exsim.app.controls import (
-    DESIGN_CONTROLS,
-    FORMAT_WORDS,
-    NETWORK_CONTROLS,
-    Control,
-    describe_design,
-    starting_designs,
-    starting_network,
-)
+from exsim.app.controls import DESIGN_CONTROLS, describe_design
 from exsim.app.figures import ROLE_COLOURS, describe
 from exsim.app.inside_view import InsideEvent
-from exsim.app.pair import DESIGNS, DesignPair, read_seed
-from exsim.app.seeds import SeveralSeeds, design_key, run_several
-
-SPEEDS = (1, 2, 5, 10, 20)
-"""Months per second while playing, to choose from."""
-DEFAULT_SPEED = 10
-SEVERAL_DEFAULT = 10
+from exsim.app.pair import DESIGNS
+from exsim.app.seeds import SeveralSeeds
+from exsim.app.sidebar import (
+    ControlInput,
+    Explains,
+    NetworkControls,
+    RunControls,
+    SeveralSeedsControls,
+    TakeAway,
+)
+from exsim.app.state import (
+    Session,
+    current_several,
+    designs,
+    difference_outcome,
+    new_session,
+    playing,
+    redesigned,
+    several,
+    speed,
+    version,
+)
 
 OUTCOMES = {
     "cross_role_uptake": ("Credibility given across roles (latest event)", (0.0, 1.0)),
@@ -47,236 +53,6 @@ OUTCOMES = {
     "dialogic_capacity": ("Dialogic capacity", (0.0, 1.0)),
 }
 """The outcomes charted over time: title and y range (None: fitted to the data)."""
-
-designs = solara.reactive(starting_designs())
-network = solara.reactive(starting_network())
-seed_text = solara.reactive("")
-playing = solara.reactive(False)
-speed = solara.reactive(DEFAULT_SPEED)
-version = solara.reactive(0)
-"""Bumped whenever the runs change (a month, a reset, a changed design). Only the charts
-and lines of text built once (`charts`) follow it, so a new month renders no component."""
-redesigned = solara.reactive(0)
-"""Bumped when the designs, the network or the seed change, or the runs are reset."""
-finished = solara.reactive(False)
-"""Whether the runs on screen have reached their last month."""
-several = solara.reactive(None)
-several_count = solara.reactive(SEVERAL_DEFAULT)
-difference_outcome = solara.reactive("challenges")
-
-
-@dataclass
-class Session:
-    """One browser tab's runs, and a lock so that playing and clicking never overlap."""
-
-    pair: DesignPair
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def do(self, action, redesign: bool = True) -> None:
-        """Change the runs with `action(pair)`, then tell the views (`redesign`: more
-        than a new month)."""
-        with self.lock:
-            action(self.pair)
-        version.value += 1
-        if redesign:
-            redesigned.value += 1
-        if finished.value != self.pair.finished:
-            finished.value = self.pair.finished
-
-    def step(self) -> None:
-        """One month of both designs."""
-        self.do(DesignPair.step, redesign=False)
-
-
-def new_session() -> Session:
-    """The runs a new tab opens with: the two starting designs on the default seed."""
-    pair = DesignPair(designs.value, network.value)
-    if not seed_text.value:
-        seed_text.value = str(pair.seed)
-    return Session(pair)
-
-
-# --- small pieces ---------------------------------------------------------------------
-
-
-def Explains(text: str):
-    """The line under a control that says what it does."""
-    return solara.Text(text, classes=["exsim-explains"])
-
-
-def ControlInput(control: Control, value, on_value, where: str = ""):
-    """One control: its label and value, the input, the line explaining it. CSS classes
-    name the parameter (``exsim-control-event_format``) and `where` it is."""
-    with solara.Div(classes=[f"exsim-control-{control.name.replace('.', '_')}", where]):
-        if control.name == "event.format":
-            words = {model: word for word, model in FORMAT_WORDS.items()}
-            solara.Select(
-                control.label,
-                values=list(FORMAT_WORDS),
-                value=words[value],
-                on_value=lambda w: on_value(FORMAT_WORDS[w]),
-            )
-        else:
-            shown = f"{value:.2f}" if isinstance(value, float) else str(value)
-            solara.Text(f"{control.label}: {shown}", classes=["exsim-label"])
-            slider = solara.SliderInt if control.parameter.kind is int else solara.SliderFloat
-            low, high = control.bounds
-            slider("", value=value, min=low, max=high, step=control.step, on_value=on_value)
-        Explains(control.explains)
-
-
-# --- the sidebar ----------------------------------------------------------------------
-
-
-@solara.component
-def RunControls(session: Session):
-    """Reset, play, step, the speed and the seed of both runs."""
-    pair = session.pair
-
-    def set_seed(text: str) -> None:
-        seed_text.value = text
-        seed, _ = read_seed(text)
-        if seed is not None:
-            session.do(lambda p: p.change(seed=seed))
-
-    def reset() -> None:
-        playing.value = False
-        session.do(DesignPair.reset)
-
-    with solara.Card("Run both designs"):
-        LiveText(lambda: f"Month {pair.month} of {pair.months}", version, "exsim-month")
-        with solara.Row(justify="space-between"):
-            solara.Button("Reset", on_click=reset, color="primary")
-            solara.Button(
-                "Pause" if playing.value else "Play",
-                on_click=lambda: playing.set(not playing.value),
-                disabled=finished.value,
-                color="primary",
-            )
-            solara.Button("Step", on_click=session.step, disabled=finished.value)
-        Explains("Reset: back to month 0. Step: one month. Play: month after month.")
-        if finished.value:
-            Explains(f"The run is complete ({pair.months} months): press Reset.")
-        solara.Select(
-            "Months per second while playing",
-            values=list(SPEEDS),
-            value=speed.value,
-            on_value=speed.set,
-        )
-        solara.InputText("Seed", value=seed_text.value, on_value=set_seed)
-        _, note = read_seed(seed_text.value)
-        Explains(
-            f"{note} The runs keep seed {pair.seed}."
-            if note
-            else "A whole number: both designs run on it, so they meet the same luck."
-        )
-
-
-@solara.component
-def NetworkControls(session: Session):
-    """The network both designs share: whose knowledge counts, who is in it."""
-
-    def set_value(name: str, value) -> None:
-        network.value = {**network.value, name: value}
-        shares = [v for k, v in network.value.items() if k.startswith("population.mix.")]
-        if sum(shares) > 0:  # a mix with nobody in it waits for a share above 0
-            session.do(lambda p: p.change(network=network.value))
-
-    with solara.Card("The network (both designs)"):
-        for title, (meaning, controls) in NETWORK_CONTROLS.items():
-            with solara.Details(title, expand=False):
-                Explains(meaning)
-                for c in controls:
-                    ControlInput(c, network.value[c.name], lambda v, n=c.name: set_value(n, v))
-        if sum(v for k, v in network.value.items() if k.startswith("population.mix.")) <= 0:
-            Explains("Every role's share is 0: raise one; the runs keep the last mix.")
-
-
-@solara.component
-def SeveralSeedsControls(session: Session):
-    """Run both designs over several seeds in the background; say how it went."""
-    request = solara.use_reactive(0)
-
-    def work():
-        if request.value == 0:
-            return None
-        with session.lock:
-            snapshot = DesignPair(session.pair.designs, session.pair.network, session.pair.seed)
-        several.value = run_several(snapshot, several_count.value)
-        return several.value
-
-    result = solara.use_thread(work, dependencies=[request.value])
-    with solara.Card("Several seeds"):
-        solara.SliderInt(
-            f"Seeds: {several_count.value}",
-            value=several_count.value,
-            min=2,
-            max=30,
-            on_value=several_count.set,
-        )
-        running = request.value > 0 and result.state == solara.ResultState.RUNNING
-        solara.Button(
-            f"Run both designs on {several_count.value} seeds",
-            on_click=lambda: request.set(request.value + 1),
-            disabled=running,
-        )
-        Explains(
-            "To the end of the run, in the background, on seeds derived from yours "
-            "(as exsim compare does). The charts then show each design's mean with a 95% "
-            "band, so you can see what is noise."
-        )
-        if running:
-            solara.Text("Running…", classes=["exsim-several-running"])
-        elif result.state == solara.ResultState.ERROR:
-            solara.Error(f"The runs failed: {result.error}")
-        SeveralStatus(session)
-
-
-@solara.component
-def SeveralStatus(session: Session):
-    """Whether the several-seed result on screen belongs to the designs on screen."""
-    redesigned.value  # noqa: B018 (subscribe)
-    result = several.value
-    if result is None:
-        return
-    if result.key != design_key(session.pair):
-        Explains("The designs or the seed changed since the seeds were run: run them again.")
-    else:
-        solara.Text(f"Bands: {result.replicates} seeds from seed {result.seed}.")
-
-
-@solara.component
-def TakeAway(session: Session):
-    """Downloads: the runs on screen (CSV) and each design as a config file."""
-    with solara.Card("Take it away"):
-        solara.FileDownload(
-            lambda: session.pair.timeseries().to_csv(index=False),
-            filename="exsim_runs.csv",
-            label="Both runs, month by month (CSV)",
-        )
-        solara.FileDownload(
-            lambda: session.pair.events_table().to_csv(index=False),
-            filename="exsim_events.csv",
-            label="Their events, group by group (CSV)",
-        )
-        for name in DESIGNS:
-            slug = name.lower().replace(" ", "_")
-            solara.FileDownload(
-                lambda n=name: session.pair.config_toml(n),
-                filename=f"{slug}.toml",
-                label=f"{name} as a config file",
-            )
-        Explains("exsim run design_a.toml reruns Design A exactly, month for month.")
-        result = several.value
-        if result is not None and result.key == design_key(session.pair):
-            solara.FileDownload(
-                lambda: result.trajectories.to_csv(index=False),
-                filename="exsim_several_seeds.csv",
-                label="The several-seed runs (CSV)",
-            )
-
-
-# --- the main area ----------------------------------------------------------------------
 
 
 @solara.component
@@ -328,12 +104,6 @@ def Legend():
             "Members sit by project team.",
             classes=["exsim-explains"],
         )
-
-
-def current_several(pair: DesignPair) -> SeveralSeeds | None:
-    """The several-seed result, if it was run for the designs and seed on screen."""
-    result = several.value
-    return result if result is not None and result.key == design_key(pair) else None
 
 
 @solara.component
