@@ -325,10 +325,10 @@ def test_ctrl_c_stops_the_app_cleanly(app_server):
 class Page:
     """What the test reads off the page and does to it."""
 
-    def __init__(self, driver):
+    def __init__(self, driver, folder: Path):
         from selenium.webdriver.common.by import By
 
-        self.driver, self.By = driver, By
+        self.driver, self.By, self.folder = driver, By, folder
 
     def text(self) -> str:
         return self.driver.find_element(self.By.TAG_NAME, "body").text
@@ -342,7 +342,8 @@ class Page:
                 self.driver, timeout, ignored_exceptions=[StaleElementReferenceException]
             ).until(lambda d: condition())
         except TimeoutException:
-            pytest.fail(f"timed out after {timeout} s waiting for {what}")
+            self.driver.save_screenshot(str(self.folder / "timed-out.png"))
+            pytest.fail(f"timed out after {timeout} s waiting for {what} (see timed-out.png)")
 
     def button(self, label):
         return self.driver.find_element(
@@ -379,7 +380,7 @@ class Page:
 def test_app_in_a_browser(browser, app_server, tmp_path):
     from selenium.webdriver.common.keys import Keys
 
-    driver, page = browser, Page(browser)
+    driver, page = browser, Page(browser, tmp_path)
     driver.get(app_server.url)
     page.wait(PAGE_LOAD, lambda: page.month() == 0, "the page, at month 0")
     page.wait(PAGE_LOAD, lambda: page.chart("exsim-chart-challenges"), "the charts")
