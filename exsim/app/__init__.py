@@ -14,8 +14,8 @@ from pathlib import Path
 PAGE = Path(__file__).with_name("page.py")
 """The Solara page module (``solara run`` takes its path)."""
 
-REQUIREMENTS = ("solara", "altair")
-"""Modules the app imports beyond exsim's own dependencies (Mesa's SolaraViz needs both)."""
+REQUIREMENTS = ("solara", "bqplot", "jinja2")
+"""Modules the app imports beyond exsim's own dependencies (jinja2: pandas' styled tables)."""
 
 INSTALL_HINT = "pip install 'exsim[app]'"
 

@@ -1,347 +1,268 @@
-"""The exsim app: a Mesa `SolaraViz` page for trying out designs of Exchange Network events.
+"""The exsim app: two designs of Exchange Network events side by side, in the browser.
 
-Run it with ``exsim app`` (or ``solara run exsim/app/page.py``). The sidebar holds Mesa's
-run controls (Reset, play, Step) and, below them, the design of the network in three
-groups: the events, whose knowledge counts (the legitimacy hierarchy of the
-organisational norm) and who is in the network. A changed design applies from the next
-*Reset*, as Mesa's own parameters do. The main area shows the members as a network, who
-spoke at the latest event, and the outcomes over time.
+Run it with ``exsim app`` (or ``solara run exsim/app/page.py``). "Design A" and "Design
+B" run on the same seed and step together, month by month; the sidebar holds the run's
+controls, the network both designs share, a run over several seeds and the downloads.
+The main area shows each design's members as a network, the outcomes of both over time,
+their difference, and what happened inside any event.
 
-This is the only module of exsim that imports Solara or Mesa's visualization.
+The modules that import Solara are this one, `sidebar`, `state`, `charts` and
+`inside_view`; `pair`, `inside`, `seeds` and `controls` hold the logic without it.
 """
 
 from __future__ import annotations
 
-import warnings
-from dataclasses import dataclass
-from typing import Any
+import asyncio
+import time
 
 import solara
-from matplotlib.figure import Figure
 
-from exsim.app.figures import ROLE_COLOURS, describe, draw_network, draw_speaking
-from exsim.model import ExchangeModel
-from exsim.model.parameters import KEYWORDS, PARAMETERS
-from exsim.model.vocabulary import FORMATS, ROLES
+from exsim.app.charts import DESIGN_COLOURS, LiveText, NetworkChart, TimeChart
+from exsim.app.controls import DESIGN_CONTROLS, describe_design
+from exsim.app.figures import ROLE_COLOURS, describe
+from exsim.app.inside_view import InsideEvent
+from exsim.app.pair import DESIGNS
+from exsim.app.seeds import SeveralSeeds
+from exsim.app.sidebar import (
+    ControlInput,
+    Explains,
+    NetworkControls,
+    RunControls,
+    SeveralSeedsControls,
+    TakeAway,
+)
+from exsim.app.state import (
+    Session,
+    current_several,
+    designs,
+    difference_outcome,
+    new_session,
+    playing,
+    redesigned,
+    several,
+    speed,
+    version,
+)
 
-with warnings.catch_warnings():
-    # Mesa 3.3's ComponentsView trips Solara's rules-of-hooks check (fixed in later Mesa).
-    warnings.filterwarnings("ignore", message=".*found despite early return", category=UserWarning)
-    from mesa.visualization import SolaraViz, make_plot_component
-    from mesa.visualization.utils import update_counter
-
-FORMAT_WORDS = {
-    "action-learning sets": "action_learning",
-    "open plenary": "plenary",
-    "facilitated dialogue": "facilitated_dialogue",
+OUTCOMES = {
+    "cross_role_uptake": ("Credibility given across roles (latest event)", (0.0, 1.0)),
+    "challenges": ("Challenges to the norm voiced (latest event)", (0.0, None)),
+    "norm_endorsement": ("Mean endorsement of the norm", (0.0, 1.0)),
+    "credibility_gap": ("Credibility gap: research minus experiential", (None, None)),
+    "belief_error": ("Error of beliefs against the truth", (0.0, None)),
+    "dialogic_capacity": ("Dialogic capacity", (0.0, 1.0)),
 }
-"""The event formats as the app names them, and the model's word for each."""
-assert set(FORMAT_WORDS.values()) == set(FORMATS)
-
-
-@dataclass(frozen=True)
-class Control:
-    """One control of the design: the model keyword it sets and how it is shown."""
-
-    keyword: str  # ExchangeModel keyword argument
-    label: str
-    step: float = 0.05
-    low: float | None = None  # None: the parameter table's range
-    high: float | None = None
-
-    @property
-    def parameter(self):
-        """The model parameter this control sets."""
-        return KEYWORDS[self.keyword]
-
-
-GROUPS: dict[str, tuple[str, list[Control]]] = {
-    "Event design": (
-        "How the network's events are run.",
-        [
-            Control("event_suspension", "Project hierarchy suspended (0 kept, 1 suspended)"),
-            Control("event_format", "Format"),
-            Control("event_facilitation", "Facilitation (0 none, 1 strong)"),
-            Control("event_group_size", "People per group (not in a plenary)", 1, high=30),
-            Control("event_every", "Months between events (0: none)", 1, high=24),
-        ],
-    ),
-    "Whose knowledge counts": (
-        "How legitimate each kind of knowledge is under the organisational norm.",
-        [
-            Control("legitimacy_research", "Research knowledge"),
-            Control("legitimacy_clinical", "Clinical knowledge"),
-            Control("legitimacy_organisational", "Organisational knowledge (managers)"),
-            Control("legitimacy_experiential", "Experiential knowledge (patients, carers)"),
-        ],
-    ),
-    "Who is in the network": (
-        "How many members, and the relative share of each role.",
-        [Control("population_size", "Members", 1, low=5, high=200)]
-        + [Control(f"population_mix_{r}", f"Share of {r}s", 0.01) for r in ROLES],
-    ),
-}
-"""The design controls, grouped as the sidebar shows them."""
-
-CONTROLS = {c.keyword: c for _, controls in GROUPS.values() for c in controls}
-
-
-def default_design() -> dict[str, Any]:
-    """Every design control at the model's default (the real Exchange Network)."""
-    design = {k: c.parameter.default for k, c in CONTROLS.items()}
-    words = {model: word for word, model in FORMAT_WORDS.items()}
-    design["event_format"] = words[design["event_format"]]
-    return design
-
-
-design = solara.reactive(default_design())
-"""The design in the sidebar. Solara keeps one value per browser session."""
-
-
-class AppModel(ExchangeModel):
-    """`ExchangeModel` as the app builds it: from the sidebar's design and the seed.
-
-    Mesa's *Reset* calls ``AppModel(**parameters)`` with the values of its own inputs
-    (here the seed); the rest comes from the session's `design`. The format arrives in
-    plain words and the seed as text: both are turned into the model's values. A seed
-    that is not a whole number, or a mix with nobody in it, falls back to the default
-    and says so in `app_notes`.
-    """
-
-    def __init__(self, rng: Any = None, **kwargs: Any):
-        """Build the network from the design and Mesa's inputs (model keyword names)."""
-        # Mesa >= 3.4's Reset also passes a `scenario`; the seed control sets the run's
-        # randomness instead, so it is not used.
-        kwargs.pop("scenario", None)
-        values = {**design.value, **kwargs}
-        self.app_design = dict(values)
-        self.app_notes: list[str] = []
-        if values.get("event_format") in FORMAT_WORDS:
-            values["event_format"] = FORMAT_WORDS[values["event_format"]]
-        seed = values.pop("run_seed", None)
-        if seed is not None:
-            text = str(seed).strip()
-            if text.isdigit():
-                values["run_seed"] = int(text)
-            else:
-                default = values["run_seed"] = PARAMETERS["run.seed"].default
-                self.app_notes.append(f"Seed {text!r} is not a whole number: used {default}.")
-        mix = [f"population_mix_{r}" for r in ROLES]
-        if all(float(values.get(k, 1.0)) <= 0 for k in mix):
-            for k in mix:
-                values.pop(k, None)
-            self.app_notes.append("Every role's share was 0: used the default mix.")
-        super().__init__(rng=rng, **values)
-
-    def step(self) -> None:
-        """One month; at `run.steps` the model stops running (Mesa's play and Step
-        buttons too) and the app says so once."""
-        super().step()
-        if not self.running and not any("complete" in note for note in self.app_notes):
-            self.app_notes.append(f"The run is complete ({self.steps} months): press Reset.")
-
-
-SEED = {
-    "run_seed": {
-        "type": "InputText",
-        "value": str(PARAMETERS["run.seed"].default),
-        "label": "Random seed (a whole number)",
-    }
-}
-"""Mesa's own model-parameter input: the seed of the run."""
-
-
-def initial_model() -> AppModel:
-    """The model the app opens with: the session's design and the default seed."""
-    return AppModel(run_seed=SEED["run_seed"]["value"])
-
-
-# --- the sidebar: the design, grouped -------------------------------------------------
-
-
-def _set(keyword: str, value: Any) -> None:
-    design.value = {**design.value, keyword: value}
-
-
-def _shown(value: Any) -> str:
-    return f"{value:.2f}" if isinstance(value, float) else str(value)
+"""The outcomes charted over time: title and y range (None: fitted to the data)."""
 
 
 @solara.component
-def ControlInput(control: Control, in_run: Any = None):
-    """One design control: its label and value above a full-width input, and a note when
-    the value differs from the run on screen (`in_run`)."""
-    value = design.value[control.keyword]
-    with solara.Div(classes=[f"exsim-control-{control.keyword}"]):
-        if control.keyword == "event_format":
-            solara.Select(
-                control.label,
-                values=list(FORMAT_WORDS),
-                value=value,
-                on_value=lambda v: _set("event_format", v),
-            )
-        else:
-            p = control.parameter
-            solara.Text(f"{control.label}: {_shown(value)}", style={"font-size": "0.9em"})
-            slider = solara.SliderInt if p.kind is int else solara.SliderFloat
-            slider(
-                "",
-                value=value,
-                min=p.low if control.low is None else control.low,
-                max=p.high if control.high is None else control.high,
-                step=control.step,
-                on_value=lambda v: _set(control.keyword, v),
-                thumb_label=False,
-            )
-        if in_run is not None and value != in_run:
-            solara.Text(
-                f"(the run shows {_shown(in_run)}: press Reset to apply)",
-                style={"font-size": "0.8em", "color": "#B45F00"},
-            )
+def DesignControls(session: Session, name: str):
+    """One design's name, a few words on it and its event-design controls."""
+    values = designs.value[name]
+
+    def set_value(key: str, value) -> None:
+        designs.value = {**designs.value, name: {**designs.value[name], key: value}}
+        session.do(lambda p: p.change(designs={name: designs.value[name]}))
+
+    solara.HTML("h2", name, style={"color": DESIGN_COLOURS[name], "margin": "0"})
+    solara.Text(describe_design(values), classes=["exsim-summary"])
+    with solara.ColumnsResponsive(12, large=6):
+        for c in DESIGN_CONTROLS:
+            ControlInput(c, values[c.name], lambda v, k=c.name: set_value(k, v), css_of(name))
+
+
+def css_of(name: str) -> str:
+    """The CSS class of a design's card (``exsim-design-a``)."""
+    return f"exsim-{name.lower().replace(' ', '-')}"
 
 
 @solara.component
-def DesignControls(model: solara.Reactive[ExchangeModel]):
-    """The design of the network, in three labelled groups, in the sidebar."""
-    in_run = getattr(model.value, "app_design", {})
-    with solara.Sidebar(), solara.Column():
-        for title, (meaning, controls) in GROUPS.items():
-            with solara.Card(title, subtitle=meaning):
-                for control in controls:
-                    ControlInput(control, in_run.get(control.keyword))
-        solara.Button(
-            "Back to the real network's design",
-            text=True,
-            on_click=lambda: design.set(default_design()),
+def DesignView(session: Session, name: str):
+    """The network picture and a few lines on the latest event of one design."""
+    NetworkChart(
+        lambda: session.pair.models[name], version, css=f"exsim-network-{name[-1].lower()}"
+    )
+    LatestEvent(session, name)
+
+
+def LatestEvent(session: Session, name: str):
+    """A few lines on where a design's run is and on its latest event."""
+    LiveText(lambda: " ".join(describe(session.pair.models[name])), version, "exsim-latest")
+
+
+def Legend():
+    """What the network pictures show."""
+    roles = " ".join(
+        f'<span style="color:{c}">&#9679;</span> {r}s' for r, c in ROLE_COLOURS.items()
+    )
+    with solara.Card():
+        solara.HTML(
+            "span",
+            f"The networks: {roles}. Size: status in project hierarchies. Faded: did not "
+            "come to the latest event. Black ring: spoke most in their group there; red "
+            "ring: challenged the norm. Lines: ties of mutuality, wider for stronger. "
+            "Members sit by project team.",
+            classes=["exsim-explains"],
         )
 
 
 @solara.component
-def _Below(model: solara.Reactive[ExchangeModel]):
-    # One level deeper than SolaraViz, so that Solara puts these sidebar cards after
-    # Mesa's run controls (sidebar content is ordered by depth).
-    DesignControls(model)
+def OverTime(session: Session):
+    """Each charted outcome over the months, Design A and Design B in one chart."""
+    pair = session.pair
 
+    def reader(outcome: str):
+        def read():
+            result = current_several(pair)
+            bands = {n: result.bands[(n, outcome)] for n in DESIGNS} if result else None
+            return {n: pair.series(n, outcome) for n in DESIGNS}, bands
 
-# --- the views ------------------------------------------------------------------------
+        return read
+
+    with solara.Card("Over time"):
+        BandsNote(session)
+        with solara.ColumnsResponsive(4, large=4, medium=6, small=12):
+            for outcome, (title, y_range) in OUTCOMES.items():
+                TimeChart(
+                    title,
+                    reader(outcome),
+                    version,
+                    pair.months,
+                    y_range=y_range,
+                    css=f"exsim-chart-{outcome}",
+                )
 
 
 @solara.component
-def NetworkView(model: ExchangeModel):
-    """The members as a network, with a few lines on the latest event beside it."""
-    update_counter.get()
-    fig = Figure(figsize=(6.6, 3.7))
-    ax = fig.add_axes((0.0, 0.0, 0.56, 0.9))
-    draw_network(ax, model)
-    lines = describe(model) + getattr(model, "app_notes", [])
-    fig.text(0.6, 0.02, "\n".join(lines), fontsize=8, va="bottom", ha="left")
-    solara.FigureMatplotlib(fig, format="png")
+def BandsNote(session: Session):
+    """Which line is which design, and whether bands from several seeds are shown."""
+    redesigned.value  # noqa: B018 (subscribe: a changed design makes the bands stale)
+    key = " ".join(
+        f'<span style="color:{DESIGN_COLOURS[n]}">&#9473;&#9473; {n}</span>' for n in DESIGNS
+    )
+    bands = " (bands: 95% over seeds)" if current_several(session.pair) else ""
+    solara.HTML("div", key + bands)
 
 
 @solara.component
-def SpeakingView(model: ExchangeModel):
-    """Who spoke how much, by role, at the latest event, and who challenged the norm."""
-    update_counter.get()
-    fig = Figure(figsize=(6.6, 3.5))
-    draw_speaking(fig, model)
-    solara.FigureMatplotlib(fig, format="png")
+def Difference(session: Session):
+    """Design B minus Design A over the months, for one outcome."""
+    pair, outcome = session.pair, difference_outcome.value
+    several.value  # noqa: B018 (subscribe: bands)
 
+    def read():
+        a, b = (pair.series(n, outcome) for n in DESIGNS)
+        n = min(len(a), len(b))
+        result = current_several(pair)
+        bands = {"B - A": result.differences[outcome]} if result else None
+        return {"B - A": b[:n] - a[:n]}, bands
 
-def _titled(title: str, words: dict[str, str], ylabel: str):
-    """A `post_process` for Mesa's plot component: size, title, plain legend, label."""
-
-    def post_process(ax) -> None:
-        ax.figure.set_size_inches(6.6, 3.5)
-        months, values = [0], [0.0]
-        for line in ax.get_lines():
-            line.set_label(words.get(line.get_label(), line.get_label()))
-            months += list(line.get_xdata())
-            values += list(line.get_ydata())
-        # From month 0 and from 0, so the first months do not fill the plot with noise.
-        ax.set_xlim(0, max(12, max(months)))
-        low, high = min(values), max(values)
-        ax.set_ylim(low * 1.1, high * 1.1 if high > 0 else 1.0)
-        ax.legend(loc="best", fontsize=8, frameon=False)
-        ax.set_title(title, fontsize=10)
-        ax.set_ylabel(ylabel)
-
-    return post_process
-
-
-COLOURS = {
-    "speaking_equality": "#0072B2",
-    "cross_role_uptake": "#E69F00",
-    "challenges": "#D00000",
-    "challenges_low_status": "#E69F00",
-    "norm_endorsement": "#555555",
-    "credibility_gap": "#CC79A7",
-    "belief_error": "#009E73",
-    "experiential_error": ROLE_COLOURS["patient"],
-}
-"""Line colours of the outcomes over time."""
-
-THEMES = [
-    (
-        "Dialogue at the latest event",
-        {
-            "speaking_equality": "equality of turns (1 - Gini)",
-            "cross_role_uptake": "credibility given across roles",
-        },
-        "0 to 1",
-    ),
-    (
-        "Challenges to the norm at the latest event",
-        {
-            "challenges": "challenges voiced",
-            "challenges_low_status": "voiced by lower-status members",
-        },
-        "challenges",
-    ),
-    (
-        "Whose knowledge counts",
-        {
-            "norm_endorsement": "mean endorsement of the norm",
-            "credibility_gap": "credibility gap: research minus experiential",
-        },
-        "mean over members",
-    ),
-    (
-        "Learning: how far beliefs are from the truth",
-        {
-            "belief_error": "mean error, all aspects",
-            "experiential_error": "mean error on the patient-experience aspect",
-        },
-        "error",
-    ),
-]
-"""The outcomes over time: one plot per theme, with the words its legend uses."""
-
-
-def outcome_plots() -> list:
-    """Mesa plot components for the outcomes over time, one per theme (x axis: month)."""
-    return [
-        make_plot_component(
-            {k: COLOURS[k] for k in words}, post_process=_titled(title, words, ylabel)
+    with solara.Card("Difference: Design B minus Design A"):
+        solara.Select(
+            "Outcome",
+            values=list(OUTCOMES),
+            value=outcome,
+            on_value=difference_outcome.set,
         )
-        for title, words, ylabel in THEMES
-    ]
+        Explains(
+            "Above 0: higher under Design B. Both run on one seed, so the difference is the "
+            "designs' and one seed's luck; run several seeds to see a 95% band."
+        )
+        TimeChart(
+            f"{OUTCOMES[outcome][0]}: B - A",
+            read,
+            version,
+            pair.months,
+            zero_line=True,
+            css="exsim-chart-difference",
+            names=("B - A",),
+        )
+        DifferenceNow(session, outcome)
 
 
-def components() -> list:
-    """Every view of the page, in the order they are laid out (two per row)."""
-    return [NetworkView, SpeakingView, *outcome_plots()]
+@solara.component
+def DifferenceNow(session: Session, outcome: str):
+    """The difference at the month on screen and, after several seeds, their verdict."""
+    redesigned.value  # noqa: B018 (subscribe: the verdict goes when the designs change)
+    pair = session.pair
+
+    def now() -> str:
+        a, b = (pair.series(n, outcome) for n in DESIGNS)
+        month = min(len(a), len(b)) - 1  # both, even while a step is under way
+        return f"Month {month}: B - A = {b[month] - a[month]:+.3f}"
+
+    LiveText(now, version, "exsim-diff")
+    result = current_several(pair)
+    if result is not None:
+        SeveralTable(result)
+
+
+def SeveralTable(result: SeveralSeeds):
+    """The verdict of `exsim compare` on each outcome: means and B - A, 95% intervals."""
+    rows = ["| outcome | Design A | Design B | B - A | verdict |", "| --- " * 5 + "|"]
+    table = result.table
+    for outcome in OUTCOMES:
+        found = table[table["outcome"] == outcome]
+        if found.empty:
+            continue
+        ra, rb = (found[found["design"] == n].iloc[0] for n in DESIGNS)
+        verdict = "differs" if rb["resolved"] else "within noise"
+        rows.append(
+            f"| {outcome} | {ra['mean']:.3f} [{ra['mean_low']:.3f}, {ra['mean_high']:.3f}] "
+            f"| {rb['mean']:.3f} [{rb['mean_low']:.3f}, {rb['mean_high']:.3f}] "
+            f"| {rb['difference']:+.3f} [{rb['difference_low']:+.3f}, "
+            f"{rb['difference_high']:+.3f}] | {verdict} |"
+        )
+    solara.Markdown(
+        f"Over {result.replicates} seeds (event outcomes averaged over the months with an "
+        "event, the others at the end), as `exsim compare` reports them:\n\n" + "\n".join(rows)
+    )
+
+
+CSS = """
+.exsim-table table { border-collapse: collapse; font-size: 0.85em; margin: 8px 0 16px 0; }
+.exsim-table td, .exsim-table th { padding: 2px 8px; }
+.exsim-table caption { text-align: left; caption-side: top; color: #333; }
+.exsim-explains { font-size: 0.8em; color: #555; display: block; margin-bottom: 6px; }
+.exsim-label { font-size: 0.9em; }
+.exsim-month { font-size: 1.4em; font-weight: 500; display: block; margin-bottom: 8px; }
+.exsim-latest, .exsim-summary { font-size: 0.85em; display: block; }
+"""
 
 
 @solara.component
 def Page():
-    """The app: one model per browser session, controls in the sidebar, views beside."""
-    model = solara.use_reactive(solara.use_memo(initial_model, []))
-    views = solara.use_memo(components, [])
-    SolaraViz(
-        model,
-        components=views,
-        model_params=SEED,
-        name="exsim · Exchange Network events",
-        play_interval=150,
-    )
-    _Below(model)
+    """The app: run controls, the shared network, several seeds and downloads in the
+    sidebar; the two designs, their outcomes over time, their difference and the inside
+    of any event in the main area."""
+    session = solara.use_memo(new_session, [])
+
+    async def play():
+        # On the server's event loop, not a thread: the charts' messages then leave
+        # without a hand-over between threads, the costliest part of a month on screen.
+        while playing.value and not session.pair.finished:
+            started = time.perf_counter()
+            session.step()
+            await asyncio.sleep(max(0.0, 1.0 / speed.value - (time.perf_counter() - started)))
+        playing.value = False
+
+    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=False)
+    solara.Title("exsim · two event designs side by side")
+    solara.Style(CSS)
+    with solara.AppBarTitle():
+        solara.Text("exsim · two designs of Exchange Network events, side by side")
+    with solara.Sidebar():
+        RunControls(session)
+        NetworkControls(session)
+        SeveralSeedsControls(session)
+        TakeAway(session)
+    with solara.Column():
+        with solara.Columns([1, 1]):
+            for name in DESIGNS:
+                with solara.Card(classes=[css_of(name)]):
+                    DesignControls(session, name)
+                    DesignView(session, name)
+        Legend()
+        OverTime(session)
+        Difference(session)
+        InsideEvent(session, version, playing)

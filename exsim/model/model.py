@@ -158,6 +158,8 @@ class ExchangeModel(mesa.Model):
         self.listener_updates = 0  # listeners weighing an utterance, in every session
         self.event_listener_updates = 0  # the same, at events only (for benchmarks)
         self.last_speakers: dict[str, np.ndarray] = {}
+        self.last_event_tally = None  # see `hold_event`
+        self.last_event_endorsement: tuple[np.ndarray, np.ndarray] | None = None
         self._team_seats: np.ndarray | None = None  # made at the first project meeting
         self.datacollector = OutcomeCollector(
             model_reporters={name: partial(read_outcome, name=name) for name in self._measure()},
@@ -188,6 +190,7 @@ class ExchangeModel(mesa.Model):
             return False
         seats = events.form_groups(pop, attendees, p, self.streams["attendance"])
         legitimacy = events.event_legitimacy(self.legitimacy, p)
+        endorsement_before = pop.endorsement.copy()
         tally = hold_session(
             pop, seats, events.event_setting(p), p, legitimacy, self.streams["dialogue"]
         )
@@ -206,6 +209,11 @@ class ExchangeModel(mesa.Model):
             "challenges": tally.challenges,
         }
         self._record_event_groups(groups)
+        # Read-only, for looking inside the event (the app): the session's whole tally
+        # (seats, turns, heard, uptake between members, challenges, take-ups per group)
+        # and every member's norm endorsement just before and just after the session.
+        self.last_event_tally = tally
+        self.last_event_endorsement = (endorsement_before, pop.endorsement.copy())
         return True
 
     def work_in_projects(self) -> None:
