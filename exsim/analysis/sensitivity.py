@@ -25,10 +25,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..config import read_toml
+from ..config import read_text, read_toml
 from ..errors import ConfigError
 from ..model.parameters import PARAMETERS, suggest
-from ..runs.spec import Sweep
+from ..runs.spec import MAX_RUNS, Sweep, flatten_table, whole
 from ..runs.store import SUMMARY_OUTCOMES
 from .plots import OKABE_ITO, plt
 from .sweep_plots import outcome_column
@@ -79,9 +79,11 @@ class SensitivitySpec:
         }
 
 
-def load_sensitivity(path: str | Path) -> SensitivitySpec:
-    """Read and validate a sensitivity file; errors are one-line `ConfigError`s."""
+def load_sensitivity(path: str | Path, max_runs: int | None = MAX_RUNS) -> SensitivitySpec:
+    """Read and validate a sensitivity file; errors are one-line `ConfigError`s naming
+    the key. Parameters may be dotted names or nested tables, as in a sweep file."""
     path = Path(path)
+    text = read_text(path)
     data = read_toml(path)
     where = str(path)
     for key in data:
@@ -92,46 +94,26 @@ def load_sensitivity(path: str | Path) -> SensitivitySpec:
     method = data.get("method", "sobol")
     if method not in METHODS:
         raise ConfigError(f"{where}: method: {method!r} is not known; use 'sobol' or 'morris'")
-    ranges = data.get("parameters")
-    if not isinstance(ranges, dict) or len(ranges) < 2:
+    ranges = flatten_table(data.get("parameters", {}), f"{where}: parameters")
+    if len(ranges) < 2:
         raise ConfigError(
             f"{where}: parameters: give at least two parameters with ranges, "
             'e.g. "event.suspension" = [0.0, 1.0]'
         )
-    bounds = []
-    for name, value in ranges.items():
-        if name not in PARAMETERS:
-            raise ConfigError(f"{where}: parameters: {name}: unknown parameter{suggest(name)}")
-        if PARAMETERS[name].kind not in (int, float):
-            raise ConfigError(
-                f"{where}: parameters: {name}: only numeric parameters can be analysed"
-            )
-        if (
-            not isinstance(value, list)
-            or len(value) != 2
-            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
-            or not value[0] < value[1]
-        ):
-            raise ConfigError(
-                f"{where}: parameters: {name}: give a range [low, high] with low < high"
-            )
-        bounds.append((float(value[0]), float(value[1])))
-    outcomes = tuple(data.get("outcomes", DEFAULT_OUTCOMES))
-    for outcome in outcomes:
-        if outcome not in SUMMARY_OUTCOMES:
-            raise ConfigError(
-                f"{where}: outcomes: {outcome}: unknown outcome"
-                f"{suggest(outcome, list(SUMMARY_OUTCOMES))}"
-            )
-    levels = int(data.get("levels", 4))
-    sample = {"method": method, "n": data.get("n", 32), **ranges}
+    bounds = [_bounds(name, value, where) for name, value in ranges.items()]
+    outcomes = _outcomes(data.get("outcomes", list(DEFAULT_OUTCOMES)), where)
+    levels = whole(data.get("levels", 4), f"{where}: levels", 2)
+    second_order = data.get("second_order", False)
+    if not isinstance(second_order, bool):
+        raise ConfigError(f"{where}: second_order: {second_order!r}: use true or false")
+    sample = {"method": method, "n": whole(data.get("n", 32), f"{where}: n", 1), **ranges}
     if method == "sobol":
-        sample["second_order"] = bool(data.get("second_order", False))
+        sample["second_order"] = second_order
     else:
         sample["levels"] = levels
     keys = {k: data[k] for k in ("base", "replicates", "seed", "steps") if k in data}
     sweep = Sweep.from_mapping(
-        {**keys, "sample": sample}, where, root=path.parent, text=path.read_text(encoding="utf-8")
+        {**keys, "sample": sample}, where, root=path.parent, text=text, max_runs=max_runs
     )
     return SensitivitySpec(
         sweep,
@@ -139,10 +121,40 @@ def load_sensitivity(path: str | Path) -> SensitivitySpec:
         outcomes,
         tuple(ranges),
         tuple(bounds),
-        bool(data.get("second_order", False)),
+        second_order,
         levels,
         sweep.seed,
     )
+
+
+def _bounds(name: str, value: Any, where: str) -> tuple[float, float]:
+    if name not in PARAMETERS:
+        raise ConfigError(f"{where}: parameters: {name}: unknown parameter{suggest(name)}")
+    if PARAMETERS[name].kind not in (int, float):
+        raise ConfigError(f"{where}: parameters: {name}: only numeric parameters can be analysed")
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+        or not value[0] < value[1]
+    ):
+        raise ConfigError(f"{where}: parameters: {name}: give a range [low, high] with low < high")
+    try:
+        return float(PARAMETERS[name].check(value[0])), float(PARAMETERS[name].check(value[1]))
+    except ValueError as err:
+        raise ConfigError(f"{where}: parameters: {err}") from None
+
+
+def _outcomes(value: Any, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f'{where}: outcomes: give a list of outcome names, e.g. ["challenges"]')
+    for outcome in value:
+        if outcome not in SUMMARY_OUTCOMES:
+            raise ConfigError(
+                f"{where}: outcomes: {outcome}: unknown outcome"
+                f"{suggest(outcome, list(SUMMARY_OUTCOMES))}"
+            )
+    return tuple(value)
 
 
 def analyse(spec: SensitivitySpec, runs: pd.DataFrame) -> pd.DataFrame:
@@ -239,7 +251,9 @@ def bar_chart(indices: pd.DataFrame, path: str | Path) -> Path:
     return Path(path)
 
 
-def sensitivity(path: str | Path, out: str | Path, **sweep_options) -> pd.DataFrame:
+def sensitivity(
+    path: str | Path | SensitivitySpec, out: str | Path, **sweep_options
+) -> pd.DataFrame:
     """Run a sensitivity analysis: sample and run through the sweep layer into
     ``out/runs``, then write ``out/indices.csv``, ``indices.md`` and bar charts.
 
@@ -248,7 +262,7 @@ def sensitivity(path: str | Path, out: str | Path, **sweep_options) -> pd.DataFr
     from ..runs.store import load_results
     from ..runs.sweep import sweep
 
-    spec = load_sensitivity(path)
+    spec = path if isinstance(path, SensitivitySpec) else load_sensitivity(path)
     out = Path(out)
     report = sweep(spec.sweep, out / "runs", **sweep_options)
     indices = analyse(spec, load_results(report.out).runs)

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..errors import UsageError
+from .arguments import check_out
 
 
 def add(commands) -> None:
@@ -52,6 +53,8 @@ def _plot(args: argparse.Namespace) -> int:
         if column not in runs.columns:
             raise UsageError(f"--outcome: {outcome}: no column {column} in the runs table")
     out = Path(args.out) if args.out else Path(args.dir) / "figures"
+    check_out(str(out), "--out" if args.out else "figures folder")
+    series = results.table("timeseries")  # read (and checked) before anything is drawn
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for column in columns:
@@ -65,7 +68,6 @@ def _plot(args: argparse.Namespace) -> int:
                 written.append(
                     sp.heatmap(runs, column, x, other, out / f"{stem}_{x}_{other}.{ext}")
                 )
-    series = results.table("timeseries")
     for outcome in outcomes:
         name = outcome.removeprefix("final_").removeprefix("mean_")
         if name in series.columns and by:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .arguments import positive
+from .arguments import add_max_runs, check_out, positive
 
 
 def add(commands) -> None:
@@ -22,14 +22,19 @@ def add(commands) -> None:
     p.add_argument("--backend", choices=("serial", "process", "dask"))
     p.add_argument("--scheduler", help="address of a running Dask scheduler")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_max_runs(p)
     p.set_defaults(handler=_sensitivity)
 
 
 def _sensitivity(args: argparse.Namespace) -> int:
-    from ..analysis.sensitivity import indices_markdown, sensitivity
+    from ..analysis.sensitivity import indices_markdown, load_sensitivity, sensitivity
+    from ..runs.sweep import choose_backend
 
+    spec = load_sensitivity(args.spec, max_runs=args.max_runs)
+    choose_backend(args.backend, args.workers, args.scheduler)
+    check_out(args.out)
     indices = sensitivity(
-        args.spec,
+        spec,
         args.out,
         workers=args.workers,
         backend=args.backend,
