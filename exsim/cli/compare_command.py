@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .arguments import add_max_runs, check_out, non_negative, parameter, positive, workers
+from .arguments import add_max_runs, check_out, parameter, positive, workers
 
 
 def add(commands) -> None:
@@ -21,7 +21,7 @@ def add(commands) -> None:
         "designs", nargs="+", metavar="DESIGN.toml", help="config files; the first is the baseline"
     )
     p.add_argument("--replicates", type=positive, default=20, help="runs per design (default 20)")
-    p.add_argument("--seed", type=non_negative, default=0, help="root seed (default 0)")
+    p.add_argument("--seed", type=parameter("run.seed"), default=0, help="root seed (default 0)")
     p.add_argument(
         "--steps", type=parameter("run.steps"), help="months per run (default: run.steps)"
     )
