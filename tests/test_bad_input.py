@@ -218,8 +218,8 @@ def test_base_chains_that_loop_or_go_too_deep_are_one_line(tmp_path):
 @pytest.mark.parametrize(
     ("body", "runs"),
     [
-        ("replicates = 1000000000000\n[grid]\n\"event.rounds\" = [1]\n", "1,000,000,000,000"),
-        (f"replicates = {BIG}\n[grid]\n\"event.rounds\" = [1]\n", "about 10^400"),
+        ('replicates = 1000000000000\n[grid]\n"event.rounds" = [1]\n', "1,000,000,000,000"),
+        (f'replicates = {BIG}\n[grid]\n"event.rounds" = [1]\n', "about 10^400"),
         (
             "[sample]\nmethod = 'latin_hypercube'\nn = 2000000000\n"
             '"event.suspension" = [0.0, 1.0]\n',
