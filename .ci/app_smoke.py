@@ -19,12 +19,14 @@ START_SECONDS = 180
 
 
 def free_port() -> int:
+    """A port nothing listens on now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
 def main() -> int:
+    """Serve the app, wait for its page, stop it; 0 if it answered."""
     import mesa
     import solara
 
@@ -42,15 +44,18 @@ def main() -> int:
         try:
             deadline = time.monotonic() + START_SECONDS
             while time.monotonic() < deadline and server.poll() is None:
-                with contextlib.suppress(OSError):
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
-                        body = page.read().decode("utf-8", "replace")
-                        if page.status == 200 and "solara" in body.lower():
-                            print(
-                                f"app smoke test: exsim app answered on port {port} "
-                                f"(solara {solara.__version__}, mesa {mesa.__version__})"
-                            )
-                            return 0
+                url = f"http://127.0.0.1:{port}/"
+                with (
+                    contextlib.suppress(OSError),
+                    urllib.request.urlopen(url, timeout=10) as page,
+                ):
+                    body = page.read().decode("utf-8", "replace")
+                    if page.status == 200 and "solara" in body.lower():
+                        print(
+                            f"app smoke test: exsim app answered on port {port} "
+                            f"(solara {solara.__version__}, mesa {mesa.__version__})"
+                        )
+                        return 0
                 time.sleep(1)
             log.seek(0)
             print(f"app smoke test FAILED: no page within {START_SECONDS} s", file=sys.stderr)

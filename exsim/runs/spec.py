@@ -272,7 +272,10 @@ class Sweep:
         for _, values in grid:
             count *= len(values)
         count *= sample.size if sample else 1
-        how = f"{count_text(count)} points x {count_text(replicates)} replicates"
+        how = (
+            f"{count_text(count)} point{'s' * (count != 1)} x "
+            f"{count_text(replicates)} replicate{'s' * (replicates != 1)}"
+        )
         check_run_count(count * replicates, max_runs, where, how)
         points = _points(grid, sample, seed)
         for i, values in enumerate(points):
