@@ -237,6 +237,7 @@ def _images(driver):
     return [i for i in driver.find_elements(By.TAG_NAME, "img") if i.size["height"] > 150]
 
 
+@pytest.mark.slow
 def test_app_renders_responds_and_updates(browser, app_server, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys

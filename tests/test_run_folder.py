@@ -18,6 +18,7 @@ NAMES = ("timeseries.csv", "events.csv", "agents.csv", "config.toml", "outcomes.
 def writers(tag: str, die_after: int | None = None, fail_after: int | None = None):
     def make(i, name):
         def write(path):
+            assert Path(path).suffix == Path(name).suffix  # writers pick formats by suffix
             if die_after is not None and i == die_after:
                 os.kill(os.getpid(), signal.SIGKILL)  # the process dies mid-write
             if fail_after is not None and i == fail_after:

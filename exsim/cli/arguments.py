@@ -60,9 +60,19 @@ def positive(text: str) -> int:
     return value
 
 
+MAX_WORKERS = 4096
+"""The most local workers ``--workers`` may ask for."""
+
+
 def workers(text: str) -> int | str:
-    """``--workers``: a whole number >= 1, or ``auto`` (every core this process may use)."""
-    return "auto" if text.strip() == "auto" else positive(text)
+    """``--workers``: a whole number from 1 to `MAX_WORKERS`, or ``auto`` (every core
+    this process may use)."""
+    if text.strip() == "auto":
+        return "auto"
+    value = positive(text)
+    if value > MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_WORKERS}, or auto")
+    return value
 
 
 def parameter(name: str):

@@ -406,7 +406,7 @@ class DaskBackend:
                     self.client = Client(scheduler_file=self.scheduler, timeout=CONNECT_TIMEOUT)
                 else:
                     self.client = Client(self.scheduler, timeout=CONNECT_TIMEOUT)
-            except (OSError, TimeoutError, ValueError) as err:
+            except Exception as err:  # unreachable, or a scheduler file that is not one
                 raise UsageError(
                     f"--scheduler: cannot connect to {self.scheduler} "
                     f"({' '.join(str(err).split()) or type(err).__name__})"

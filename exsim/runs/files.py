@@ -257,10 +257,19 @@ def _alive(pid: int) -> bool:
 
 
 def _write_in_place(out: Path, writers) -> list[Path]:
+    """Write each file under a hidden name (holding this process's id) and rename it into
+    place; hidden files of ours left by a killed process are removed first."""
+    for path in out.glob(".*.exsim-*"):
+        match = _IN_PLACE.match(path.name)
+        if match and match["name"] in writers and not _alive(int(match["pid"])):
+            with contextlib.suppress(OSError):
+                path.unlink()
     written = []
     for name, write in writers.items():
         target = out / name
-        fd, tmp = tempfile.mkstemp(dir=out, prefix=f".{name}.exsim-", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(
+            dir=out, prefix=f".{name}.exsim-{os.getpid()}-", suffix=Path(name).suffix
+        )
         os.close(fd)
         try:
             write(Path(tmp))
@@ -271,6 +280,9 @@ def _write_in_place(out: Path, writers) -> list[Path]:
                 os.remove(tmp)
         written.append(target)
     return written
+
+
+_IN_PLACE = re.compile(r"^\.(?P<name>.+)\.exsim-(?P<pid>\d+)-\w+(\.\w+)?$")
 
 
 # --- the lock of a sweep's folder -----------------------------------------------------------------
