@@ -15,6 +15,7 @@ import pandas as pd
 from ..config import Config, load_config
 from ..errors import ConfigError
 from ..runs.single import atomic_write
+from ..runs.spec import MAX_RUNS, check_run_count
 from .comparison import compare_designs, comparison_markdown, metrics_table
 
 TRAJECTORY_OUTCOMES = [
@@ -91,6 +92,7 @@ def compare(
     workers: int | str | None = None,
     backend: str | None = None,
     scheduler: str | None = None,
+    max_runs: int | None = MAX_RUNS,
 ) -> Comparison:
     """Run every design with the same seeds and compare each with the first.
 
@@ -103,6 +105,7 @@ def compare(
         workers: parallel workers, or "auto" (default: one at a time in this process).
         backend: "serial", "process" or "dask", as for `exsim.sweep`.
         scheduler: address of a running Dask scheduler.
+        max_runs: refuse more runs (designs x replicates) than this; None for no limit.
 
     Example:
         >>> c = compare(["configs/designs/hierarchy_suspended.toml",
@@ -114,6 +117,8 @@ def compare(
         raise ConfigError("compare: give at least two designs (the first is the baseline)")
     if replicates < 2:
         raise ConfigError("compare: --replicates must be 2 or more for intervals")
+    how = f"{len(designs)} designs x {replicates} replicates"
+    check_run_count(len(designs) * replicates, max_runs, "compare", how)
     configs = [d if isinstance(d, Config) else load_config(d) for d in designs]
     names = names or [design_name(d) if not isinstance(d, Config) else d.source for d in designs]
     if len(set(names)) != len(names):
