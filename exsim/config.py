@@ -13,6 +13,7 @@ allowed.
 
 from __future__ import annotations
 
+import stat
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -40,8 +41,15 @@ class Config:
         return self.values[name]
 
     def replace(self, **dotted: Any) -> Config:
-        """A copy with some parameters changed, e.g. ``replace(**{"run.seed": 3})``."""
-        return Config(checked({**self.values, **dotted}, "<replace>"), self.source, self.overrides)
+        """A copy with some parameters changed, e.g. ``replace(**{"run.seed": 3})``;
+        a bad value is a `ConfigError` naming the parameter."""
+        for name in dotted:
+            if name not in PARAMETERS:
+                raise ConfigError(f"{name}: unknown parameter{suggest(name)}")
+        try:
+            return Config(validate({**self.values, **dotted}), self.source, self.overrides)
+        except ValueError as err:
+            raise ConfigError(str(err)) from None
 
     def model_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for `ExchangeModel` (dots become underscores)."""
@@ -76,7 +84,7 @@ def load_config(
         >>> cfg["event.suspension"]
         0.0
     """
-    values = read_layers(Path(path), seen=())
+    values = read_layers(Path(path))
     values = checked(values, str(path))
     if overrides:
         values = checked({**values, **parse_overrides(overrides)}, "--set")
@@ -88,34 +96,89 @@ def load_config(
     return Config(values, str(path), shown)
 
 
-def read_layers(path: Path, seen: tuple[Path, ...]) -> dict[str, Any]:
-    """Read `path` and, first, the `base` chain it names; later files win."""
-    data = read_toml(path)
-    resolved = path.resolve()
-    if resolved in seen:
-        raise ConfigError(f"{path}: base: files name each other in a loop")
+MAX_BASE_CHAIN = 32
+"""The most files a chain of ``base`` files may hold (a longer chain is surely a mistake)."""
+
+MAX_FILE_BYTES = 16 * 2**20
+"""The largest config, sweep or sensitivity file read (16 MB)."""
+
+
+def read_layers(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """Read `path` and, first, the chain of `base` files it names; later files win.
+
+    The chain is followed in a loop, not by recursion: a loop of files naming each other
+    and a chain of more than `MAX_BASE_CHAIN` files are errors naming the file.
+    """
+    layers: list[dict[str, Any]] = []
+    chain = [p.resolve() for p in seen]
+    current: Path | None = path
+    while current is not None:
+        data = read_toml(current)
+        resolved = current.resolve()
+        if resolved in chain:
+            raise ConfigError(f"{current}: base: files name each other in a loop")
+        if len(chain) >= MAX_BASE_CHAIN:
+            raise ConfigError(
+                f"{current}: base: a chain of more than {MAX_BASE_CHAIN} base files; "
+                "name the file with the values directly"
+            )
+        chain.append(resolved)
+        base = data.pop("base", None)
+        layers.append(flatten(data, str(current)))
+        if base is not None and not isinstance(base, str):
+            raise ConfigError(f"{current}: base: must be a path string relative to this file")
+        current = current.parent / base if base is not None else None
     values: dict[str, Any] = {}
-    base = data.pop("base", None)
-    if base is not None:
-        if not isinstance(base, str):
-            raise ConfigError(f"{path}: base: must be a path string relative to this file")
-        values = read_layers(path.parent / base, seen + (resolved,))
-    flat = flatten(data, str(path))
-    return {**values, **flat}
+    for layer in reversed(layers):
+        values.update(layer)
+    return values
 
 
 def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML file, turning every failure into a one-line `ConfigError`."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file") from None
-    except (IsADirectoryError, PermissionError, UnicodeDecodeError) as err:
-        raise ConfigError(f"{path}: cannot be read ({type(err).__name__})") from None
+    """Parse a TOML file, turning every failure into a one-line `ConfigError`: a missing
+    file, one that is not a regular file (a folder, a pipe, a device), one that cannot be
+    read, is too large, is not UTF-8 or is not valid TOML."""
+    path = Path(path)
+    text = read_text(path)
     try:
         return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigError(f"{path}: malformed TOML: {err}") from None
+    except ValueError as err:  # TOMLDecodeError, or an integer of too many digits
+        raise ConfigError(f"{path}: malformed TOML: {_one_line(err)}") from None
+
+
+def read_text(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+    """The text of a regular UTF-8 file of at most `limit` bytes, or a `ConfigError`."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot be read ({_reason(err)})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ConfigError(f"{path}: is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise ConfigError(f"{path}: not a regular file (a pipe, socket or device)")
+    if info.st_size > limit:
+        raise ConfigError(f"{path}: {info.st_size} bytes; files over {limit} bytes are not read")
+    try:
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot be read ({_reason(err)})") from None
+    if len(data) > limit:
+        raise ConfigError(f"{path}: files over {limit} bytes are not read")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {err.start})") from None
+
+
+def _reason(err: OSError) -> str:
+    return err.strerror or type(err).__name__
+
+
+def _one_line(err: Exception) -> str:
+    return " ".join(str(err).split())
 
 
 def flatten(data: Mapping[str, Any], where: str, prefix: str = "") -> dict[str, Any]:
@@ -200,7 +263,7 @@ def parse_value(raw: str) -> Any:
     """A ``--set`` value: TOML syntax (``0.5``, ``true``, ``"x"``) or a bare word."""
     try:
         return tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
+    except (ValueError, KeyError):  # not TOML (or an integer of too many digits): a word
         return raw
 
 

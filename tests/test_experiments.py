@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+pytestmark = pytest.mark.slow  # CI's stages on other versions skip it
+
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPTS = {
     "kept_vs_suspended": ["kept_vs_suspended.csv", "kept_vs_suspended.png"],

@@ -84,6 +84,7 @@ def listening_addresses() -> set[str]:
     return found
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_gives_identical_tables_on_loopback_only(
     sweep_file, serial, tmp_path, monkeypatch
 ):
@@ -134,6 +135,7 @@ def test_without_dask_the_dask_backend_is_a_usage_error(monkeypatch):
         DaskBackend(2)
 
 
+@pytest.mark.slow
 def test_process_pool_gives_identical_tables_from_a_notebook_like_main(
     sweep_file, serial, tmp_path
 ):
@@ -161,7 +163,7 @@ def test_workers_that_cannot_start_stop_the_sweep_with_a_clear_error(sweep_file,
     )
     assert done.returncode == 1
     assert "workers died as they started" in done.stderr
-    assert exsim.load_results(tmp_path / "out").runs.empty
+    assert not (tmp_path / "out").exists()  # the workers start first: nothing left behind
 
 
 # The fault-injecting tests patch exsim in this process and start the pool with "fork" so

@@ -14,7 +14,7 @@ import pytest
 
 import exsim
 from exsim.errors import ConfigError
-from exsim.runs import store
+from exsim.runs import files, store
 from exsim.runs.backends import Task, execute, failed
 from exsim.runs.single import RunResult, events_table, timeseries
 from exsim.runs.spec import load_sweep
@@ -140,15 +140,15 @@ class Crash(Exception):
 
 def crash_at(monkeypatch, at):
     count = [0]
-    rename, remove = store._rename, store._remove
+    rename, remove = files._rename, files._remove
 
     def step():
         count[0] += 1
         if count[0] == at:
             raise Crash
 
-    monkeypatch.setattr(store, "_rename", lambda a, b: (step(), rename(a, b)))
-    monkeypatch.setattr(store, "_remove", lambda p: (step(), remove(p)))
+    monkeypatch.setattr(files, "_rename", lambda a, b: (step(), rename(a, b)))
+    monkeypatch.setattr(files, "_remove", lambda p: (step(), remove(p)))
     return count
 
 
@@ -224,12 +224,12 @@ def test_readers_ignore_leftovers_and_resume_removes_them(plan, outcomes, refere
     s._lock.release()  # the process dies here
     pending = out / "pending"
     # an uncommitted run: time series written, runs row not
-    store.write_arrow(pending / "p2-r1.timeseries.arrow", runs[5].timeseries)
+    files.write_arrow(pending / "p2-r1.timeseries.arrow", runs[5].timeseries)
     # a copy of a run already in part 1 (a compaction cut short)
-    store.write_arrow(pending / "p0-r0.timeseries.arrow", runs[0].timeseries)
-    store.write_arrow(
+    files.write_arrow(pending / "p0-r0.timeseries.arrow", runs[0].timeseries)
+    files.write_arrow(
         pending / "p0-r0.runs.arrow",
-        store.read_arrow(pending / "p1-r1.runs.arrow").set_column(0, "run_id", pa.array(["p0-r0"])),
+        files.read_arrow(pending / "p1-r1.runs.arrow").set_column(0, "run_id", pa.array(["p0-r0"])),
     )
     # a half-written temporary file and a part of an uncommitted batch
     (pending / ".p2-r1.runs.arrow.123.tmp").write_bytes(b"ARROW1 half")

@@ -17,6 +17,7 @@ from ..errors import ConfigError
 from ..model.vocabulary import ROLES
 from ..runs.evaluate import parse_outcome
 from ..runs.single import atomic_write
+from ..runs.spec import MAX_RUNS, check_run_count
 from .comparison import DEFAULT_OUTCOMES, compare_designs, comparison_markdown, metrics_table
 from .outcomes import LISTING, check_outcomes
 
@@ -116,6 +117,7 @@ def compare(
     backend: str | None = None,
     scheduler: str | None = None,
     outcomes: list[str] | None = None,
+    max_runs: int | None = MAX_RUNS,
 ) -> Comparison:
     """Run every design with the same seeds and compare each with the first.
 
@@ -131,6 +133,7 @@ def compare(
         outcomes: outcomes to compare, named as in a sensitivity file (``challenges``,
             ``final_norm_endorsement``, ``challenges_patient`` ...; see
             `exsim.analysis.outcomes`); default `DEFAULT_OUTCOMES`.
+        max_runs: refuse more runs (designs x replicates) than this; None for no limit.
 
     Example:
         >>> c = compare(["configs/designs/hierarchy_suspended.toml",
@@ -142,6 +145,8 @@ def compare(
         raise ConfigError("compare: give at least two designs (the first is the baseline)")
     if replicates < 2:
         raise ConfigError("compare: --replicates must be 2 or more for intervals")
+    how = f"{len(designs)} designs x {replicates} replicates"
+    check_run_count(len(designs) * replicates, max_runs, "compare", how)
     chosen = outcomes is not None
     if chosen:
         outcomes = tuple(dict.fromkeys(check_outcomes(outcomes, "compare: --outcomes", LISTING)))

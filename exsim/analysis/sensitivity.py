@@ -33,10 +33,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..config import read_toml
+from ..config import read_text, read_toml
 from ..errors import ConfigError
 from ..model.parameters import PARAMETERS, suggest
-from ..runs.spec import Sweep
+from ..runs.spec import MAX_RUNS, Sweep, flatten_table, whole
 from .outcomes import check_outcomes, outcome_column, with_outcomes
 
 METHODS = ("sobol", "morris")
@@ -92,9 +92,11 @@ class SensitivitySpec:
         }
 
 
-def load_sensitivity(path: str | Path) -> SensitivitySpec:
-    """Read and validate a sensitivity file; errors are one-line `ConfigError`s."""
+def load_sensitivity(path: str | Path, max_runs: int | None = MAX_RUNS) -> SensitivitySpec:
+    """Read and validate a sensitivity file; errors are one-line `ConfigError`s naming
+    the key. Parameters may be dotted names or nested tables, as in a sweep file."""
     path = Path(path)
+    text = read_text(path)
     data = read_toml(path)
     where = str(path)
     for key in data:
@@ -105,39 +107,27 @@ def load_sensitivity(path: str | Path) -> SensitivitySpec:
     method = data.get("method", "sobol")
     if method not in METHODS:
         raise ConfigError(f"{where}: method: {method!r} is not known; use 'sobol' or 'morris'")
-    ranges = data.get("parameters")
-    if not isinstance(ranges, dict) or len(ranges) < 2:
+    ranges = flatten_table(data.get("parameters", {}), f"{where}: parameters")
+    if len(ranges) < 2:
         raise ConfigError(
             f"{where}: parameters: give at least two parameters with ranges, "
             'e.g. "event.suspension" = [0.0, 1.0]'
         )
-    bounds = []
-    for name, value in ranges.items():
-        if name not in PARAMETERS:
-            raise ConfigError(f"{where}: parameters: {name}: unknown parameter{suggest(name)}")
-        if PARAMETERS[name].kind not in (int, float):
-            raise ConfigError(
-                f"{where}: parameters: {name}: only numeric parameters can be analysed"
-            )
-        if (
-            not isinstance(value, list)
-            or len(value) != 2
-            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
-            or not value[0] < value[1]
-        ):
-            raise ConfigError(
-                f"{where}: parameters: {name}: give a range [low, high] with low < high"
-            )
-        bounds.append((float(value[0]), float(value[1])))
+    bounds = [_bounds(name, value, where) for name, value in ranges.items()]
     outcomes = check_outcomes(data.get("outcomes", DEFAULT_OUTCOMES), f"{where}: outcomes")
-    n = data.get("n", 32)
-    if isinstance(n, int) and not isinstance(n, bool) and n < MIN_N[method]:
+    n = whole(data.get("n", 32), f"{where}: n", 1)
+    if n < MIN_N[method]:
         raise ConfigError(f"{where}: n: {n} is too small for {method}; use {MIN_N[method]} or more")
     common_seeds = data.get("common_seeds", True)
-    levels = int(data.get("levels", 4))
+    if not isinstance(common_seeds, bool):
+        raise ConfigError(f"{where}: common_seeds: {common_seeds!r}: use true or false")
+    levels = whole(data.get("levels", 4), f"{where}: levels", 2)
+    second_order = data.get("second_order", False)
+    if not isinstance(second_order, bool):
+        raise ConfigError(f"{where}: second_order: {second_order!r}: use true or false")
     sample = {"method": method, "n": n, "dummy": True, **ranges}
     if method == "sobol":
-        sample["second_order"] = bool(data.get("second_order", False))
+        sample["second_order"] = second_order
     else:
         sample["levels"] = levels
     keys = {k: data[k] for k in ("base", "replicates", "seed", "steps") if k in data}
@@ -145,7 +135,8 @@ def load_sensitivity(path: str | Path) -> SensitivitySpec:
         {**keys, "common_seeds": common_seeds, "sample": sample},
         where,
         root=path.parent,
-        text=path.read_text(encoding="utf-8"),
+        text=text,
+        max_runs=max_runs,
     )
     return SensitivitySpec(
         sweep,
@@ -153,11 +144,29 @@ def load_sensitivity(path: str | Path) -> SensitivitySpec:
         outcomes,
         tuple(ranges),
         tuple(bounds),
-        bool(data.get("second_order", False)),
+        second_order,
         levels,
         sweep.seed,
         sweep.common_seeds,
     )
+
+
+def _bounds(name: str, value: Any, where: str) -> tuple[float, float]:
+    if name not in PARAMETERS:
+        raise ConfigError(f"{where}: parameters: {name}: unknown parameter{suggest(name)}")
+    if PARAMETERS[name].kind not in (int, float):
+        raise ConfigError(f"{where}: parameters: {name}: only numeric parameters can be analysed")
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+        or not value[0] < value[1]
+    ):
+        raise ConfigError(f"{where}: parameters: {name}: give a range [low, high] with low < high")
+    try:
+        return float(PARAMETERS[name].check(value[0])), float(PARAMETERS[name].check(value[1]))
+    except ValueError as err:
+        raise ConfigError(f"{where}: parameters: {err}") from None
 
 
 class IncompleteRuns(Exception):
@@ -324,7 +333,10 @@ def noise_share(values: pd.Series, point: pd.Series) -> dict[str, float]:
 
 
 def sensitivity(
-    path: str | Path, out: str | Path, allow_failed: bool = False, **sweep_options
+    path: str | Path | SensitivitySpec,
+    out: str | Path,
+    allow_failed: bool = False,
+    **sweep_options,
 ) -> Analysis:
     """Run a sensitivity analysis: sample and run through the sweep layer into
     ``out/runs``, then write ``out/indices.csv``, ``indices.md`` and bar charts.
@@ -339,7 +351,7 @@ def sensitivity(
     from ..runs.sweep import sweep
     from .sensitivity_report import write_report
 
-    spec = load_sensitivity(path)
+    spec = path if isinstance(path, SensitivitySpec) else load_sensitivity(path)
     out = Path(out)
     report = sweep(spec.sweep, out / "runs", **sweep_options)
     results = load_results(report.out)

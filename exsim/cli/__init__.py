@@ -6,7 +6,6 @@ imported inside the commands so that ``exsim --help`` starts fast.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable, Sequence
 
@@ -20,17 +19,20 @@ from . import (
     sensitivity_command,
     sweep_command,
 )
+from .arguments import USAGE_ERROR, Parser
 
-USAGE_ERROR = 2
+FAILED = 1
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def _parser() -> Parser:
+    parser = Parser(
         prog="exsim",
         description="Simulate co-productive learning in the Exchange Network.",
     )
     parser.add_argument("--version", action="version", version=f"exsim {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=Parser
+    )
     for add in COMMANDS:
         add(commands)
     return parser
@@ -53,11 +55,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args)
     except (ConfigError, UsageError) as err:
-        print(f"exsim: error: {err}", file=sys.stderr)
+        print(f"exsim: error: {_one_line(err)}", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:
         print("exsim: interrupted", file=sys.stderr)
         return 130
+    except MemoryError:
+        print("exsim: error: out of memory; plan fewer or smaller runs", file=sys.stderr)
+        return FAILED
+    except OSError as err:  # a full disk, a file taken away meanwhile: the system's words
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"exsim: error: {where}{err.strerror or _one_line(err)}", file=sys.stderr)
+        return FAILED
+
+
+def _one_line(err: BaseException) -> str:
+    return " ".join(str(err).split())
 
 
 if __name__ == "__main__":

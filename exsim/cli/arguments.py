@@ -1,24 +1,113 @@
-"""Argument types shared by the commands."""
+"""The argument parser of every command, and the argument types they share.
+
+Every mistake on the command line is one line naming the flag and what it takes
+(``exsim: error: --workers: must be 1 or more``) with exit status 2: never argparse's
+block of usage text, never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import NoReturn
+
+from ..errors import UsageError
+
+USAGE_ERROR = 2
+MAX_RUNS_DEFAULT = 1_000_000
+"""The default of ``--max-runs`` (`exsim.runs.spec.MAX_RUNS`, not imported here so that
+``exsim --help`` stays fast)."""
+
+
+class Parser(argparse.ArgumentParser):
+    """An `argparse.ArgumentParser` whose errors are one line: ``exsim: error: --flag:
+    what is wrong (see exsim COMMAND --help)``."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print `message` as one line and exit with status 2."""
+        text = " ".join(message.split())
+        if text.startswith("argument "):
+            flag, _, rest = text.removeprefix("argument ").partition(": ")
+            text = f"{flag.split('/')[-1]}: {rest}"
+        command = self.prog.removeprefix("exsim").strip()
+        hint = f"exsim {command} --help" if command else "exsim --help"
+        print(f"exsim: error: {text} (see {hint})", file=sys.stderr)
+        sys.exit(USAGE_ERROR)
+
+
+def whole(text: str) -> int:
+    """A whole number, for argparse."""
+    try:
+        return int(text.strip())
+    except ValueError:
+        shown = text if len(text) <= 30 else text[:27] + "..."
+        raise argparse.ArgumentTypeError(f"{shown!r} is not a whole number") from None
 
 
 def non_negative(text: str) -> int:
     """A whole number >= 0, for argparse."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    value = whole(text)
     if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
+        raise argparse.ArgumentTypeError("must be 0 or more")
     return value
 
 
 def positive(text: str) -> int:
     """A whole number >= 1, for argparse."""
-    value = non_negative(text)
-    if value == 0:
+    value = whole(text)
+    if value < 1:
         raise argparse.ArgumentTypeError("must be 1 or more")
     return value
+
+
+MAX_WORKERS = 4096
+"""The most local workers ``--workers`` may ask for."""
+
+
+def workers(text: str) -> int | str:
+    """``--workers``: a whole number from 1 to `MAX_WORKERS`, or ``auto`` (every core
+    this process may use)."""
+    if text.strip() == "auto":
+        return "auto"
+    value = positive(text)
+    if value > MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_WORKERS}, or auto")
+    return value
+
+
+def parameter(name: str):
+    """An argparse type checking a value against parameter `name` of the schema (e.g.
+    ``--seed`` against ``run.seed``), so that the error names the flag."""
+
+    def check(text: str):
+        from ..model.parameters import PARAMETERS
+
+        try:
+            return PARAMETERS[name].check(whole(text))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be {PARAMETERS[name].allowed()}") from None
+
+    check.__name__ = name
+    return check
+
+
+def add_max_runs(parser: argparse.ArgumentParser) -> None:
+    """The ``--max-runs`` option of the commands that plan many runs."""
+    parser.add_argument(
+        "--max-runs",
+        type=positive,
+        default=MAX_RUNS_DEFAULT,
+        metavar="N",
+        help=f"refuse to plan more runs than this (default {MAX_RUNS_DEFAULT:,})",
+    )
+
+
+def check_out(path: str, flag: str = "--out") -> None:
+    """Refuse an output folder that cannot be written, before any work (`UsageError`)."""
+    from ..errors import ConfigError
+    from ..runs.files import check_output_folder
+
+    try:
+        check_output_folder(path, flag)
+    except ConfigError as err:
+        raise UsageError(str(err)) from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from .arguments import non_negative, positive
+from .arguments import add_max_runs, check_out, parameter, positive, workers
 
 
 def add(commands) -> None:
@@ -21,10 +21,17 @@ def add(commands) -> None:
         "designs", nargs="+", metavar="DESIGN.toml", help="config files; the first is the baseline"
     )
     p.add_argument("--replicates", type=positive, default=20, help="runs per design (default 20)")
-    p.add_argument("--seed", type=non_negative, default=0, help="root seed (default 0)")
-    p.add_argument("--steps", type=positive, help="months per run (default: run.steps)")
+    p.add_argument("--seed", type=parameter("run.seed"), default=0, help="root seed (default 0)")
+    p.add_argument(
+        "--steps", type=parameter("run.steps"), help="months per run (default: run.steps)"
+    )
     p.add_argument("--out", default="results/compare", help="output folder")
-    p.add_argument("--workers", help="parallel workers, or auto for every core (default 1)")
+    p.add_argument(
+        "--workers",
+        type=workers,
+        metavar="N",
+        help="parallel workers, or auto for every core (default 1)",
+    )
     p.add_argument("--backend", choices=("serial", "process", "dask"))
     p.add_argument("--scheduler", help="address of a running Dask scheduler")
     p.add_argument(
@@ -36,29 +43,35 @@ def add(commands) -> None:
         "challenges_patient: per role); 'list' lists them; default: the headline "
         "outcomes, overall and per role",
     )
+    add_max_runs(p)
     p.set_defaults(handler=_compare)
 
 
 def _compare(args: argparse.Namespace) -> int:
     from ..analysis.compare import compare
     from ..analysis.outcomes import outcome_listing, split_names
+    from ..runs.spec import check_run_count
+    from ..runs.sweep import choose_backend
 
     outcomes = split_names(args.outcomes)
     if outcomes == ["list"]:
         print(outcome_listing())
         return 0
-    workers = args.workers
-    if workers not in (None, "auto"):
-        workers = positive(workers)
+    runs = len(args.designs) * args.replicates
+    how = f"{len(args.designs)} designs x {args.replicates} replicates"
+    check_run_count(runs, args.max_runs, "compare", how)
+    choose_backend(args.backend, args.workers, args.scheduler)
+    check_out(args.out)
     result = compare(
         args.designs,
         replicates=args.replicates,
         seed=args.seed,
         steps=args.steps,
-        workers=workers,
+        workers=args.workers,
         backend=args.backend,
         scheduler=args.scheduler,
         outcomes=outcomes,
+        max_runs=args.max_runs,
     )
     result.write(args.out)
     print(result.text())

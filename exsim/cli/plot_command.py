@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..errors import UsageError
+from .arguments import check_out
 
 
 def add(commands) -> None:
@@ -67,6 +68,8 @@ def _plot(args: argparse.Namespace) -> int:
     runs = with_outcomes(runs, results, outcomes)
     columns = list(dict.fromkeys(outcome_column(o) for o in outcomes))
     out = Path(args.out) if args.out else Path(args.dir) / "figures"
+    check_out(str(out), "--out" if args.out else "figures folder")
+    series = results.table("timeseries")  # read (and checked) before anything is drawn
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for column in columns:
@@ -80,9 +83,8 @@ def _plot(args: argparse.Namespace) -> int:
                 written.append(
                     sp.heatmap(runs, column, x, other, out / f"{stem}_{x}_{other}.{ext}")
                 )
-    series = results.table("timeseries")
     for name in dict.fromkeys(parse_outcome(o)[0] for o in outcomes):
-        if by:
+        if name in series.columns and by:
             for ext in ("png", "svg"):
                 written.append(
                     sp.timeseries_by_group(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from .. import __version__
-from .arguments import non_negative, positive
+from .arguments import check_out, parameter
 
 
 def add(commands) -> None:
@@ -26,8 +26,10 @@ def add(commands) -> None:
         metavar="KEY=VALUE",
         help="override a parameter, e.g. --set event.suspension=0 (repeatable)",
     )
-    p.add_argument("--seed", type=non_negative, help="seed of the run (default: run.seed)")
-    p.add_argument("--steps", type=positive, help="months to simulate (default: run.steps)")
+    p.add_argument("--seed", type=parameter("run.seed"), help="seed of the run (default: run.seed)")
+    p.add_argument(
+        "--steps", type=parameter("run.steps"), help="months to simulate (default: run.steps)"
+    )
     p.add_argument("--out", default="results/run", help="output folder (default: results/run)")
     p.set_defaults(handler=_run)
 
@@ -37,6 +39,7 @@ def _run(args: argparse.Namespace) -> int:
     from ..runs.single import run
 
     config = load_config(args.config, args.overrides)
+    check_out(args.out)
     result = run(config, seed=args.seed, steps=args.steps)
     written = result.write(args.out)
     print(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .arguments import positive
+from .arguments import add_max_runs, check_out, positive
 
 SHOWN_FAILURES = 10
 
@@ -37,16 +37,21 @@ def add(commands) -> None:
         "(every point still needs one); the failures are listed in indices.md",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_max_runs(p)
     p.set_defaults(handler=_sensitivity)
 
 
 def _sensitivity(args: argparse.Namespace) -> int:
-    from ..analysis.sensitivity import IncompleteRuns, sensitivity
+    from ..analysis.sensitivity import IncompleteRuns, load_sensitivity, sensitivity
     from ..analysis.sensitivity_report import markdown, summary_line
+    from ..runs.sweep import choose_backend
 
+    spec = load_sensitivity(args.spec, max_runs=args.max_runs)
+    choose_backend(args.backend, args.workers, args.scheduler)
+    check_out(args.out)
     try:
         analysis = sensitivity(
-            args.spec,
+            spec,
             args.out,
             allow_failed=args.allow_failed,
             workers=args.workers,

@@ -13,15 +13,10 @@ import sys
 
 from .. import __version__
 from ..errors import UsageError
-from .arguments import positive
+from .arguments import add_max_runs, check_out, positive, workers
 
 BACKEND_NAMES = ("serial", "process", "dask")
 SHOWN_FAILURES = 10
-
-
-def workers_arg(text: str) -> int | str:
-    """``--workers``: a whole number >= 1, or ``auto`` (every core this process may use)."""
-    return "auto" if text == "auto" else positive(text)
 
 
 def add(commands) -> None:
@@ -39,7 +34,7 @@ def add(commands) -> None:
     p.add_argument("--out", help="results folder (default: results/<name of the sweep file>)")
     p.add_argument(
         "--workers",
-        type=workers_arg,
+        type=workers,
         metavar="N",
         help="parallel workers, or auto for all cores (default 1; more than 1 uses the "
         "process backend)",
@@ -74,13 +69,14 @@ def add(commands) -> None:
         help="print the complete config of one run as TOML and exit; "
         "`exsim run` on it repeats the run exactly",
     )
+    add_max_runs(p)
     p.set_defaults(handler=_sweep)
 
 
 def _sweep(args: argparse.Namespace) -> int:
     from ..runs.spec import describe_runs, load_sweep
 
-    plan = load_sweep(args.sweep)
+    plan = load_sweep(args.sweep, max_runs=args.max_runs)
     if args.config_of is not None:
         try:
             config = plan.config(args.config_of)
@@ -94,6 +90,8 @@ def _sweep(args: argparse.Namespace) -> int:
     from ..runs.sweep import choose_backend, sweep
 
     choose_backend(args.backend, args.workers, args.scheduler)  # fail before any output
+    if args.out is not None:
+        check_out(args.out)
     previous = _stop_on_sigterm()
     try:
         report = sweep(

@@ -15,6 +15,9 @@ import difflib
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
+
+from . import memory
 from .vocabulary import FORMATS, GROUPINGS, KNOWLEDGE_TYPES, ROLES
 
 
@@ -56,9 +59,9 @@ class Parameter:
         """Return `value` converted to this parameter's type, or raise `ValueError`."""
         value = _coerce(self, value)
         if self.choices and value not in self.choices:
-            raise ValueError(f"{self.name} = {value!r} is not allowed; use {self.allowed()}")
+            raise ValueError(f"{self.name} = {shown(value)} is not allowed; use {self.allowed()}")
         if self.low is not None and not (self.low <= value <= self.high):
-            raise ValueError(f"{self.name} = {value!r} is out of range; use {self.allowed()}")
+            raise ValueError(f"{self.name} = {shown(value)} is out of range; use {self.allowed()}")
         return value
 
 
@@ -68,9 +71,25 @@ def _fmt(x: float | None) -> str:
     return f"{x:g}" if isinstance(x, float) else str(x)
 
 
+def shown(value: Any) -> str:
+    """`value` for a message: a whole number too long to read is cut to its digit count."""
+    text = repr(value)
+    if isinstance(value, int) and len(text) > 24:
+        return f"{text[:8]}...({len(text.lstrip('-'))} digits)"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _coerce(p: Parameter, value: Any) -> Any:
+    """`value` as this parameter's type. NumPy scalars count as the Python numbers they
+    hold; a whole number too large for a float is out of range, not an `OverflowError`."""
     kind = p.kind
-    wrong = ValueError(f"{p.name} = {value!r} has the wrong type; use {p.allowed()}")
+    wrong = ValueError(f"{p.name} = {shown(value)} has the wrong type; use {p.allowed()}")
+    if isinstance(value, np.bool_):
+        value = bool(value)
+    elif isinstance(value, np.integer):
+        value = int(value)
+    elif isinstance(value, np.floating):
+        value = float(value)
     if kind is bool:
         if isinstance(value, bool):
             return value
@@ -79,20 +98,25 @@ def _coerce(p: Parameter, value: Any) -> Any:
         raise wrong
     if kind is int:
         if isinstance(value, int):
-            return value
+            return int(value)
         if isinstance(value, float) and value.is_integer():
             return int(value)
         raise wrong
     if kind is float:
         if isinstance(value, int | float):
-            value = float(value)
+            try:
+                value = float(value)
+            except OverflowError:
+                raise ValueError(
+                    f"{p.name} = {shown(value)} is out of range; use {p.allowed()}"
+                ) from None
             if value != value or value in (float("inf"), float("-inf")):
                 raise wrong
             return value
         raise wrong
     if not isinstance(value, str):
         raise wrong
-    return value
+    return str(value)
 
 
 BLOG = "CLAHRC NWL blog, May 2016 (BRIEF §1)"
@@ -741,3 +765,4 @@ def _check_consistency(v: dict[str, Any]) -> None:
             "event.grouping = 'by_project' seats members with their own leaders; "
             "set event.superiors_present = true"
         )
+    memory.check(v)

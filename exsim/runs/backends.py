@@ -43,6 +43,16 @@ BACKENDS = ("serial", "process", "dask")
 CONNECT_TIMEOUT = "30s"
 """How long to try to reach an existing Dask scheduler."""
 
+GATHER_TIMEOUT = 60.0
+"""Seconds to fetch a finished run's tables from its Dask worker before the run counts
+as lost with that worker (a run's tables are a few hundred kB)."""
+
+TRIES = 3
+"""Times a run lost with its Dask worker is sent, in all, before it is recorded as failed."""
+
+POLL_SECONDS = 5.0
+"""How often the Dask backend looks for workers that joined (to send them runs)."""
+
 
 @dataclass(frozen=True)
 class Task:
@@ -374,14 +384,21 @@ class DaskBackend:
         from distributed import Client, LocalCluster
 
         if self.scheduler is None:
-            self.cluster = LocalCluster(
-                n_workers=self.workers,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address="127.0.0.1:0",
-                silence_logs=logging.ERROR,
-            )
+            try:
+                self.cluster = LocalCluster(
+                    n_workers=self.workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    host="127.0.0.1",
+                    dashboard_address="127.0.0.1:0",
+                    silence_logs=logging.ERROR,
+                )
+            except (RuntimeError, OSError, TimeoutError) as err:
+                raise UsageError(
+                    f"--backend dask: could not start a local Dask cluster "
+                    f"({' '.join(str(err).split()) or type(err).__name__}); "
+                    "try again, or use --backend process"
+                ) from None
             self.client = Client(self.cluster)
         else:
             try:
@@ -389,7 +406,7 @@ class DaskBackend:
                     self.client = Client(scheduler_file=self.scheduler, timeout=CONNECT_TIMEOUT)
                 else:
                     self.client = Client(self.scheduler, timeout=CONNECT_TIMEOUT)
-            except (OSError, TimeoutError, ValueError) as err:
+            except Exception as err:  # unreachable, or a scheduler file that is not one
                 raise UsageError(
                     f"--scheduler: cannot connect to {self.scheduler} "
                     f"({' '.join(str(err).split()) or type(err).__name__})"
@@ -440,31 +457,62 @@ class DaskBackend:
         return 2 * threads
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
-        """Yield outcomes as runs finish on the cluster."""
-        from distributed import as_completed
+        """Yield outcomes as runs finish on the cluster.
+
+        A run whose worker dies while running it is tried again by the scheduler, up to
+        its ``allowed-failures`` (3 by default), then comes back as a failed run
+        (``KilledWorker``). A run that finished on a worker that died before its tables
+        were fetched is lost with that worker: if fetching does not succeed within
+        `GATHER_TIMEOUT` seconds it is sent again, at most `TRIES` times in all, then
+        recorded as failed. So every run ends, done or failed, and the sweep goes on.
+        """
+        from distributed import wait
 
         tasks = iter(tasks)
         session = uuid.uuid4().hex[:8]
-        in_flight: dict[Any, Task] = {}
-        finished = as_completed()
+        in_flight: dict[Any, tuple[Task, int]] = {}
+
+        def submit(task: Task, tries: int) -> None:
+            key = f"exsim-run-{task.run.run_id}-{session}-{tries}"
+            future = self.client.submit(execute, task, key=key, pure=False)
+            in_flight[future] = (task, tries)
 
         def top_up() -> None:
             while len(in_flight) < self._window():
                 task = next(tasks, None)
                 if task is None:
                     return
-                key = f"exsim-run-{task.run.run_id}-{session}"
-                future = self.client.submit(execute, task, key=key, pure=False)
-                in_flight[future] = task
-                finished.add(future)
+                submit(task, 1)
 
         top_up()
-        for future in finished:
-            task = in_flight.pop(future)
+        while in_flight:
             try:
-                outcome = future.result()
-            except Exception as err:  # lost workers (KilledWorker), failed transfers
-                outcome = failed(task, err)
-            future.release()
-            yield outcome
+                done, _ = wait(list(in_flight), timeout=POLL_SECONDS, return_when="FIRST_COMPLETED")
+            except TimeoutError:  # nothing finished meanwhile
+                done = set()
+            for future in done:
+                task, tries = in_flight.pop(future)
+                outcome = self._fetch(future, task, tries)
+                future.release()
+                if outcome is None:
+                    submit(task, tries + 1)
+                else:
+                    yield outcome
             top_up()
+
+    def _fetch(self, future, task: Task, tries: int) -> Outcome | None:
+        """The outcome of a finished `future`; None to send the run again."""
+        try:
+            return future.result(timeout=GATHER_TIMEOUT)
+        except TimeoutError:
+            if tries < TRIES:
+                return None
+            return failed(
+                task,
+                RuntimeError(
+                    f"its results were lost with its Dask worker {tries} times "
+                    "(workers killed, or out of memory?); run the sweep again to retry"
+                ),
+            )
+        except Exception as err:  # KilledWorker after the scheduler's tries, failed transfers
+            return failed(task, err)

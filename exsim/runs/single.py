@@ -70,13 +70,14 @@ class RunResult:
     def write(self, out: str | Path) -> list[Path]:
         """Write the tables, the resolved config and a figure into folder `out`.
 
-        Each file is written under a temporary name and then renamed, so a failure
-        never leaves a half-written file in place of a good one.
+        The files are written beside `out` and put in its place in one step, so `out`
+        always holds the files of one run, the earlier or this one, never a mix, and a
+        write killed halfway leaves nothing that the next write does not remove (see
+        `exsim.runs.files.write_folder`).
         """
         from ..analysis.plots import plot_outcomes
+        from .files import write_folder
 
-        out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
         writers = {
             "timeseries.csv": lambda p: self.timeseries.to_csv(p, index=False),
             "events.csv": lambda p: self.events.to_csv(p, index=False),
@@ -84,10 +85,7 @@ class RunResult:
             "config.toml": lambda p: Path(p).write_text(self.config.to_toml(), encoding="utf-8"),
             "outcomes.png": lambda p: plot_outcomes(self.timeseries, p),
         }
-        written = []
-        for name, write in writers.items():
-            written.append(atomic_write(out / name, write))
-        return written
+        return write_folder(out, writers)
 
 
 def atomic_write(path: Path, write) -> Path:

@@ -43,9 +43,9 @@ from typing import Any
 
 import numpy as np
 
-from ..config import Config, default_config, load_config, read_toml
+from ..config import Config, default_config, load_config, read_text, read_toml
 from ..errors import ConfigError
-from ..model.parameters import PARAMETERS, suggest, validate
+from ..model.parameters import PARAMETERS, shown, suggest, validate
 
 __all__ = ["SAMPLE_METHODS", "PlannedRun", "Sample", "Sweep", "load_sweep"]
 
@@ -55,7 +55,12 @@ SAMPLE_METHODS = ("latin_hypercube", "random", "sobol", "morris")
 TOP_LEVEL = ("base", "replicates", "seed", "steps", "common_seeds", "grid", "sample")
 SAMPLE_OPTIONS = ("method", "n", "second_order", "levels", "dummy")
 SEED_BITS = 63
-"""Run seeds are below 2**63, the upper bound of ``run.seed``."""
+"""Run seeds are below 2**63, the upper bound of ``run.seed``; so is a sweep's seed."""
+
+MAX_RUNS = 1_000_000
+"""The most runs a sweep may plan unless a higher limit is given (``--max-runs``,
+``max_runs=``): the plan, the manifest and the results of more runs than that outgrow a
+workstation, and a number that large is more often a slip of the keyboard."""
 
 RUN_STREAM, SAMPLE_STREAM = 0, 1
 """First element of the spawn key: run seeds ``(0, point, replicate)``, sampling ``(1,)``."""
@@ -121,6 +126,16 @@ class Sample:
             for row in unit
         ]
         return points, ([float(u) for u in unit[:, -1]] if self.dummy else None)
+
+    @property
+    def size(self) -> int:
+        """How many points `points` draws: `n`, or SALib's multiple of it."""
+        dims = len(self.ranges)
+        if self.method == "sobol":
+            return self.n * (2 * dims + 2 if self.second_order else dims + 2)
+        if self.method == "morris":
+            return self.n * (dims + 1)
+        return self.n
 
     def describe(self) -> dict[str, Any]:
         """The sample as a plain mapping (for the manifest and the sweep's hash)."""
@@ -220,6 +235,7 @@ class Sweep:
         where: str = "<mapping>",
         root: str | Path = ".",
         text: str = "",
+        max_runs: int | None = MAX_RUNS,
     ) -> Sweep:
         """Validate the keys of a sweep file given as a mapping.
 
@@ -228,6 +244,8 @@ class Sweep:
             where: names the sweep in error messages.
             root: the folder that a relative ``base`` path is read from.
             text: the sweep file's text, kept in the results' manifest.
+            max_runs: refuse a sweep of more runs than this (None: no limit), before
+                any point is drawn.
 
         Raises:
             ConfigError: one line naming the sweep, the key and what is allowed.
@@ -246,8 +264,8 @@ class Sweep:
             base = load_config(Path(root) / base_file)
         else:
             raise ConfigError(f"{where}: base: must be a path string relative to this file")
-        replicates = _whole(data.get("replicates", 1), f"{where}: replicates", 1)
-        seed = _whole(data.get("seed", base["run.seed"]), f"{where}: seed", 0)
+        replicates = whole(data.get("replicates", 1), f"{where}: replicates", 1)
+        seed = whole(data.get("seed", base["run.seed"]), f"{where}: seed", 0, 2**SEED_BITS - 1)
         steps = data.get("steps")
         if steps is not None:
             steps = _checked("run.steps", steps, f"{where}: steps")
@@ -273,13 +291,22 @@ class Sweep:
                 raise ConfigError(
                     f"{where}: {table}: run.steps: also set by steps; use one of them"
                 )
+        count = 1
+        for _, values in grid:
+            count *= len(values)
+        count *= sample.size if sample else 1
+        how = (
+            f"{count_text(count)} point{'s' * (count != 1)} x "
+            f"{count_text(replicates)} replicate{'s' * (replicates != 1)}"
+        )
+        check_run_count(count * replicates, max_runs, where, how)
         points, dummy = _points(grid, sample, seed)
         for i, values in enumerate(points):
             try:
                 validate({**base.values, **values})
             except ValueError as err:
-                shown = ", ".join(f"{k}={v!r}" for k, v in values.items())
-                raise ConfigError(f"{where}: point {i} ({shown}): {err}") from None
+                point = ", ".join(f"{k}={v!r}" for k, v in values.items())
+                raise ConfigError(f"{where}: point {i} ({point}): {err}") from None
         return cls(
             base,
             seed,
@@ -379,8 +406,8 @@ class Sweep:
         """
         run = self.get(run) if isinstance(run, str) else run
         values = validate({**self.base.values, **run.values, "run.seed": run.seed})
-        shown = tuple(f"{k}={v!r}" for k, v in run.values.items()) + (f"run.seed={run.seed}",)
-        return Config(values, f"{self.source} run {run.run_id}", shown)
+        changes = tuple(f"{k}={v!r}" for k, v in run.values.items()) + (f"run.seed={run.seed}",)
+        return Config(values, f"{self.source} run {run.run_id}", changes)
 
     # --- identity -------------------------------------------------------------------------
 
@@ -421,7 +448,7 @@ def run_seed(root: int, point: int, replicate: int) -> int:
     return int(state.generate_state(1, np.uint64)[0]) & (2**SEED_BITS - 1)
 
 
-def load_sweep(path: str | Path) -> Sweep:
+def load_sweep(path: str | Path, max_runs: int | None = MAX_RUNS) -> Sweep:
     """Load and validate a sweep file.
 
     Raises:
@@ -434,18 +461,37 @@ def load_sweep(path: str | Path) -> Sweep:
         'p0-r0'
     """
     path = Path(path)
+    text = read_text(path)
     data = read_toml(path)
-    text = path.read_text(encoding="utf-8")
-    return Sweep.from_mapping(data, str(path), path.parent, text)
+    return Sweep.from_mapping(data, str(path), path.parent, text, max_runs)
 
 
 # --- validation helpers --------------------------------------------------------------------
 
 
-def _whole(value: Any, where: str, low: int) -> int:
+def whole(value: Any, where: str, low: int, high: int | None = None) -> int:
+    """`value` as an int from `low` to `high` (NumPy integers too), or a `ConfigError`."""
+    if isinstance(value, np.integer):
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ConfigError(f"{where}: {value!r} must be a whole number of {low} or more")
+        raise ConfigError(f"{where}: {shown(value)} must be a whole number of {low} or more")
+    if high is not None and value > high:
+        raise ConfigError(f"{where}: {shown(value)} must be a whole number from {low} to {high}")
     return value
+
+
+def count_text(n: int) -> str:
+    """A count for a message: ``1,000,000``, or ``about 10^400`` when it is huge."""
+    return f"{n:,}" if n < 10**15 else f"about 10^{len(str(n)) - 1}"
+
+
+def check_run_count(runs: int, limit: int | None, where: str, how: str = "") -> None:
+    """Refuse, in one line, a plan of more than `limit` runs (None: no limit)."""
+    if limit is not None and runs > limit:
+        raise ConfigError(
+            f"{where}: {count_text(runs)} runs planned{f' ({how})' if how else ''}, more than "
+            f"the limit of {limit:,}; plan fewer, or raise the limit (--max-runs)"
+        )
 
 
 def _checked(name: str, value: Any, where: str) -> Any:
@@ -462,21 +508,21 @@ def _known(name: str, where: str, extra: Sequence[str] = ()) -> None:
         )
 
 
-def _flat(table: Any, where: str, prefix: str = "") -> dict[str, Any]:
+def flatten_table(table: Any, where: str, prefix: str = "") -> dict[str, Any]:
     """Dotted keys and nested tables (``[grid.event]``) alike, to dotted names."""
     if not isinstance(table, Mapping):
         raise ConfigError(f"{where}: must be a table")
     flat: dict[str, Any] = {}
     for key, value in table.items():
         if isinstance(value, Mapping):
-            flat.update(_flat(value, where, f"{prefix}{key}."))
+            flat.update(flatten_table(value, where, f"{prefix}{key}."))
         else:
             flat[f"{prefix}{key}"] = value
     return flat
 
 
 def _grid(table: Any, where: str) -> tuple[tuple[str, tuple[Any, ...]], ...]:
-    flat = _flat(table, where)
+    flat = flatten_table(table, where)
     if not flat:
         raise ConfigError(
             f"{where}: is empty; list at least one parameter and its values, "
@@ -497,7 +543,7 @@ def _grid(table: Any, where: str) -> tuple[tuple[str, tuple[Any, ...]], ...]:
 
 
 def _sample(table: Any, where: str) -> Sample:
-    flat = _flat(table, where)
+    flat = flatten_table(table, where)
     method = flat.pop("method", None)
     if method is None:
         raise ConfigError(
@@ -511,14 +557,14 @@ def _sample(table: Any, where: str) -> Sample:
         )
     if "n" not in flat:
         raise ConfigError(f"{where}: n: missing; give the number of points, e.g. n = 64")
-    n = _whole(flat.pop("n"), f"{where}: n", 1)
+    n = whole(flat.pop("n"), f"{where}: n", 1)
     second_order = flat.pop("second_order", True)
     if not isinstance(second_order, bool) or (method != "sobol" and "second_order" in table):
         raise ConfigError(f"{where}: second_order: true or false, and only with method 'sobol'")
     levels = flat.pop("levels", 4)
     if method != "morris" and "levels" in table:
         raise ConfigError(f"{where}: levels: only with method 'morris'")
-    levels = _whole(levels, f"{where}: levels", 2)
+    levels = whole(levels, f"{where}: levels", 2)
     dummy = flat.pop("dummy", False)
     if not isinstance(dummy, bool):
         raise ConfigError(f"{where}: dummy: {dummy!r}; use true or false")

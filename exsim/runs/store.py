@@ -34,25 +34,42 @@ import contextlib
 import datetime
 import json
 import os
-import re
 import socket
 import time
-from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..errors import ConfigError
 from ..model.outcomes import SESSION_OUTCOMES
 from ..model.parameters import PARAMETERS
+from . import files
+from .files import (
+    FolderLock,
+    _sync_dir,
+    check_output_folder,
+    digest,
+    read_arrow,
+    write_arrow,
+    write_json,
+    write_parquet,
+)
+from .results import (
+    LOCK,
+    MANIFEST,
+    PENDING,
+    TABLES,
+    Record,
+    SweepResults,
+    load_results,
+    part_name,
+    read_manifest,
+    scan,
+)
 from .single import EVENT_OUTCOMES, MAIN_OUTCOMES
 from .spec import Sweep
 
@@ -67,20 +84,6 @@ __all__ = [
 
 FORMAT = "exsim-sweep/1"
 """The folder format, recorded in the manifest."""
-
-TABLES = ("runs", "timeseries", "events")
-"""The tables of a sweep, each a folder of Parquet parts."""
-
-MANIFEST = "manifest.json"
-PENDING = "pending"
-LOCK = ".lock"
-PART = re.compile(r"^part-(\d+)\.parquet$")
-PENDING_FILE = re.compile(r"^(?P<run>[^.]+)\.(?P<table>runs|timeseries|events)\.arrow$")
-SORT_KEYS = {
-    "runs": ["run_id"],
-    "timeseries": ["run_id", "step"],
-    "events": ["run_id", "step", "group"],
-}
 
 PROJECT_OUTCOMES = tuple(f"project_{k}" for k in SESSION_OUTCOMES)
 """Outcomes of the monthly project meetings."""
@@ -171,269 +174,6 @@ def runs_schema(sweep: Sweep) -> pa.Schema:
     return pa.schema(fields)
 
 
-# --- files ------------------------------------------------------------------------------------
-
-
-def _rename(source: Path, target: Path) -> None:
-    """Move a finished file into place (the step that makes it visible to readers)."""
-    os.replace(source, target)
-
-
-def _remove(path: Path) -> None:
-    """Delete a file that is no longer needed (gone already is fine)."""
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()
-
-
-def _sync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError, AttributeError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _atomic(path: Path, write, durable: bool) -> None:
-    """Write `path` through a temporary file renamed into place (synced if `durable`)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        if durable:
-            with open(tmp, "rb+") as f:
-                os.fsync(f.fileno())
-        _rename(tmp, path)
-        if durable:
-            _sync_dir(path.parent)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-
-
-def write_parquet(path: Path, table: pa.Table) -> None:
-    """Write a zstd-compressed Parquet file atomically and durably."""
-    _atomic(path, lambda p: pq.write_table(table, p, compression="zstd"), durable=True)
-
-
-def write_arrow(path: Path, table: pa.Table) -> None:
-    """Write an Arrow IPC file atomically (a pending file: not synced, see `scan`)."""
-
-    def write(p):
-        with pa.OSFile(str(p), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
-            writer.write_table(table)
-
-    _atomic(path, write, durable=False)
-
-
-def read_arrow(path: Path, columns: list[str] | None = None) -> pa.Table:
-    """Read an Arrow IPC file (optionally some columns)."""
-    with pa.OSFile(str(path), "rb") as source:
-        table = pa.ipc.open_file(source).read_all()
-    return table.select(columns) if columns is not None else table
-
-
-def write_json(path: Path, data: Any) -> None:
-    """Write a JSON file atomically and durably."""
-    text = json.dumps(data, indent=1, allow_nan=False) + "\n"
-    _atomic(path, lambda p: Path(p).write_text(text, encoding="utf-8"), durable=True)
-
-
-def read_manifest(out: Path) -> dict | None:
-    """The manifest of folder `out`, or None if it has none."""
-    try:
-        text = (out / MANIFEST).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ConfigError(f"{out / MANIFEST}: cannot be read ({type(err).__name__})") from None
-    try:
-        manifest = json.loads(text)
-    except json.JSONDecodeError:
-        raise ConfigError(f"{out / MANIFEST}: not valid JSON") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise ConfigError(f"{out / MANIFEST}: not an exsim sweep manifest ({FORMAT})")
-    return manifest
-
-
-class FolderLock:
-    """An exclusive lock on a results folder, held while a sweep writes to it."""
-
-    def __init__(self, out: Path):
-        self.path = out / LOCK
-        self.fd: int | None = None
-
-    def acquire(self) -> None:
-        """Take the lock or raise `ConfigError` naming the process that holds it."""
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
-        try:
-            _lock(fd)
-        except OSError:
-            os.close(fd)
-            holder = ""
-            with contextlib.suppress(OSError):
-                holder = self.path.read_text(encoding="utf-8").strip()
-            raise ConfigError(
-                f"{self.path.parent}: in use by another exsim sweep"
-                f"{f' ({holder})' if holder else ''}; wait for it to finish or use another --out"
-            ) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}\n".encode())
-        self.fd = fd
-
-    def release(self) -> None:
-        """Give the lock up."""
-        if self.fd is not None:
-            os.close(self.fd)
-            self.fd = None
-
-
-def _lock(fd: int) -> None:
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        import msvcrt
-
-        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        return
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-
-
-# --- what is on disk ----------------------------------------------------------------------
-
-
-@dataclass
-class Record:
-    """Where the chosen record of one run is: part ``part`` or the pending files."""
-
-    status: str
-    error: str | None
-    part: int | None = None
-    pending: dict[str, Path] | None = None
-
-    @property
-    def rank(self) -> tuple[bool, bool, int]:
-        """Done beats failed; among equals, later beats earlier (pending is latest)."""
-        return (self.status == "done", self.pending is not None, self.part or 0)
-
-
-@dataclass
-class Scan:
-    """The committed contents of a results folder, and the files a resume may remove."""
-
-    parts: dict[str, dict[int, Path]]
-    records: dict[str, Record]
-    stale: list[Path] = field(default_factory=list)
-    max_part: int = 0
-    superseded: set[int] = field(default_factory=set)
-    runs_parts: dict[int, pa.Table] = field(default_factory=dict)
-
-    def sources(self, table: str, run_ids: Iterable[str] | None = None):
-        """Parts (number to run ids) and pending files holding the chosen rows of `table`."""
-        wanted = None if run_ids is None else set(run_ids)
-        by_part: dict[int, list[str]] = defaultdict(list)
-        pending: list[Path] = []
-        for run_id, record in self.records.items():
-            if wanted is not None and run_id not in wanted:
-                continue
-            if table != "runs" and record.status != "done":
-                continue
-            if record.pending is not None:
-                if table in record.pending:
-                    pending.append(record.pending[table])
-            elif record.part in self.parts[table]:
-                by_part[record.part].append(run_id)
-        return dict(sorted(by_part.items())), pending
-
-
-def scan(out: Path) -> Scan:
-    """Read what a results folder holds: committed batches and committed pending runs.
-
-    Pending files are listed before the parts, so that a batch written meanwhile by a
-    running sweep is seen (`FileNotFoundError` on a pending file then means: retry).
-    """
-    pending_files: dict[str, dict[str, Path]] = defaultdict(dict)
-    folder = out / PENDING
-    names = sorted(os.listdir(folder)) if folder.is_dir() else []
-    for name in names:
-        match = PENDING_FILE.match(name)
-        if match:
-            pending_files[match["run"]][match["table"]] = folder / name
-    parts: dict[str, dict[int, Path]] = {}
-    for table in TABLES:
-        folder = out / table
-        found = {}
-        for name in sorted(os.listdir(folder)) if folder.is_dir() else []:
-            match = PART.match(name)
-            if match:
-                found[int(match[1])] = folder / name
-        parts[table] = found
-    result = Scan(parts, {}, max_part=max((k for t in parts.values() for k in t), default=0))
-    candidates: dict[str, list[Record]] = defaultdict(list)
-    for k, path in sorted(parts["runs"].items()):
-        table = result.runs_parts[k] = pq.read_table(path)  # small: one row per run
-        for run_id, status, error in zip(
-            *(table[c].to_pylist() for c in ("run_id", "status", "error")), strict=True
-        ):
-            candidates[run_id].append(Record(status, error, part=k))
-    for table in ("timeseries", "events"):  # parts of a batch whose runs part is missing
-        result.stale += [p for k, p in parts[table].items() if k not in parts["runs"]]
-    done_in_parts = {r for r, cands in candidates.items() if any(c.status == "done" for c in cands)}
-    for run_id, files in pending_files.items():
-        record = _pending_record(run_id, files, done_in_parts)
-        if record is None:
-            result.stale += files.values()
-        else:
-            candidates[run_id].append(record)
-    result.records = {r: max(cands, key=lambda c: c.rank) for r, cands in candidates.items()}
-    result.superseded = {
-        c.part
-        for r, cands in candidates.items()
-        for c in cands
-        if c.part is not None and c is not result.records[r]
-    }
-    return result
-
-
-def _pending_record(run_id: str, files: dict[str, Path], done_in_parts: set[str]):
-    if "runs" not in files or run_id in done_in_parts:
-        return None  # not committed, or already in a part (a batch was cut short)
-    try:
-        table = read_arrow(files["runs"], columns=["status", "error"])
-    except FileNotFoundError:
-        raise
-    except (pa.ArrowException, OSError):
-        return None  # damaged (only a crash of the machine can do that): run it again
-    status, error = table["status"][0].as_py(), table["error"][0].as_py()
-    if status == "done" and "timeseries" not in files:
-        return None
-    return Record(status, error, pending=dict(files))
-
-
-def read_table(
-    table: str,
-    found: Scan,
-    columns: list[str] | None = None,
-    run_ids: Iterable[str] | None = None,
-) -> pa.Table | None:
-    """The chosen rows of `table` (None if there are none), sorted by run and step."""
-    by_part, pending = found.sources(table, run_ids)
-    pieces = []
-    for k, ids in by_part.items():
-        if table == "runs":
-            part = found.runs_parts[k]
-            part = part.select(columns) if columns is not None else part
-        else:
-            part = pq.read_table(found.parts[table][k], columns=columns)
-        pieces.append(part.filter(pc.is_in(part["run_id"], pa.array(ids, pa.string()))))
-    pieces += [read_arrow(path, columns=columns) for path in pending]
-    pieces = [p for p in pieces if p.num_rows]
-    if not pieces:
-        return None
-    whole = pa.concat_tables(pieces, promote_options="default")
-    keys = [k for k in SORT_KEYS[table] if k in whole.column_names]
-    return whole.sort_by([(k, "ascending") for k in keys]) if keys else whole
-
-
 # --- the writer ---------------------------------------------------------------------------
 
 
@@ -463,35 +203,63 @@ class SweepStore:
         self._pending: list[str] = []
         self._superseded: set[int] = set()
         self._next_part = 1
-        self._lock = FolderLock(self.out)
+        self._lock = FolderLock(self.out, LOCK)
         self._manifest: dict[str, Any] = {}
+        self._parts: dict[str, dict[str, Any]] = {t: {} for t in TABLES}
         self._written = 0.0
 
     # --- opening --------------------------------------------------------------------------
 
-    def open(self, session: dict[str, Any]) -> SweepStore:
-        """Lock and check the folder, recover from a killed session, record `session`."""
+    def check(self) -> dict | None:
+        """Refuse a folder that cannot take this sweep (one that is a file, holds other
+        files, another sweep or a damaged manifest) without creating or changing
+        anything; return its manifest, None for a new or empty folder."""
         out = self.out
-        if out.exists() and not out.is_dir():
-            raise ConfigError(f"{out}: exists and is not a folder")
-        out.mkdir(parents=True, exist_ok=True)
-        self._lock.acquire()
+        check_output_folder(out, "out")
+        if not out.exists():
+            return None
+        manifest = read_manifest(out)
+        if manifest is None:
+            others = [p.name for p in sorted(out.iterdir()) if not _ours_and_empty(p)]
+            if others:
+                raise ConfigError(
+                    f"{out}: not empty and holds no sweep (found {others[0]}); "
+                    "use an empty or new folder for --out"
+                )
+        else:
+            self._check_same_sweep(manifest)
+        return manifest
+
+    def finished_runs(self) -> set[str]:
+        """Ids of the runs already done in the folder, read without changing anything
+        (after `check`); `open` may find fewer, should it find damage."""
+        if not self.out.is_dir():
+            return set()
+        found = scan(self.out, read_manifest(self.out))
+        return {r for r, record in found.records.items() if record.status == "done"}
+
+    def open(self, session: dict[str, Any]) -> SweepStore:
+        """Check and lock the folder, recover from a killed session (removing what it
+        left, and the batches that are damaged, so their runs run again), and record
+        `session` in the manifest. A refusal leaves the folder as it was."""
+        self.check()
+        created = _make_folder(self.out)
         try:
-            manifest = read_manifest(out)
-            if manifest is None:
-                others = [p.name for p in sorted(out.iterdir()) if not _ours_and_empty(p)]
-                if others:
-                    raise ConfigError(
-                        f"{out}: not empty and holds no sweep (found {others[0]}); "
-                        "use an empty or new folder for --out"
-                    )
-            else:
-                self._check_same_sweep(manifest)
+            self._lock.acquire()
+            manifest = self.check()  # again, now that the folder is ours
             for name in (*TABLES, PENDING):
-                (out / name).mkdir(exist_ok=True)
+                if not (self.out / name).is_dir():
+                    (self.out / name).mkdir()
+                    created.append(self.out / name)
+            self._begin_session(manifest, session)
             self._recover()
-            self._start_session(manifest, session)
+            self.write_manifest()
         except BaseException:
+            if not (self.out / MANIFEST).exists():
+                self._lock.release(remove=True)
+                for path in reversed(created):
+                    with contextlib.suppress(OSError):
+                        path.rmdir()
             self._lock.release()
             raise
         return self
@@ -529,16 +297,20 @@ class SweepStore:
         for folder in (out, out / PENDING, *(out / t for t in TABLES)):
             for path in folder.iterdir():
                 if path.name.startswith(".") and path.name.endswith(".tmp"):
-                    _remove(path)
-        found = scan(out)
+                    files._remove(path)
+        found = self._repair(scan(out, {"parts": self._parts}))
         for path in found.stale:
-            _remove(path)
+            files._remove(path)
+        for table, parts in found.parts.items():  # parts written since the last manifest
+            for k, path in parts.items():
+                if k in found.runs_parts and path.name not in self._parts[table]:
+                    self._parts[table][path.name] = digest(path)
         self._next_part = found.max_part + 1
         self._superseded = set(found.superseded)
         for run_id, record in found.records.items():
             if record.pending is not None and not _readable(record.pending.values()):
                 for path in record.pending.values():
-                    _remove(path)
+                    files._remove(path)
                 continue
             self.state[run_id] = record
             if record.pending is not None:
@@ -546,12 +318,33 @@ class SweepStore:
         self.compact()
         self._prune()
 
-    def _start_session(self, manifest: dict | None, session: dict[str, Any]) -> None:
+    def _repair(self, found):
+        """Remove every batch with a damaged part (its runs run again); the folder's
+        contents after that."""
+        for table in ("timeseries", "events"):
+            found.check(table)
+        if not found.damage:
+            return found
+        batches = sorted({d.part for d in found.damage})
+        runs = sum(len(found.batches().get(k, ())) for k in batches)
+        self.notes.append(
+            f"{found.damage[0].describe(self.out)}"
+            + (f" (and {len(found.damage) - 1} more)" if len(found.damage) > 1 else "")
+            + f": removed {len(batches)} damaged batch{'es' * (len(batches) > 1)}"
+            + (f"; its {runs} runs run again" if runs else "; its runs run again")
+        )
+        for k in batches:
+            for table in TABLES:
+                files._remove(self.out / table / part_name(k))
+                self._parts[table].pop(part_name(k), None)
+        return scan(self.out, {"parts": self._parts})
+
+    def _begin_session(self, manifest: dict | None, session: dict[str, Any]) -> None:
         from .backends import environment
 
         versions = environment()
         previous = (manifest or {}).get("sessions", [])
-        if previous:
+        if previous and isinstance(previous[-1], dict):
             before = previous[-1].get("versions", {})
             changed = [
                 f"{k} {before[k]} then, {v} now"
@@ -572,10 +365,14 @@ class SweepStore:
             "done": 0,
             "failed": 0,
         }
+        listed = (manifest or {}).get("parts", {})
+        self._parts = {t: {k: dict(v) for k, v in listed.get(t, {}).items()} for t in TABLES}
+        for entries in self._parts.values():
+            for entry in entries.values():
+                entry.pop("or", None)
         self._manifest = manifest_document(self.sweep, self.schema, manifest)
         self._manifest["versions"] = versions
         self._manifest["sessions"] = [*previous, self.session]
-        self.write_manifest()
 
     # --- writing --------------------------------------------------------------------------
 
@@ -588,13 +385,13 @@ class SweepStore:
         """Save one finished run (an `exsim.runs.backends.Outcome`)."""
         run = outcome.run
         pending = self.out / PENDING
-        files = {}
+        written = {}
         if outcome.status == "done":
-            files["timeseries"] = pending / f"{run.run_id}.timeseries.arrow"
-            write_arrow(files["timeseries"], outcome.timeseries)
+            written["timeseries"] = pending / f"{run.run_id}.timeseries.arrow"
+            write_arrow(written["timeseries"], outcome.timeseries)
             if outcome.events is not None:
-                files["events"] = pending / f"{run.run_id}.events.arrow"
-                write_arrow(files["events"], outcome.events)
+                written["events"] = pending / f"{run.run_id}.events.arrow"
+                write_arrow(written["events"], outcome.events)
         row = {
             "run_id": run.run_id,
             "point": run.point,
@@ -606,12 +403,12 @@ class SweepStore:
             "error": outcome.error,
             "traceback": outcome.traceback,
         }
-        files["runs"] = pending / f"{run.run_id}.runs.arrow"
-        write_arrow(files["runs"], pa.Table.from_pylist([row], schema=self.schema))
+        written["runs"] = pending / f"{run.run_id}.runs.arrow"
+        write_arrow(written["runs"], pa.Table.from_pylist([row], schema=self.schema))
         previous = self.state.get(run.run_id)
         if previous is not None and previous.part is not None:
             self._superseded.add(previous.part)
-        self.state[run.run_id] = Record(outcome.status, outcome.error, pending=files)
+        self.state[run.run_id] = Record(outcome.status, outcome.error, pending=written)
         if run.run_id not in self._pending:
             self._pending.append(run.run_id)
         self.session["ran"] += 1
@@ -627,14 +424,15 @@ class SweepStore:
             return
         k, pending = self._next_part, self.out / PENDING
         for table in ("timeseries", "events", "runs"):
-            files = [pending / f"{r}.{table}.arrow" for r in self._pending]
-            files = [f for f in files if f.exists()]
-            if files:
-                whole = pa.concat_tables([read_arrow(f) for f in files])
-                write_parquet(self.out / table / f"part-{k:06d}.parquet", whole)
+            found = [pending / f"{r}.{table}.arrow" for r in self._pending]
+            found = [f for f in found if f.exists()]
+            if found:
+                whole = pa.concat_tables([read_arrow(f) for f in found])
+                name = part_name(k)
+                self._parts[table][name] = write_parquet(self.out / table / name, whole)
         for run_id in self._pending:
             for table in ("timeseries", "events", "runs"):
-                _remove(pending / f"{run_id}.{table}.arrow")
+                files._remove(pending / f"{run_id}.{table}.arrow")
             record = self.state[run_id]
             self.state[run_id] = Record(record.status, record.error, part=k)
         self._pending = []
@@ -642,13 +440,31 @@ class SweepStore:
 
     def _prune(self) -> None:
         """Rewrite runs parts that hold records superseded by later ones (a failed run
-        that succeeded when the sweep was run again), so each run has one row on disk."""
+        that succeeded when the sweep was run again), so each run has one row on disk.
+
+        The manifest lists the new part's checksum beside the old one before the new
+        part replaces the old, so it matches the part on disk whenever the process dies.
+        """
         for k in sorted(self._superseded):
-            path = self.out / "runs" / f"part-{k:06d}.parquet"
+            path = self.out / "runs" / part_name(k)
             table = pq.read_table(path)
             keep = [self.state[r].part == k for r in table["run_id"].to_pylist()]
-            if not all(keep):
-                write_parquet(path, table.filter(pa.array(keep)))
+            if all(keep):
+                continue
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            try:
+                pq.write_table(table.filter(pa.array(keep)), tmp, compression="zstd")
+                with open(tmp, "rb+") as f:
+                    os.fsync(f.fileno())
+                new = digest(tmp)
+                old = self._parts["runs"].get(path.name)
+                self._parts["runs"][path.name] = {**new, **({"or": old} if old else {})}
+                self.write_manifest()
+                files._rename(tmp, path)
+                _sync_dir(path.parent)
+                self._parts["runs"][path.name] = new
+            finally:
+                files._remove(tmp)
         self._superseded = set()
 
     def write_manifest(self) -> None:
@@ -664,6 +480,7 @@ class SweepStore:
                 entry["error"] = record.error
             runs.append(entry)
         self._manifest["counts"] = counts
+        self._manifest["parts"] = self._parts
         self._manifest["runs"] = runs
         write_json(self.out / MANIFEST, self._manifest)
         self._written = time.monotonic()
@@ -684,6 +501,17 @@ class SweepStore:
         """Runs done and failed so far, over all sessions."""
         statuses = [r.status for r in self.state.values()]
         return {"done": statuses.count("done"), "failed": statuses.count("failed")}
+
+
+def _make_folder(out: Path) -> list[Path]:
+    """Create folder `out` and its missing parents; return those created, outermost first."""
+    missing = []
+    folder = out
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    out.mkdir(parents=True, exist_ok=True)
+    return list(reversed(missing))
 
 
 def _ours_and_empty(path: Path) -> bool:
@@ -749,99 +577,3 @@ def manifest_identity(manifest: dict) -> dict:
         "sample": sweep["sample"],
         "common_seeds": sweep.get("common_seeds", False),
     }
-
-
-# --- the reader ---------------------------------------------------------------------------
-
-
-class SweepResults:
-    """The results of a sweep, read from its folder (see `load_results`).
-
-    The folder is looked at once, when the first table is read, so the tables agree on
-    which runs they hold even while a sweep is still writing; call `load_results` again
-    to see runs saved since.
-
-    Attributes:
-        out: the folder.
-        manifest: the parsed manifest.json.
-        runs: one row per recorded run (done or failed), in run order.
-        timeseries: one row per done run and step.
-        events: one row per done run, event and group.
-    """
-
-    def __init__(self, out: str | Path):
-        self.out = Path(out)
-        manifest = read_manifest(self.out)
-        if manifest is None:
-            raise ConfigError(f"{self.out}: not a sweep folder (no {MANIFEST})")
-        self.manifest = manifest
-        self._found: Scan | None = None
-
-    def __repr__(self) -> str:
-        counts = self.manifest.get("counts", {})
-        return (
-            f"SweepResults({str(self.out)!r}: {counts.get('done', 0)} done, "
-            f"{counts.get('failed', 0)} failed of {counts.get('total', '?')} runs)"
-        )
-
-    @cached_property
-    def runs(self) -> pd.DataFrame:
-        """One row per recorded run: id, seed, varied parameters, status, outcomes."""
-        return self.table("runs")
-
-    @cached_property
-    def timeseries(self) -> pd.DataFrame:
-        """One row per done run and step."""
-        return self.table("timeseries")
-
-    @cached_property
-    def events(self) -> pd.DataFrame:
-        """One row per done run, event and group."""
-        return self.table("events")
-
-    @property
-    def pending(self) -> list[str]:
-        """Ids of the runs that have no record yet."""
-        recorded = set(self.table("runs", columns=["run_id"])["run_id"])
-        return [r["run_id"] for r in self.manifest.get("runs", []) if r["run_id"] not in recorded]
-
-    def table(
-        self, name: str, columns: list[str] | None = None, run_ids: Iterable[str] | None = None
-    ) -> pd.DataFrame:
-        """Read one table, optionally only some columns (``run_id`` is always included)
-        and some runs: ``results.table("timeseries", ["step", "norm_endorsement"])``."""
-        if name not in TABLES:
-            raise ValueError(f"unknown table {name!r}; use one of {', '.join(TABLES)}")
-        if columns is not None:
-            columns = ["run_id", *[c for c in columns if c != "run_id"]]
-        for attempt in range(20):
-            try:
-                if self._found is None:
-                    self._found = scan(self.out)
-                table = read_table(name, self._found, columns, run_ids)
-                break
-            except FileNotFoundError:  # a running sweep moved files meanwhile: look again
-                self._found = None
-                if attempt == 19:
-                    raise
-                time.sleep(0.05)
-        if table is None:
-            names = columns or (
-                self.manifest["columns"]["runs"] if name == "runs" else ["run_id", "step"]
-            )
-            return pd.DataFrame({c: pd.Series(dtype=object) for c in names})
-        return table.to_pandas().reset_index(drop=True)
-
-
-def load_results(out: str | Path) -> SweepResults:
-    """Open the results folder of a sweep; its tables load as DataFrames on first use.
-
-    Safe while the sweep is still running, or after it was killed: only runs that were
-    saved completely are read, each once.
-
-    Example:
-        >>> results = load_results("results/demo")          # doctest: +SKIP
-        >>> results.runs.groupby("event.suspension")["mean_speaking_equality"].mean()
-        ...                                                     # doctest: +SKIP
-    """
-    return SweepResults(out)

@@ -12,6 +12,7 @@ Running the same sweep into the same folder again runs only the runs that are mi
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from collections.abc import Mapping
@@ -21,7 +22,7 @@ from typing import Any
 
 from ..errors import UsageError
 from .backends import BACKENDS, Task, available_cores, make_backend
-from .spec import Sweep, load_sweep
+from .spec import MAX_RUNS, Sweep, load_sweep
 
 __all__ = ["SweepReport", "choose_backend", "sweep"]
 
@@ -82,6 +83,7 @@ def sweep(
     progress: bool = True,
     start_method: str = "spawn",
     batch_size: int = 100,
+    max_runs: int | None = MAX_RUNS,
 ) -> SweepReport:
     """Run every missing run of a sweep and save the results in folder `out`.
 
@@ -100,6 +102,8 @@ def sweep(
         start_method: how the process backend starts workers (``spawn``, ``forkserver``,
             ``fork``).
         batch_size: runs gathered into each Parquet part.
+        max_runs: refuse a sweep that plans more runs than this (None: no limit); a
+            given `Sweep` was checked when it was built.
 
     Returns:
         A `SweepReport`; ``report.failed`` counts failed runs, each recorded with its
@@ -115,35 +119,46 @@ def sweep(
         >>> report.complete                                  # doctest: +SKIP
         True
     """
-    plan = as_sweep(spec)
+    plan = as_sweep(spec, max_runs)
     name, n = choose_backend(backend, workers, scheduler)
     out = Path(out) if out is not None else default_out(plan)
     from .store import SweepStore
 
     store = SweepStore(out, plan, batch_size)
-    store.open(
-        {"sweep_file": plan.source, "backend": name, "workers": n or None, "scheduler": scheduler}
-    )
-    for note in store.notes:
-        print(f"exsim: note: {note}", file=sys.stderr)
+    store.check()  # refuse a folder before starting workers
+    done_before = store.finished_runs()
+    options = {"start_method": start_method} if name == "process" else {}
     started = time.perf_counter()
-    status, ran = "interrupted", 0
-    try:
-        todo = [r for r in plan.runs() if store.status(r.run_id) != "done"]
-        if todo:
-            options = {"start_method": start_method} if name == "process" else {}
-            with make_backend(name, n, scheduler, **options) as runner:
-                for note in getattr(runner, "notes", []):
-                    print(f"exsim: note: {note}", file=sys.stderr)
+    with contextlib.ExitStack() as stack:
+        runner = None
+        if any(r.run_id not in done_before for r in plan.runs()):
+            # workers first: a backend that cannot start leaves the folder as it was
+            runner = stack.enter_context(make_backend(name, n, scheduler, **options))
+        store.open(
+            {
+                "sweep_file": plan.source,
+                "backend": name,
+                "workers": n or None,
+                "scheduler": scheduler,
+            }
+        )
+        for note in store.notes + getattr(runner, "notes", []):
+            print(f"exsim: note: {note}", file=sys.stderr)
+        status, ran = "interrupted", 0
+        try:
+            todo = [r for r in plan.runs() if store.status(r.run_id) != "done"]
+            if todo:
+                if runner is None:  # damage found on opening: runs to do after all
+                    runner = stack.enter_context(make_backend(name, n, scheduler, **options))
                 tasks = (Task(r, plan.config(r)) for r in todo)
                 with Progress(progress, len(plan), len(plan) - len(todo)) as bar:
                     for outcome in runner.run(tasks):
                         store.commit(outcome)
                         ran += 1
                         bar.update(outcome.status == "failed")
-        status = "finished"
-    finally:
-        store.close(status)
+            status = "finished"
+        finally:
+            store.close(status)
     counts = store.counts()
     failures = [
         (r.run_id, r.seed, store.state[r.run_id].error or "")
@@ -164,13 +179,15 @@ def sweep(
     )
 
 
-def as_sweep(spec: str | Path | Mapping[str, Any] | Sweep) -> Sweep:
+def as_sweep(
+    spec: str | Path | Mapping[str, Any] | Sweep, max_runs: int | None = MAX_RUNS
+) -> Sweep:
     """A `Sweep` from a sweep file, a mapping of its keys, or a `Sweep`."""
     if isinstance(spec, Sweep):
         return spec
     if isinstance(spec, Mapping):
-        return Sweep.from_mapping(spec)
-    return load_sweep(spec)
+        return Sweep.from_mapping(spec, max_runs=max_runs)
+    return load_sweep(spec, max_runs)
 
 
 def default_out(plan: Sweep) -> Path:

@@ -1,0 +1,155 @@
+"""How much memory a run needs at most, worked out from its parameters before anything
+is allocated.
+
+A session of G groups of up to m seats holds, for R rounds, arrays of G x m x m
+floats (who heard whom, the uptake, the credibility of each pair, and each round's
+draws of who takes a challenger up), so an open plenary of many members grows with the
+square of the room. The tie store holds one slot per pair who have met, in a hash table
+kept at most half full that doubles when it fills (the old and the new table are both
+held while it grows); before each session it makes room for every pair of the session.
+`check` refuses, in one line with the estimate, a run whose estimate exceeds the memory
+this process may use (`budget`), instead of letting it die halfway with a `MemoryError`
+or the system's out-of-memory killer.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from functools import lru_cache
+from typing import Any
+
+FLOAT = 8
+"""Bytes of one number in the arrays (float64 and int64 alike)."""
+
+TIE_SLOT = 16
+"""Bytes of one slot of the tie store: the pair's key and its strength."""
+
+SQUARE_ARRAYS = 3
+"""(G, m, m) arrays of a session besides the per-round draws: heard, uptake, credibility."""
+
+BUDGET_VARIABLE = "EXSIM_MEMORY_LIMIT"
+"""Environment variable that sets the budget, e.g. ``16G`` or ``500M`` (bytes if no unit)."""
+
+
+def session_bytes(groups: int, seats: int, rounds: int) -> int:
+    """Peak bytes of a session's arrays: groups x seats, `rounds` rounds."""
+    square = groups * seats * seats
+    return FLOAT * (square * (SQUARE_ARRAYS + rounds) + 4 * groups * seats * (rounds + 1))
+
+
+def tie_store_bytes(pairs: int) -> int:
+    """Peak bytes of a tie store holding `pairs` pairs, while it last doubles."""
+    slots = 64
+    while pairs > slots // 2:
+        slots *= 2
+    return TIE_SLOT * (slots + slots // 2)
+
+
+def event_months(p: dict[str, Any]) -> int:
+    """How many months of the run hold an event."""
+    every, until, steps = p["event.every"], p["event.until"], p["run.steps"]
+    last = min(steps, until) if until else steps
+    return 0 if every == 0 else -(-last // every)
+
+
+def groups_of(members: int, size: int) -> tuple[int, int]:
+    """(groups, seats per group) when `members` are seated in groups of at most `size`."""
+    seats = min(size, members)
+    return -(-members // seats), seats
+
+
+def estimate(p: dict[str, Any]) -> dict[str, int]:
+    """Peak bytes of the largest event session, the project meetings and the tie store
+    of a run with parameters `p` (dotted names), each an upper bound."""
+    n = p["population.size"]
+    if p["event.format"] == "plenary":
+        event_groups, event_seats = 1, n
+    else:
+        event_groups, event_seats = groups_of(n, p["event.group_size"])
+    team_groups, team_seats = groups_of(n, p["project.size"])
+    event_pairs = event_groups * event_seats * (event_seats - 1) // 2
+    team_pairs = team_groups * team_seats * (team_seats - 1) // 2
+    pairs = min(n * (n - 1) // 2, team_pairs + event_months(p) * event_pairs)
+    return {
+        "event": session_bytes(event_groups, event_seats, p["event.rounds"]),
+        "projects": session_bytes(team_groups, team_seats, p["project.rounds"]),
+        # before a session, the store makes room for every pair of it on top of those held
+        "ties": tie_store_bytes(pairs + max(event_pairs, team_pairs)),
+    }
+
+
+def peak_bytes(p: dict[str, Any]) -> int:
+    """An upper bound on the memory of a run's model state with parameters `p`."""
+    parts = estimate(p)
+    return max(parts["event"], parts["projects"]) + parts["ties"]
+
+
+@lru_cache(maxsize=1)
+def budget() -> tuple[int, str]:
+    """The memory a run may use, in bytes, and where that figure comes from: the
+    environment variable ``EXSIM_MEMORY_LIMIT`` if set, else the smaller of this
+    machine's memory and this process's address-space limit."""
+    text = os.environ.get(BUDGET_VARIABLE, "").strip()
+    if text:
+        return parse_bytes(text), BUDGET_VARIABLE
+    found = [(_physical_memory(), "this machine's memory")]
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+        if soft not in (resource.RLIM_INFINITY, -1):
+            found.append((soft, "this process's memory limit"))
+    except (ImportError, ValueError, OSError):
+        pass
+    return min(found)
+
+
+def _physical_memory() -> int:
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):  # not POSIX: no figure, no refusal
+        return 2**62
+
+
+UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
+
+
+def parse_bytes(text: str) -> int:
+    """``"16G"``, ``"500M"``, ``"1048576"`` to bytes; `ValueError` naming the variable."""
+    number, unit = text.rstrip("Bb").rstrip("iI"), ""
+    if number and number[-1].upper() in UNITS:
+        number, unit = number[:-1], number[-1].upper()
+    try:
+        value = float(number) * UNITS[unit]
+    except ValueError:
+        raise ValueError(f"{BUDGET_VARIABLE} = {text!r}: give a size such as 16G or 500M") from None
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{BUDGET_VARIABLE} = {text!r}: give a size above 0, such as 16G")
+    return int(value)
+
+
+def gigabytes(n: int) -> str:
+    """Bytes as ``12.3 GB`` (powers of 1024)."""
+    return f"{n / 2**30:.1f} GB" if n >= 2**30 else f"{n / 2**20:.0f} MB"
+
+
+def check(p: dict[str, Any]) -> None:
+    """Refuse, with `ValueError` naming the parameters and the estimate, a run that
+    would need more memory than `budget` allows."""
+    need = peak_bytes(p)
+    allowed, source = budget()
+    if need <= allowed:
+        return
+    parts = estimate(p)
+    room = (
+        "an open plenary of all of them"
+        if p["event.format"] == "plenary"
+        else f"groups of {p['event.group_size']}"
+    )
+    raise ValueError(
+        f"population.size = {p['population.size']} in {room}: the run would need about "
+        f"{gigabytes(need)} (largest session {gigabytes(max(parts['event'], parts['projects']))},"
+        f" ties {gigabytes(parts['ties'])}), more than {source} ({gigabytes(allowed)}); "
+        f"use fewer members or smaller groups, or set {BUDGET_VARIABLE}"
+    )

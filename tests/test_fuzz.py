@@ -1,0 +1,132 @@
+"""Fuzzing the config loader and the command line with the real parameter names: every
+example either succeeds with finite outputs or is refused in one line with status 2;
+never a traceback, never a non-finite number in an output."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import tomli_w
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from exsim.cli import main
+from exsim.config import load_config, nest
+from exsim.errors import ConfigError
+from exsim.model.parameters import PARAMETERS
+
+ROOT = Path(__file__).resolve().parents[1]
+BASE = (ROOT / "configs" / "exchange_network.toml").as_posix()
+NAMES = sorted(PARAMETERS)
+
+numbers = st.one_of(
+    st.integers(-3, 120),
+    st.integers(),
+    st.sampled_from([10**400, -(10**400), 2**63, 2**64]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(0, 1),
+)
+scalars = st.one_of(numbers, st.booleans(), st.text(max_size=12), st.sampled_from(["plenary"]))
+values = st.one_of(
+    scalars,
+    st.lists(scalars, max_size=3),
+    st.dictionaries(st.text(max_size=5), scalars, max_size=2),
+)
+
+
+def valid(name: str):
+    """Values a parameter allows (whole numbers kept small, so that runs stay quick)."""
+    p = PARAMETERS[name]
+    if p.choices:
+        return st.sampled_from(p.choices)
+    if p.kind is bool:
+        return st.booleans()
+    if p.kind is int:
+        return st.integers(int(p.low), int(min(p.high, max(p.low, 12))))
+    return st.floats(p.low, p.high)
+
+
+pairs = st.sampled_from(NAMES).flatmap(
+    lambda n: st.tuples(st.just(n), st.one_of(valid(n), valid(n), values))
+)
+real_overlays = st.lists(pairs, max_size=6).map(dict)
+names = st.one_of(
+    st.sampled_from(NAMES), st.sampled_from(NAMES).map(lambda n: n + "x"), st.text(max_size=15)
+)
+overlays = st.one_of(real_overlays, real_overlays, st.dictionaries(names, values, max_size=5))
+set_texts = st.lists(
+    st.one_of(
+        pairs.map(lambda kv: f"{kv[0]}={kv[1]!r}".replace("'", '"')),
+        st.tuples(st.sampled_from(NAMES), st.text(max_size=12)).map(lambda kv: "=".join(kv)),
+        st.text(max_size=20),
+    ),
+    max_size=3,
+)
+
+
+def toml_text(overlay: dict) -> str | None:
+    """The overlay as TOML with nested tables, or None if TOML cannot say it."""
+    try:
+        nested = nest({k: v for k, v in overlay.items() if k and "." in k or k})
+        return tomli_w.dumps(nested)
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(overlay=real_overlays, sets=set_texts)
+def test_the_loader_returns_a_config_or_one_line(overlay, sets):
+    for overrides in (overlay, sets):
+        try:
+            config = load_config(BASE, overrides)
+        except ConfigError as err:
+            assert len(str(err).splitlines()) == 1 and str(err)
+            event("refused")
+            continue
+        event("loaded")
+        for name, value in config.values.items():
+            assert type(value) is PARAMETERS[name].kind
+            if isinstance(value, float):
+                assert math.isfinite(value)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(overlay=overlays, sets=set_texts, seed=st.one_of(st.integers(0, 5), st.text(max_size=4)))
+def test_the_run_command_succeeds_with_finite_outputs_or_says_one_line(
+    tmp_path_factory, capsys, monkeypatch, overlay, sets, seed
+):
+    # The figure is left out for speed (drawing takes longer than the run); tables are checked.
+    monkeypatch.setattr(
+        "exsim.analysis.plots.plot_outcomes", lambda ts, path: Path(path).write_bytes(b"")
+    )
+    folder = tmp_path_factory.mktemp("fuzz")
+    text = toml_text(overlay)
+    if text is None:
+        return
+    config = folder / "c.toml"
+    config.write_text(text, encoding="utf-8")
+    args = ["run", str(config), "--steps", "2", "--seed", str(seed), "--out", str(folder / "out")]
+    for item in sets:
+        args += ["--set", item]
+    try:
+        status = main(args)
+    except SystemExit as stop:
+        status = stop.code
+    _, err = capsys.readouterr()
+    event(f"exit status {status}")
+    if status == 0:
+        for name in ("timeseries.csv", "events.csv", "agents.csv"):
+            table = pd.read_csv(folder / "out" / name)
+            numeric = table.select_dtypes("number").to_numpy(dtype=float)
+            assert np.isfinite(numeric).all(), name
+    else:
+        lines = err.strip().splitlines()
+        assert status == 2 and len(lines) == 1 and lines[0].startswith("exsim: error: "), err
+        assert not (folder / "out").exists()

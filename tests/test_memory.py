@@ -1,0 +1,84 @@
+"""A run too large for the memory it may use is refused up front, with the estimate; the
+estimate bounds what a run really takes."""
+
+from __future__ import annotations
+
+import tracemalloc
+
+import pytest
+
+import exsim
+from exsim.errors import ConfigError
+from exsim.model import memory
+from exsim.model.parameters import validate
+
+
+@pytest.fixture
+def limit(monkeypatch):
+    def set_limit(text):
+        monkeypatch.setenv(memory.BUDGET_VARIABLE, text)
+        memory.budget.cache_clear()
+
+    yield set_limit
+    memory.budget.cache_clear()
+
+
+@pytest.mark.parametrize(("fmt", "size"), [("plenary", 6), ("action_learning", 60)])
+def test_the_estimate_bounds_the_memory_a_run_takes(fmt, size):
+    values = {
+        "population.size": 700,
+        "event.format": fmt,
+        "event.group_size": size,
+        "attendance.rate": 1.0,
+        "event.every": 3,
+        "run.steps": 7,
+    }
+    estimate = memory.peak_bytes(validate(values))
+    model = exsim.ExchangeModel(**{k.replace(".", "_"): v for k, v in values.items()}, rng=3)
+    tracemalloc.start()
+    try:
+        for _ in range(7):  # three events: the tie store grows twice
+            model.step()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak <= estimate
+    assert peak >= estimate / 4  # a bound worth having, not a figure pulled from the air
+
+
+def test_a_plenary_of_twenty_thousand_is_refused_with_the_estimate(limit):
+    limit("8G")
+    overlay = {"population.size": 20_000, "event.format": "plenary", "attendance.rate": 1.0}
+    with pytest.raises(ConfigError) as caught:
+        exsim.load_config("configs/exchange_network.toml", overlay)
+    message = str(caught.value)
+    assert len(message.splitlines()) == 1
+    assert "population.size = 20000 in an open plenary" in message
+    assert "more than EXSIM_MEMORY_LIMIT (8.0 GB)" in message
+    estimate = float(message.split("need about ")[1].split(" GB")[0])
+    assert 20 < estimate < 60
+    with pytest.raises(ValueError, match="population.size = 20000"):
+        exsim.ExchangeModel(population_size=20_000, event_format="plenary")
+    limit("64G")
+    assert exsim.load_config("configs/exchange_network.toml", overlay)["population.size"] == 20_000
+
+
+def test_the_default_network_needs_little(limit):
+    limit("64M")
+    assert memory.peak_bytes(validate({})) < 2**20
+    exsim.default_config()
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("16G", 16 * 2**30), ("500M", 500 * 2**20), ("2GiB", 2 * 2**30), ("4096", 4096)],
+)
+def test_the_limit_reads_sizes(text, value):
+    assert memory.parse_bytes(text) == value
+
+
+@pytest.mark.parametrize("text", ["lots", "G", "-1G", "1e400"])
+def test_a_bad_limit_is_one_line(limit, text):
+    limit(text)
+    with pytest.raises(ConfigError, match=f"{memory.BUDGET_VARIABLE} = '{text}'"):
+        exsim.default_config()
