@@ -377,6 +377,7 @@ class Page:
         )
 
 
+@pytest.mark.slow  # CI's stages on other versions skip it (see .ci/run)
 def test_app_in_a_browser(browser, app_server, tmp_path):
     from selenium.webdriver.common.keys import Keys
 

@@ -120,7 +120,7 @@ def load_sensitivity(path: str | Path, max_runs: int | None = MAX_RUNS) -> Sensi
         raise ConfigError(f"{where}: n: {n} is too small for {method}; use {MIN_N[method]} or more")
     common_seeds = data.get("common_seeds", True)
     if not isinstance(common_seeds, bool):
-        raise ConfigError(f"{where}: common_seeds: {common_seeds!r}: use true or false")
+        raise ConfigError(f"{where}: common_seeds: {common_seeds!r}; use true or false")
     levels = whole(data.get("levels", 4), f"{where}: levels", 2)
     second_order = data.get("second_order", False)
     if not isinstance(second_order, bool):
