@@ -37,7 +37,7 @@ def test_neutral_mechanisms_reproduce_the_stored_reference(design):
         want = STORED[f"{design}/{table}/values"]
         got = getattr(result, table)[columns].to_numpy(dtype=float)
         assert got.shape == want.shape, table
-        if MADE_WITH == (np.__version__, sys.version_info[:2]):
+        if (np.__version__, sys.version_info[:2]) == MADE_WITH:
             np.testing.assert_array_equal(got, want, err_msg=f"{design}: {table}")
         else:  # other NumPy builds may round a sum differently in the last bits
             np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12, err_msg=design)
