@@ -182,6 +182,7 @@ def test_every_event_design_runs_in_range(values, fmt, suspension):
     # every design, with events every month so that each example holds some
     values = dict(values, **{"event.format": fmt, "event.suspension": suspension})
     values.update({"event.every": 1, "event.until": 0, "attendance.rate": 1.0})
+    values["attendance.responsiveness"] = 0.0  # experience must not keep anyone away
     values.update({f"attendance.{r}": 1.0 for r in ROLES})
     model, frame, events = run(values)
     assert frame["events_held"].iloc[-1] == values["run.steps"]
