@@ -26,7 +26,7 @@ SUSPENDED = (ROOT / "configs" / "designs" / "hierarchy_suspended.toml").as_posix
 BIG = 10**400
 SWEEP = f"base = '{BASE}'\nreplicates = 2\nseed = 1\nsteps = 2\n[grid]\n\"event.rounds\" = [1, 2]\n"
 SENSITIVITY = (
-    f"base = '{BASE}'\nmethod = 'morris'\nn = 2\nreplicates = 1\nsteps = 2\n"
+    f"base = '{BASE}'\nmethod = 'morris'\nn = 10\nreplicates = 1\nsteps = 2\n"
     "outcomes = ['challenges']\n[parameters]\n\"event.suspension\" = [0.0, 1.0]\n"
     '"event.facilitation" = [0.0, 1.0]\n'
 )
@@ -280,7 +280,7 @@ def test_sensitivity_values_of_the_wrong_shape_are_one_line(exsim_cli, tmp_path,
     spec = tmp_path / "spec.toml"
     text = SENSITIVITY.replace("outcomes = ['challenges']\n", "")
     key = line.split(" =")[0]
-    text = text.replace(f"{key} = 2\n", "")  # n is given already
+    text = text.replace(f"{key} = 10\n", "")  # n is given already
     spec.write_text(text.replace("[parameters]", f"{line}\n[parameters]"))
     status, _, err = exsim_cli("sensitivity", spec, "--out", "out")
     one_line(status, err, str(spec), expected)

@@ -114,7 +114,10 @@ def load_sensitivity(path: str | Path, max_runs: int | None = MAX_RUNS) -> Sensi
             'e.g. "event.suspension" = [0.0, 1.0]'
         )
     bounds = [_bounds(name, value, where) for name, value in ranges.items()]
-    outcomes = check_outcomes(data.get("outcomes", DEFAULT_OUTCOMES), f"{where}: outcomes")
+    named = data.get("outcomes", list(DEFAULT_OUTCOMES))
+    if not isinstance(named, list) or not named or not all(isinstance(v, str) for v in named):
+        raise ConfigError(f'{where}: outcomes: give a list of outcome names, e.g. ["challenges"]')
+    outcomes = check_outcomes(named, f"{where}: outcomes")
     n = whole(data.get("n", 32), f"{where}: n", 1)
     if n < MIN_N[method]:
         raise ConfigError(f"{where}: n: {n} is too small for {method}; use {MIN_N[method]} or more")
