@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOT = ROOT / "docs" / "app.png"
 SERVER_START = 90  # seconds: bounded waits everywhere
 PAGE_LOAD = 60
-VIEW_UPDATE = 30
+VIEW_UPDATE = 60  # generous: a loaded machine redraws slowly
 
 # --- without a browser ---------------------------------------------------------------
 
