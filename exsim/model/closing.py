@@ -104,9 +104,10 @@ def _observed_reliability(room, i, truth, feedback):
 @njit(cache=True)
 def _calibrate(calibrated, room, reliability, heard, rate, kept):
     """Move a listener's learned credibility of each knowledge type (`calibrated`)
-    toward exp(-|error|) of the speakers of that type they heard, by 1 - (1 - rate) **
-    hearings (`kept`: powers of 1 - rate): the more they heard, the further (the model
-    knows the truth and feeds it back as if revealed by the work that follows)."""
+    toward the `reliability` they observed in the speakers of that type they heard
+    (`_observed_reliability`: the truth, or a mix with their own view, ODD 7.8), by
+    1 - (1 - rate) ** hearings (`kept`: powers of 1 - rate): the more they heard, the
+    further."""
     hearings, reliable = room.by_kind[0], room.by_kind[1]
     hearings[:] = 0.0
     reliable[:] = 0.0

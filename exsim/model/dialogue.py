@@ -4,8 +4,9 @@ A *session* is a set of groups meeting at the same time under the same rules: th
 of one event, or all project teams in their monthly meeting. Seats are given as an array
 of shape (groups, seats) of member indices, -1 for an empty seat.
 
-One utterance: the speaker states their views on every aspect of the problem; each
-listener moves toward them by ``openness * credibility * precision`` on each aspect,
+One utterance: the speaker states their views on the aspects it mentions (all of them,
+unless talk samples information, ODD 7.25); each listener moves toward them by
+``openness * credibility * precision`` on each aspect mentioned,
 where precision is the speaker's knowledge of the aspect relative to the listener's.
 
 The rules themselves are in `exsim.model.kernel`, written as loops over members and
