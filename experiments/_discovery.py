@@ -125,6 +125,8 @@ def drivers(sets: pd.DataFrame, difference: pd.Series, top: int = 3) -> str:
     `difference` (one per set; NaN sets left out) is strongest among those that pass
     `ALPHA` / the number of parameters, as 'name (rho)'; "none" if none passes."""
     usable = difference.dropna()
+    if len(usable) < 20:  # scipy's p-value of a rank correlation is an approximation
+        return "too few sets"
     found = []
     with warnings.catch_warnings():  # a constant column has no correlation: skipped
         warnings.simplefilter("ignore")

@@ -14,8 +14,10 @@ Patient Rule Induction Method of EMA Workbench's scenario discovery) finds the b
 on the other half; and the rank correlation (Spearman) of each
 parameter with the mean paired difference names those that move the effect most.
 
-    python experiments/where_suspension_helps.py          # a few minutes on 2 cores
+    python experiments/where_suspension_helps.py          # 4,000 runs: 49 min on 2 busy cores
     python experiments/where_suspension_helps.py --full   # 800 sets
+
+Needs the `experiments` extra (EMA Workbench): `pip install -e ".[experiments]"`.
 """
 
 from __future__ import annotations
@@ -136,6 +138,13 @@ def plot(summary: pd.DataFrame, out: Path, title: str) -> None:
 
 def main() -> None:
     args = arguments()
+    try:  # before any run: PRIM comes last, and hours of runs must not end in an ImportError
+        import ema_workbench  # noqa: F401
+    except ImportError:
+        raise SystemExit(
+            "where_suspension_helps: error: needs EMA Workbench for PRIM; "
+            'install the experiments extra: pip install -e ".[experiments]"'
+        ) from None
     out = args.out or ROOT / "results" / "experiments" / "where_suspension_helps"
     out.mkdir(parents=True, exist_ok=True)
     sets = draw_sets(args.sets, args.seed)
