@@ -115,7 +115,7 @@ def load_sensitivity(path: str | Path, max_runs: int | None = MAX_RUNS) -> Sensi
         )
     bounds = [_bounds(name, value, where) for name, value in ranges.items()]
     named = data.get("outcomes", list(DEFAULT_OUTCOMES))
-    if not isinstance(named, list) or not named or not all(isinstance(v, str) for v in named):
+    if not isinstance(named, list) or not named:
         raise ConfigError(f'{where}: outcomes: give a list of outcome names, e.g. ["challenges"]')
     outcomes = check_outcomes(named, f"{where}: outcomes")
     n = whole(data.get("n", 32), f"{where}: n", 1)
