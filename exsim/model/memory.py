@@ -25,8 +25,15 @@ FLOAT = 8
 TIE_SLOT = 16
 """Bytes of one slot of the tie store: the pair's key and its strength."""
 
-SQUARE_ARRAYS = 3
-"""(G, m, m) arrays of a session besides the per-round draws: heard, uptake, credibility."""
+SQUARE_ARRAYS = 4
+"""(G, m, m) arrays of a session besides the per-round draws: heard, uptake, credibility,
+and the room's (m, m) ties (counted as if per group: an upper bound)."""
+
+SEAT_ARRAYS = 12
+"""(G, m) arrays of a session's tally and the members' working copies."""
+
+MENTIONS = 4
+"""Draws per possible utterance when talk samples information: one per aspect."""
 
 BUDGET_VARIABLE = "EXSIM_MEMORY_LIMIT"
 """Environment variable that sets the budget, e.g. ``16G`` or ``500M`` (bytes if no unit)."""
@@ -35,7 +42,8 @@ BUDGET_VARIABLE = "EXSIM_MEMORY_LIMIT"
 def session_bytes(groups: int, seats: int, rounds: int) -> int:
     """Peak bytes of a session's arrays: groups x seats, `rounds` rounds."""
     square = groups * seats * seats
-    return FLOAT * (square * (SQUARE_ARRAYS + rounds) + 4 * groups * seats * (rounds + 1))
+    per_round = (4 + MENTIONS) * groups * (seats + 1) * (rounds + 1)
+    return FLOAT * (square * (SQUARE_ARRAYS + rounds) + per_round + SEAT_ARRAYS * groups * seats)
 
 
 def tie_store_bytes(pairs: int) -> int:
