@@ -41,6 +41,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOT = ROOT / "docs" / "app.png"
 SERVER_START = 90  # seconds: bounded waits everywhere
 PAGE_LOAD = 60
+WATCHED = ("exsim-chart-norm_endorsement", "exsim-chart-difference")
+"""Charts that must change when the months or a design change (endorsement moves every
+month, whatever the design)."""
 VIEW_UPDATE = 60  # generous: a loaded machine redraws slowly
 
 # --- without a browser ---------------------------------------------------------------
@@ -421,7 +424,7 @@ def test_app_in_a_browser(browser, app_server, tmp_path):
     # Reset, then Step three times: the months and the charts move.
     page.click("Reset")
     page.wait(VIEW_UPDATE, lambda: page.month() == 0, "month 0 after Reset")
-    charts = {css: page.chart(css) for css in ("exsim-chart-norm_endorsement", "exsim-chart-difference")}
+    charts = {css: page.chart(css) for css in WATCHED}
     for month in (1, 2, 3):
         page.step_to(month)
     for css, before in charts.items():
@@ -431,7 +434,7 @@ def test_app_in_a_browser(browser, app_server, tmp_path):
 
     # Move a design slider: Design A's people per group, 6 -> 5 (one key press). The
     # design reruns to month 3: the month stays, its charts and the difference change.
-    charts = {css: page.chart(css) for css in ("exsim-chart-norm_endorsement", "exsim-chart-difference")}
+    charts = {css: page.chart(css) for css in WATCHED}
     thumb = page.control("exsim-design-a", "event.group_size").find_element(
         page.By.CSS_SELECTOR, "[role=slider]"
     )
@@ -447,7 +450,7 @@ def test_app_in_a_browser(browser, app_server, tmp_path):
     assert page.month() == 3
 
     # Switch Design B's format to an open plenary.
-    charts = {css: page.chart(css) for css in ("exsim-chart-norm_endorsement", "exsim-chart-difference")}
+    charts = {css: page.chart(css) for css in WATCHED}
     select = page.control("exsim-design-b", "event.format").find_element(
         page.By.CSS_SELECTOR, ".v-select__slot"
     )
