@@ -138,12 +138,15 @@ def bar_chart(indices: pd.DataFrame, path: str | Path) -> Path:
         y = np.arange(len(part))
         for offset, key, ci, colour in ((-0.2, first, first_ci, 0), (0.2, second, second_ci, 1)):
             colours = ["#999999" if p == DUMMY else OKABE_ITO[colour] for p in part["parameter"]]
+            undefined = part[key].isna().to_numpy()
+            for row in np.flatnonzero(undefined):  # NaN stays visible, never a zero bar
+                ax.text(0, row + offset, "  NaN", va="center", fontsize=7)
             ax.barh(
-                y + offset,
-                part[key].fillna(0.0),
+                (y + offset)[~undefined],
+                part[key].to_numpy()[~undefined],
                 height=0.4,
-                xerr=part[ci].fillna(0.0) if ci else None,
-                color=colours,
+                xerr=part[ci].to_numpy()[~undefined] if ci else None,
+                color=[c for c, u in zip(colours, undefined, strict=True) if not u],
                 label=SHORT.get(key, key),
                 capsize=2,
             )
