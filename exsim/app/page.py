@@ -158,12 +158,14 @@ def Difference(session: Session):
         return {"B - A": b[:n] - a[:n]}, bands
 
     with solara.Card("Difference: Design B minus Design A"):
-        solara.Select(
-            "Outcome",
-            values=list(OUTCOMES),
-            value=outcome,
-            on_value=difference_outcome.set,
-        )
+        titles = {title: name for name, (title, _) in OUTCOMES.items()}
+        with solara.Div(classes=["exsim-difference-outcome"]):
+            solara.Select(
+                "Outcome",
+                values=list(titles),
+                value=OUTCOMES[outcome][0],
+                on_value=lambda title: difference_outcome.set(titles[title]),
+            )
         Explains(
             "Above 0: higher under Design B. Both run on one seed, so the difference is the "
             "designs' and one seed's luck; run several seeds to see a 95% band."
