@@ -27,7 +27,8 @@ import urllib.request
 OBSERVE = """
 window.exsimLog = {months: [], redraws: []};
 const month = document.querySelector('.exsim-month');
-new MutationObserver(() => window.exsimLog.months.push([performance.now(), month.innerText]))
+// textContent, not innerText: innerText would force a layout at every change.
+new MutationObserver(() => window.exsimLog.months.push([performance.now(), month.textContent]))
     .observe(month, {subtree: true, childList: true, characterData: true});
 const chart = document.querySelector('.exsim-chart-challenges');
 new MutationObserver(() => window.exsimLog.redraws.push(performance.now()))
@@ -95,7 +96,7 @@ def measure(speed: int, seconds: float) -> dict:
             driver.quit()
         server.terminate()
         server.wait(timeout=30)
-    months = [(t, int(text.split()[1])) for t, text in record["months"]]
+    months = [(t, int(text.split()[1])) for t, text in record["months"] if text.strip()]
     (t0, m0), (t1, m1) = months[0], months[-1]
     redraws = [t for t in record["redraws"] if t0 <= t <= t1]
     return {

@@ -137,9 +137,15 @@ def test_designs_run_on_one_seed_and_step_together():
     assert pair.month == 4  # rerun to the month on screen
     assert not np.array_equal(before, pair.series("Design B", "challenges"))
     assert [r.month for r in pair.events["Design B"]] == [1, 4]
-    for _ in range(20):
-        pair.step()
-    assert pair.finished and pair.month == 12
+    # A frame of playing: several months at once, the same months as one by one (Design
+    # A is as it was; Design B changed above), and no further than the last month.
+    frame = _short_pair()
+    frame.step(4)
+    assert frame.month == 4
+    for outcome in ("belief_error", "norm_endorsement", "challenges"):
+        assert np.array_equal(frame.series("Design A", outcome), pair.series("Design A", outcome))
+    frame.step(20)
+    assert frame.finished and frame.month == 12
 
 
 def test_exported_config_reruns_the_design_exactly(tmp_path, capsys):

@@ -37,6 +37,7 @@ from exsim.app.state import (
     designs,
     difference_outcome,
     new_session,
+    pictures,
     playing,
     redesigned,
     several,
@@ -80,7 +81,7 @@ def css_of(name: str) -> str:
 def DesignView(session: Session, name: str):
     """The network picture and a few lines on the latest event of one design."""
     NetworkChart(
-        lambda: session.pair.models[name], version, css=f"exsim-network-{name[-1].lower()}"
+        lambda: session.pair.models[name], pictures, css=f"exsim-network-{name[-1].lower()}"
     )
     LatestEvent(session, name)
 
@@ -232,6 +233,12 @@ CSS = """
 """
 
 
+FRAMES_PER_SECOND = 3
+"""Most times a second the page is redrawn while playing: at a faster pace each frame
+moves on by more than a month. A browser that must redraw every month falls behind the
+runs (benchmarks/README.md)."""
+
+
 @solara.component
 def Page():
     """The app: run controls, the shared network, several seeds and downloads in the
@@ -240,13 +247,21 @@ def Page():
     session = solara.use_memo(new_session, [])
 
     async def play():
-        # On the server's event loop, not a thread: the charts' messages then leave
-        # without a hand-over between threads, the costliest part of a month on screen.
+        # Keeps the chosen pace: each frame steps the months due since Play was pressed
+        # (at least one) and draws once, so a slow redraw shows fewer frames, each a
+        # month or more on, rather than slowing the run (benchmarks/app_playback.py).
+        pace, start, first = None, 0.0, 0
         while playing.value and not session.pair.finished:
-            started = time.perf_counter()
-            session.step()
-            await asyncio.sleep(max(0.0, 1.0 / speed.value - (time.perf_counter() - started)))
+            if speed.value != pace:  # a new speed restarts the clock
+                pace, start, first = speed.value, time.perf_counter(), session.pair.month
+            due = first + int((time.perf_counter() - start) * pace) + 1
+            drawn = time.perf_counter()
+            session.step(max(1, due - session.pair.month), frame=True)
+            next_month = start + (session.pair.month - first) / pace
+            next_frame = max(next_month, drawn + 1.0 / FRAMES_PER_SECOND)
+            await asyncio.sleep(max(0.0, next_frame - time.perf_counter()))
         playing.value = False
+        session.draw_pictures()  # the month on screen, whenever playing stopped
 
     solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=False)
     solara.Title("exsim · two event designs side by side")

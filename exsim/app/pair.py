@@ -115,12 +115,13 @@ class DesignPair:
         for name in DESIGNS:
             self._build(name)
 
-    def step(self) -> None:
-        """One month of both designs (nothing once the run is over)."""
-        if self.finished:
-            return
-        for name in DESIGNS:
-            self._step(name)
+    def step(self, months: int = 1) -> None:
+        """`months` months of both designs (fewer if the run ends first)."""
+        for _ in range(months):
+            if self.finished:
+                return
+            for name in DESIGNS:
+                self._step(name)
 
     def change(self, designs=None, network=None, seed=None) -> None:
         """Change designs, the shared network or the seed, and rerun what changed from

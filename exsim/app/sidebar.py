@@ -79,7 +79,7 @@ def RunControls(session: Session):
                 disabled=finished.value,
                 color="primary",
             )
-            solara.Button("Step", on_click=session.step, disabled=finished.value)
+            solara.Button("Step", on_click=lambda: session.step(), disabled=finished.value)
         Explains("Reset: back to month 0. Step: one month. Play: month after month.")
         if finished.value:
             Explains(f"The run is complete ({pair.months} months): press Reset.")

@@ -7,6 +7,7 @@ students never share runs.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 
 import solara
@@ -28,6 +29,11 @@ speed = solara.reactive(DEFAULT_SPEED)
 version = solara.reactive(0)
 """Bumped whenever the runs change (a month, a reset, a changed design). Only the charts
 and lines of text built once (`charts`) follow it, so a new month renders no component."""
+pictures = solara.reactive(0)
+"""Bumped when the network pictures are to be redrawn: with every change of the runs,
+except while playing, when at most `PICTURES_PER_SECOND` times a second (a picture costs
+the browser more than all the charts over time together; benchmarks/README.md)."""
+PICTURES_PER_SECOND = 1.0
 redesigned = solara.reactive(0)
 """Bumped when the designs, the network or the seed change, or the runs are reset."""
 finished = solara.reactive(False)
@@ -43,21 +49,29 @@ class Session:
 
     pair: DesignPair
     lock: threading.Lock = field(default_factory=threading.Lock)
+    pictures_drawn: float = 0.0  # time.monotonic() of the last network pictures
 
-    def do(self, action, redesign: bool = True) -> None:
+    def do(self, action, redesign: bool = True, frame: bool = False) -> None:
         """Change the runs with `action(pair)`, then tell the views (`redesign`: more
-        than a new month)."""
+        than a new month; `frame`: a frame of playing, see `pictures`)."""
         with self.lock:
             action(self.pair)
         version.value += 1
+        if not frame or time.monotonic() - self.pictures_drawn >= 1 / PICTURES_PER_SECOND:
+            self.draw_pictures()
         if redesign:
             redesigned.value += 1
         if finished.value != self.pair.finished:
             finished.value = self.pair.finished
 
-    def step(self) -> None:
-        """One month of both designs."""
-        self.do(DesignPair.step, redesign=False)
+    def draw_pictures(self) -> None:
+        """Redraw the network pictures now."""
+        self.pictures_drawn = time.monotonic()
+        pictures.value += 1
+
+    def step(self, months: int = 1, frame: bool = False) -> None:
+        """`months` months of both designs, shown once (`frame`: while playing)."""
+        self.do(lambda pair: pair.step(months), redesign=False, frame=frame)
 
 
 def new_session() -> Session:
