@@ -99,6 +99,7 @@ class TimeWidgets:
                 fill_opacities=[0.18],
                 colors=[c],
                 opacities=[0.0, 0.0],
+                visible=False,  # until there is a band: a mark with no data logs errors
             )
             for c in colours
         ]
@@ -138,12 +139,13 @@ class TimeWidgets:
         for mark, name in zip(self.bands, self.names, strict=True):
             band = (bands or {}).get(name)
             if band is None:
-                _set(mark, x=np.zeros(2), y=np.full((2, 2), np.nan))
+                _set(mark, visible=False)
             else:
                 _set(
                     mark,
                     x=np.arange(len(band.mean), dtype=float),
                     y=np.vstack([band.low, band.high]),
+                    visible=True,
                 )
 
 
@@ -193,7 +195,9 @@ class NetworkWidgets:
             return {**scale, "size": bqplot.LinearScale(min=0.0, max=1.0)}
 
         self.ties = [
-            bqplot.Lines(scales=scale, colors=["#555555"], stroke_width=w, opacities=[o])
+            bqplot.Lines(
+                scales=scale, colors=["#555555"], stroke_width=w, opacities=[o], visible=False
+            )
             for _, _, w, o in TIE_CLASSES
         ]
         self.members = bqplot.Scatter(scales=sized(), default_size=NODE_AREA, stroke="white")
@@ -225,10 +229,7 @@ class NetworkWidgets:
         ties = pop.ties.matrix()
         for mark, (low, high, _, _) in zip(self.ties, TIE_CLASSES, strict=True):
             x, y = tie_lines(pos, ties, low, high)
-            _set(
-                mark,
-                **({"x": x, "y": y} if len(x) else {"x": np.zeros(2), "y": np.full(2, np.nan)}),
-            )
+            _set(mark, **({"x": x, "y": y, "visible": True} if len(x) else {"visible": False}))
         event = last_event(model)
         came = event.attended if event is not None else np.ones(pop.size, dtype=bool)
         sizes = node_sizes(pop.status) / node_sizes(np.ones(1))[0]  # 0 to 1 of the largest
