@@ -9,6 +9,7 @@ import socket
 import sys
 
 from ..errors import UsageError
+from .notice import warm_up
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
@@ -109,6 +110,7 @@ def _app(args: argparse.Namespace) -> int:
     args.port = port
     for key, value in QUIET_SOLARA.items():
         os.environ.setdefault(key, value)
+    warm_up()  # compiled before a page is served: a first request must not wait on it
     from click.exceptions import Abort
     from solara.__main__ import cli
 

@@ -6,6 +6,7 @@ import argparse
 
 from .. import __version__
 from .arguments import check_out, parameter
+from .notice import warm_up
 
 
 def add(commands) -> None:
@@ -40,6 +41,7 @@ def _run(args: argparse.Namespace) -> int:
 
     config = load_config(args.config, args.overrides)
     check_out(args.out)
+    warm_up()
     result = run(config, seed=args.seed, steps=args.steps)
     written = result.write(args.out)
     print(
