@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from .. import __version__
-from .arguments import check_out, parameter
+from .arguments import check_kind, check_out, parameter
 
 
 def add(commands) -> None:
@@ -38,6 +38,7 @@ def _run(args: argparse.Namespace) -> int:
     from ..config import load_config
     from ..runs.single import run
 
+    check_kind(args.config, "run")
     config = load_config(args.config, args.overrides)
     check_out(args.out)
     result = run(config, seed=args.seed, steps=args.steps)
