@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -11,7 +12,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from ..runs.evaluate import parse_outcome  # noqa: E402
 from .labels import axis_label  # noqa: E402
+from .outcomes import outcome_label  # noqa: E402
 from .statistics import bootstrap_band  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -32,8 +35,8 @@ PANELS = {
 """The panels of `plot_outcomes`: their outcomes and the unit all of them share."""
 EVENT_SERIES = {"speaking_equality", "cross_role_uptake", "reciprocity", "challenges_per_attendee"}
 """Outcomes of `plot_outcomes` that describe an event: drawn at the months events were held."""
-BAND = "band: 95% percentile bootstrap interval of the mean over {n} seeds"
-"""What a band says it is (in the legend), for `n` seeds."""
+BAND = "band: 95% percentile bootstrap interval of the mean; {n}"
+"""What a band says it is (in the legend); `n` says over how many runs."""
 
 
 def plot_outcomes(timeseries: pd.DataFrame, path: str | Path) -> Path:
@@ -97,10 +100,10 @@ def forest_plot(table: pd.DataFrame, path: str | Path, role: str | None = "all")
         std.set_yticks(range(len(rows)), [""] * len(rows))
         if k < len(outcomes) - 1:
             std.tick_params(axis="x", labelbottom=False)
-        title = axis_label(outcome)
+        title = summary_label(outcome)
         raw.set_title(title if who == "all" else f"{title}, {who}", fontsize=8.5, loc="left")
-    axes[-1, 0].set_xlabel(f"difference from {baseline} (outcome's unit; 95% bootstrap CI)")
-    axes[-1, 1].set_xlabel("Cohen's d (pooled s.d.), one axis for all rows; 95% bootstrap CI")
+    axes[-1, 0].set_xlabel(f"difference from {baseline}\n(the outcome's unit; 95% bootstrap CI)")
+    axes[-1, 1].set_xlabel("Cohen's d (pooled s.d.; 95% bootstrap CI),\none axis for all rows")
     axes[0, 1].set_title("standardised effect (d)", fontsize=8.5, loc="left")
     fig.suptitle(
         f"Differences from {baseline}: n = {replicates(table)} replicates per design, "
@@ -156,15 +159,27 @@ def trajectory_plot(trajectories: pd.DataFrame, outcomes: list[str], path: str |
             colour = OKABE_ITO[k % len(OKABE_ITO)]
             ax.plot(wide.columns, mean, color=colour, label=design)
             ax.fill_between(wide.columns, low, high, color=colour, alpha=0.2, linewidth=0)
-        ax.set_ylabel(axis_label(outcome), fontsize=8)
+        ax.set_ylabel(wrapped(axis_label(outcome), 40), fontsize=8)
         ax.set_title(axis_label(outcome).split(" (")[0], fontsize=10)
     for ax in axes.flat[len(outcomes) :]:
         ax.set_visible(False)
     n = trajectories.groupby("design")["seed"].nunique().min()
-    axes.flat[0].legend(fontsize=8, title=BAND.format(n=n), title_fontsize=7)
+    band = BAND.format(n=f"n = {n} seeds per design")
+    axes.flat[0].legend(fontsize=8, title=band, title_fontsize=7)
     for ax in axes[-1]:
         ax.set_xlabel("month")
     return save(fig, path)
+
+
+def summary_label(outcome: str) -> str:
+    """`axis_label` of an outcome named as in a sensitivity file, with how it is
+    summarised over a run (``final_norm_endorsement``: "... (mean, 0-1), at the end")."""
+    return outcome_label(outcome, {parse_outcome(outcome)[0]: axis_label(outcome)})
+
+
+def wrapped(text: str, width: int = 48) -> str:
+    """`text` on lines of at most `width` characters, for a long axis label."""
+    return "\n".join(textwrap.wrap(text, width))
 
 
 def replicates(table: pd.DataFrame) -> str:

@@ -11,10 +11,8 @@ import numpy as np
 import pandas as pd
 
 from ..model.parameters import PARAMETERS
-from ..runs.evaluate import parse_outcome
 from .labels import axis_label, outcome_range
-from .outcomes import outcome_label
-from .plots import BAND, OKABE_ITO, plt, save
+from .plots import BAND, OKABE_ITO, plt, save, summary_label, wrapped
 from .statistics import bootstrap_band
 
 DEFAULT_OUTCOMES = (
@@ -33,7 +31,7 @@ def label(column: str) -> str:
     ``final_<x>``) with its unit (`axis_label`) and how it is summarised over a run."""
     if column in PARAMETERS:
         return f"{column} ({PARAMETERS[column].meaning})"
-    return outcome_label(column, {parse_outcome(column)[0]: axis_label(column)})
+    return summary_label(column)
 
 
 def varied_parameters(runs: pd.DataFrame) -> list[str]:
@@ -88,8 +86,8 @@ def outcome_by_parameter(
         )
     if categorical:
         ax.set_xticks(range(len(levels)), levels)
-    ax.set_xlabel(label(x))
-    ax.set_ylabel(label(column), fontsize=9)
+    ax.set_xlabel(wrapped(label(x), 90))
+    ax.set_ylabel(wrapped(label(column)), fontsize=9)
     ax.set_title(
         f"means with 95% bootstrap intervals over replicates ({replicates_text(counts)} per point)",
         fontsize=9,
@@ -132,13 +130,13 @@ def heatmap(runs: pd.DataFrame, column: str, x: str, y: str, path: Path) -> Path
             fontsize=7,
             color="white" if row.mean < middle else "black",
         )
-    ax.set_xlabel(label(x))
-    ax.set_ylabel(label(y))
+    ax.set_xlabel(wrapped(label(x), 90))
+    ax.set_ylabel(wrapped(label(y)))
     ax.set_title(
         f"cell: mean [95% bootstrap interval], n replicates ({replicates_text(stats_['n'])})",
         fontsize=9,
     )
-    fig.colorbar(image, ax=ax).set_label(label(column), fontsize=8)
+    fig.colorbar(image, ax=ax).set_label(wrapped(label(column)), fontsize=8)
     return save(fig, path)
 
 
@@ -173,8 +171,9 @@ def timeseries_by_group(
         ax.plot(wide.columns, mean, color=colour, label=f"{by} = {_tick(value)}")
         ax.fill_between(wide.columns, low, high, color=colour, alpha=0.2, linewidth=0)
     ax.set_xlabel("month")
-    ax.set_ylabel(axis_label(outcome), fontsize=9)
-    ax.legend(fontsize=8, title=BAND.format(n=replicates_text(counts).removeprefix("n = ")))
+    ax.set_ylabel(wrapped(axis_label(outcome)), fontsize=9)
+    band = BAND.format(n=f"{replicates_text(counts).replace('replicates', 'runs')} per line")
+    ax.legend(fontsize=8, title=band, title_fontsize=7)
     return save(fig, path)
 
 
