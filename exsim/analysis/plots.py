@@ -102,6 +102,7 @@ def forest_plot(table: pd.DataFrame, path: str | Path, role: str | None = "all")
             std.tick_params(axis="x", labelbottom=False)
         title = summary_label(outcome)
         raw.set_title(title if who == "all" else f"{title}, {who}", fontsize=8.5, loc="left")
+    _clip_effects(axes[:, 1], part)
     axes[-1, 0].set_xlabel(f"difference from {baseline}\n(the outcome's unit; 95% bootstrap CI)")
     axes[-1, 1].set_xlabel("Cohen's d (pooled s.d.; 95% bootstrap CI),\none axis for all rows")
     axes[0, 1].set_title("standardised effect (d)", fontsize=8.5, loc="left")
@@ -111,6 +112,16 @@ def forest_plot(table: pd.DataFrame, path: str | Path, role: str | None = "all")
         fontsize=10,
     )
     return save(fig, path)
+
+
+def _clip_effects(axes, part: pd.DataFrame) -> None:
+    """Limit the common d axis to the point estimates (and at least +-1), so that one
+    wild interval (few replicates) does not squash every other row; intervals that
+    reach beyond the axis are cut at its edge."""
+    d = part["effect_size"].to_numpy(dtype=float)
+    d = d[np.isfinite(d)]
+    edge = max(1.0, 1.5 * float(np.abs(d).max())) if len(d) else 1.0
+    axes[0].set_xlim(-edge, edge)
 
 
 def _forest_row(ax, rows: pd.DataFrame, column: str) -> None:

@@ -162,6 +162,10 @@ def _percentile_interval(block, rng, resamples, level) -> tuple[np.ndarray, np.n
     return np.where(flat, centre, low), np.where(flat, centre, high)
 
 
+MIN_PAIRS_FOR_D = 5
+"""The fewest replicates for which `effect_size_interval` gives an interval of d."""
+
+
 def effect_size_interval(
     treated: np.ndarray,
     baseline: np.ndarray,
@@ -171,7 +175,8 @@ def effect_size_interval(
 ) -> Interval:
     """Cohen's d of `treated` against `baseline` (paired by seed: resampled together)
     with a percentile bootstrap interval; NaN bounds when d is infinite (no spread) or
-    fewer than three pairs.
+    with fewer than `MIN_PAIRS_FOR_D` pairs (resamples of so few repeat values, their
+    s.d. nears zero and d runs off to huge values).
 
     Example:
         >>> treated, baseline = np.array([2.0, 3.1, 4.0, 5.2]), np.array([1.0, 2.0, 3.0, 4.0])
@@ -181,7 +186,7 @@ def effect_size_interval(
     """
     treated, baseline = np.asarray(treated, float), np.asarray(baseline, float)
     d = cohens_d(treated, baseline)
-    if not math.isfinite(d) or len(treated) < 3:
+    if not math.isfinite(d) or len(treated) < MIN_PAIRS_FOR_D:
         return Interval(d, math.nan, math.nan)
     with np.errstate(all="ignore"):
         res = stats.bootstrap(
