@@ -20,7 +20,7 @@ from _common import DESIGNS, arguments, ci, out_dir, write_table  # noqa: E402
 
 from exsim import load_config  # noqa: E402
 from exsim.analysis.compare import compare  # noqa: E402
-from exsim.analysis.plots import OKABE_ITO  # noqa: E402
+from exsim.analysis.plots import OKABE_ITO, summary_label, wrapped  # noqa: E402
 
 FORMATS = ["action_learning", "open_plenary", "facilitated_dialogue"]
 FACILITATION = [0.0, 0.5, 1.0]
@@ -87,8 +87,9 @@ def plot(frame: pd.DataFrame, out) -> None:
                 color=OKABE_ITO[k],
                 label=fmt,
             )
-        ax.set_title(outcome.replace("_", " "), fontsize=10)
-        ax.set_xlabel("facilitation")
+        ax.set_title(wrapped(summary_label(outcome), 40), fontsize=8)
+        ax.set_ylabel("mean (95% bootstrap CI)", fontsize=8)
+        ax.set_xlabel("event.facilitation (0-1)")
     axes[0, 0].legend(fontsize=8)
     for ext in ("png", "svg"):
         fig.savefig(out / f"formats_by_facilitation.{ext}", dpi=110)

@@ -20,12 +20,16 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from _common import DESIGNS, arguments, out_dir, write_table  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from exsim import load_config, run  # noqa: E402
 from exsim.analysis.compare import design_seeds  # noqa: E402
-from exsim.analysis.plots import OKABE_ITO  # noqa: E402
-from exsim.analysis.statistics import bootstrap_mean  # noqa: E402
+from exsim.analysis.labels import axis_label  # noqa: E402
+from exsim.analysis.plots import BAND, OKABE_ITO  # noqa: E402
+from exsim.analysis.statistics import bootstrap_band, bootstrap_mean  # noqa: E402
 
+MEASURES = {"productivity": "cross_role_uptake", "friction": "challenges_per_attendee"}
+"""The outcome each measure of the J-curve reads (for its axis label)."""
 DESIGN_FILES = ["hierarchy_suspended", "hierarchy_kept", "open_plenary", "facilitated_dialogue"]
 
 
@@ -88,23 +92,16 @@ def plot(curves: pd.DataFrame, out) -> None:
     fig, axes = plt.subplots(1, 2, figsize=(11, 4), constrained_layout=True)
     for ax, measure in zip(axes, ("productivity", "friction"), strict=True):
         for k, (name, part) in enumerate(curves.groupby("design", sort=False)):
-            g = part.groupby("event")[measure].agg(["mean", "sem"]).fillna(0.0)
-            ax.plot(g.index, g["mean"], color=OKABE_ITO[k], label=name)
-            ax.fill_between(
-                g.index,
-                g["mean"] - 1.96 * g["sem"],
-                g["mean"] + 1.96 * g["sem"],
-                color=OKABE_ITO[k],
-                alpha=0.2,
-                linewidth=0,
-            )
+            wide = part.pivot_table(index="seed", columns="event", values=measure, dropna=False)
+            mean, low, high = bootstrap_band(wide.to_numpy(), seed=k)
+            ax.plot(wide.columns, mean, color=OKABE_ITO[k], label=name)
+            ax.fill_between(wide.columns, low, high, color=OKABE_ITO[k], alpha=0.2, linewidth=0)
         ax.set_xlabel("event number")
-        ax.set_title(
-            {"productivity": "cross-role uptake per event", "friction": "challenges per attendee"}[
-                measure
-            ]
-        )
-    axes[0].legend(fontsize=8)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_ylabel(axis_label(MEASURES[measure]))
+        ax.set_title(f"{measure}: {axis_label(MEASURES[measure]).split(' (')[0]}", fontsize=10)
+    n = curves.groupby("design")["seed"].nunique().min()
+    axes[0].legend(fontsize=8, title=BAND.format(n=f"n = {n} seeds per design"), title_fontsize=7)
     for ext in ("png", "svg"):
         fig.savefig(out / f"j_curve.{ext}", dpi=110)
     plt.close(fig)

@@ -20,7 +20,7 @@ from _common import DESIGNS, arguments, ci, out_dir, write_table  # noqa: E402
 
 from exsim import load_config  # noqa: E402
 from exsim.analysis.compare import compare  # noqa: E402
-from exsim.analysis.plots import OKABE_ITO  # noqa: E402
+from exsim.analysis.plots import OKABE_ITO, summary_label, wrapped  # noqa: E402
 
 EXPERIENTIAL_LEGITIMACY = [1.0, 0.6, 0.3, 0.0]
 OUTCOMES = [
@@ -66,6 +66,7 @@ def main() -> None:
                     "difference": row["difference"],
                     "difference_low": row["difference_low"],
                     "difference_high": row["difference_high"],
+                    "replicates": row["replicates"],
                 }
             )
     frame = pd.DataFrame(rows)
@@ -98,10 +99,12 @@ def plot(frame: pd.DataFrame, out) -> None:
             capsize=3,
         )
         ax.axhline(0, color="0.5", linewidth=0.8)
-        ax.set_title(outcome.replace("_", " "), fontsize=10)
+        ax.set_title(wrapped(summary_label(outcome), 40), fontsize=8)
         ax.set_xlabel("steepness of the legitimacy hierarchy")
-    axes[0, 0].set_ylabel("suspended - kept (95% CI)")
-    axes[1, 0].set_ylabel("suspended - kept (95% CI)")
+        n = int(part["replicates"].min()) if "replicates" in part else None
+        ax.set_ylabel("suspended - kept\n(outcome's unit; 95% CI)", fontsize=8)
+    if n:
+        fig.suptitle(f"n = {n} replicates per design and steepness, paired by seed", fontsize=9)
     for ext in ("png", "svg"):
         fig.savefig(out / f"kept_vs_suspended.{ext}", dpi=110)
     plt.close(fig)

@@ -127,11 +127,20 @@ def read_layers(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
         layers.append(flatten(data, str(current)))
         if base is not None and not isinstance(base, str):
             raise ConfigError(f"{current}: base: must be a path string relative to this file")
-        current = current.parent / base if base is not None else None
+        current = _base_path(current, base) if base is not None else None
     values: dict[str, Any] = {}
     for layer in reversed(layers):
         values.update(layer)
     return values
+
+
+def _base_path(path: Path, base: str) -> Path:
+    """The file that `path`'s ``base`` key names; a `ConfigError` naming the key when
+    there is no such file."""
+    named = path.parent / base
+    if not named.exists():
+        raise ConfigError(f"{path}: base: {base!r} names no file ({named} does not exist)")
+    return named
 
 
 def read_toml(path: Path) -> dict[str, Any]:

@@ -260,7 +260,7 @@ BAD = [
         '[grid]\n"event.grouping" = ["random", "by_project"]\n',
         r"point 1 \(event\.grouping='by_project'\): .*superiors_present",
     ),
-    ("missing base", 'base = "nowhere.toml"\n', r"nowhere\.toml: no such file"),
+    ("missing base", 'base = "nowhere.toml"\n', r"base: 'nowhere\.toml' names no file"),
     ("malformed", "[grid\n", r"malformed TOML"),
 ]
 

@@ -18,7 +18,7 @@ from ..model.vocabulary import ROLES
 from ..runs.evaluate import summarize_outcome
 from ..runs.single import EVENT_OUTCOMES
 from .outcomes import split_role
-from .statistics import bootstrap_mean, cohens_d, replicates_needed
+from .statistics import bootstrap_mean, effect_size_interval, replicates_needed
 
 DEFAULT_OUTCOMES = (
     *EVENT_OUTCOMES,
@@ -76,9 +76,10 @@ def compare_designs(metrics: pd.DataFrame, designs: list[str], seed: int = 0) ->
 
     Columns: mean, mean_low, mean_high (95% bootstrap interval); for designs after the
     first, difference from the first (paired by seed), its interval, effect_size
-    (Cohen's d with pooled s.d.), resolved (the interval excludes 0) and
-    replicates_needed (for 80% power at the observed spread; blank when resolved or when
-    the observed difference is exactly 0).
+    (Cohen's d with pooled s.d.) with its 95% percentile bootstrap interval
+    (effect_size_low, effect_size_high; NaN when d is infinite), resolved (the interval
+    excludes 0) and replicates_needed (for 80% power at the observed spread; blank when
+    resolved or when the observed difference is exactly 0).
     """
     baseline = designs[0]
     wide = metrics.pivot_table(index=["outcome", "role", "seed"], columns="design", values="value")
@@ -109,11 +110,14 @@ def _difference(values: np.ndarray, base: np.ndarray, seed: int) -> dict:
     paired = values - base
     diff = bootstrap_mean(paired, seed=seed)
     resolved = diff.excludes_zero
+    d = effect_size_interval(values, base, seed=seed)
     return {
         "difference": diff.estimate,
         "difference_low": diff.low,
         "difference_high": diff.high,
-        "effect_size": cohens_d(values, base),
+        "effect_size": d.estimate,
+        "effect_size_low": d.low,
+        "effect_size_high": d.high,
         "resolved": resolved,
         "replicates_needed": None if resolved else replicates_needed(paired),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -11,68 +12,68 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from ..runs.evaluate import parse_outcome  # noqa: E402
+from .labels import axis_label  # noqa: E402
 from .outcomes import outcome_label  # noqa: E402
+from .statistics import bootstrap_band  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 """Okabe & Ito's palette, distinguishable with the common colour-vision deficiencies."""
 
 PANELS = {
-    "Dialogue in events": ["speaking_equality", "cross_role_uptake", "reciprocity"],
-    "Norm-challenging": ["norm_endorsement", "challenges_per_attendee"],
-    "Learning": ["belief_error", "experiential_error", "credibility_gap"],
-    "Capacity and mutuality": ["dialogic_capacity", "cross_role_ties"],
+    "Dialogue in events": (
+        ["speaking_equality", "cross_role_uptake", "reciprocity"],
+        "index, 0-1",
+    ),
+    "Norm-challenging in events": (["challenges_per_attendee"], "challenges per attendee"),
+    "Learning": (["belief_error", "experiential_error"], "mean |belief - truth|"),
+    "Members' state": (
+        ["norm_endorsement", "dialogic_capacity", "cross_role_ties", "credibility_gap"],
+        "mean, 0-1 (credibility gap: -1 to 1)",
+    ),
 }
-LABELS = {
-    "speaking_equality": "speaking equality (1 - Gini)",
-    "cross_role_uptake": "cross-role uptake",
-    "reciprocity": "reciprocity",
-    "norm_endorsement": "norm endorsement (mean)",
-    "challenges_per_attendee": "challenges per attendee",
-    "belief_error": "belief error (mean |b - truth|)",
-    "experiential_error": "error, experiential aspect",
-    "credibility_gap": "credibility gap (research - experiential)",
-    "dialogic_capacity": "dialogic capacity (mean)",
-    "cross_role_ties": "cross-role tie strength (mean)",
-}
+"""The panels of `plot_outcomes`: their outcomes and the unit all of them share."""
+EVENT_SERIES = {"speaking_equality", "cross_role_uptake", "reciprocity", "challenges_per_attendee"}
+"""Outcomes of `plot_outcomes` that describe an event: drawn at the months events were held."""
+BAND = "band: 95% percentile bootstrap interval of the mean; {n}"
+"""What a band says it is (in the legend); `n` says over how many runs."""
 
 
 def plot_outcomes(timeseries: pd.DataFrame, path: str | Path) -> Path:
     """Draw the main outcomes over time, months with an event marked, into `path`.
 
-    Event outcomes are drawn at the months events were held.
+    Event outcomes are drawn at the months events were held (NaN months, such as a month
+    0 with no event yet, are left out); each panel's outcomes share its y-axis unit.
     """
     ts = timeseries.assign(
         challenges_per_attendee=timeseries["challenges"] / timeseries["attendance"].clip(lower=1)
     )
     held = ts[ts["event_held"] == 1]
-    event_cols = {
-        "speaking_equality",
-        "cross_role_uptake",
-        "reciprocity",
-        "challenges_per_attendee",
-    }
     fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True, constrained_layout=True)
-    for ax, (title, columns) in zip(axes.flat, PANELS.items(), strict=True):
+    for ax, (title, (columns, unit)) in zip(axes.flat, PANELS.items(), strict=True):
         for colour, col in zip(OKABE_ITO, columns, strict=False):
-            data = held if col in event_cols else ts
-            style = {"marker": "o", "markersize": 3} if col in event_cols else {}
-            ax.plot(data["step"], data[col], color=colour, label=LABELS[col], **style)
+            event = col in EVENT_SERIES
+            data = (held if event else ts)[["step", col]].dropna()
+            style = {"marker": "o", "markersize": 3} if event else {}
+            ax.plot(data["step"], data[col], color=colour, label=axis_label(col), **style)
         for step in held["step"]:
             ax.axvline(step, color="0.85", linewidth=0.6, zorder=0)
         ax.set_title(title)
+        ax.set_ylabel(unit)
         ax.legend(fontsize=8, loc="best")
     for ax in axes[-1]:
         ax.set_xlabel("month (grey lines: events)")
-    fig.savefig(path, dpi=110, format=Path(path).suffix.lstrip(".") or "png")
-    plt.close(fig)
-    return Path(path)
+    return save(fig, path)
 
 
 def forest_plot(table: pd.DataFrame, path: str | Path, role: str | None = "all") -> Path:
-    """Differences from the baseline with 95% intervals, one panel row per outcome (of
-    `role`; of every role if None).
+    """Differences from the baseline beside standardised effects, one row per outcome
+    (of `role`; of every role if None).
 
-    Each outcome is on its own scale, so each gets its own axis.
+    Left: each design's paired difference from the baseline with its 95% interval, in
+    the outcome's own unit (so each row has its own x-axis). Right: Cohen's d with its
+    95% interval on ONE axis common to every row, so effects can be compared across
+    outcomes. The title gives n, the replicates per design.
     """
     if role is not None:
         table = table[table["role"] == role]
@@ -82,43 +83,78 @@ def forest_plot(table: pd.DataFrame, path: str | Path, role: str | None = "all")
     baseline = table["design"].iloc[0]
     fig, axes = plt.subplots(
         len(outcomes),
-        1,
-        figsize=(7.5, 0.9 + 0.55 * len(outcomes) * max(1, len(designs))),
+        2,
+        figsize=(11, 1.3 + 0.62 * len(outcomes) * max(1, len(designs))),
         squeeze=False,
         constrained_layout=True,
+        gridspec_kw={"width_ratios": [1.25, 1]},
     )
-    for ax, (outcome, who) in zip(axes[:, 0], outcomes, strict=True):
+    for k, (outcome, who) in enumerate(outcomes):
         rows = part[(part["outcome"] == outcome) & (part["role"] == who)]
-        y = np.arange(len(rows))
-        for k, (_, r) in enumerate(rows.iterrows()):
-            colour = OKABE_ITO[k % len(OKABE_ITO)]
-            ax.errorbar(
-                r["difference"],
-                k,
-                xerr=[
-                    [r["difference"] - r["difference_low"]],
-                    [r["difference_high"] - r["difference"]],
-                ],
-                fmt="o",
+        raw, std = axes[k]
+        if k:
+            std.sharex(axes[0, 1])
+        _forest_row(raw, rows, "difference")
+        _forest_row(std, rows, "effect_size")
+        raw.set_yticks(range(len(rows)), list(rows["design"]), fontsize=8)
+        std.set_yticks(range(len(rows)), [""] * len(rows))
+        if k < len(outcomes) - 1:
+            std.tick_params(axis="x", labelbottom=False)
+        title = summary_label(outcome)
+        raw.set_title(title if who == "all" else f"{title}, {who}", fontsize=8.5, loc="left")
+    _clip_effects(axes[:, 1], part)
+    axes[-1, 0].set_xlabel(f"difference from {baseline}\n(the outcome's unit; 95% bootstrap CI)")
+    axes[-1, 1].set_xlabel("Cohen's d (pooled s.d.; 95% bootstrap CI),\none axis for all rows")
+    axes[0, 1].set_title("standardised effect (d)", fontsize=8.5, loc="left")
+    fig.suptitle(
+        f"Differences from {baseline}: n = {replicates(table)} replicates per design, "
+        "paired by seed",
+        fontsize=10,
+    )
+    return save(fig, path)
+
+
+def _clip_effects(axes, part: pd.DataFrame) -> None:
+    """Limit the common d axis to the point estimates (and at least +-1), so that one
+    wild interval (few replicates) does not squash every other row; intervals that
+    reach beyond the axis are cut at its edge."""
+    d = part["effect_size"].to_numpy(dtype=float)
+    d = d[np.isfinite(d)]
+    edge = max(1.0, 1.5 * float(np.abs(d).max())) if len(d) else 1.0
+    axes[0].set_xlim(-edge, edge)
+
+
+def _forest_row(ax, rows: pd.DataFrame, column: str) -> None:
+    """Points with intervals of `column` (``difference`` or ``effect_size``), one per
+    design; an infinite d (no spread at all) is written at the axis edge instead."""
+    for k, (_, r) in enumerate(rows.iterrows()):
+        colour = OKABE_ITO[k % len(OKABE_ITO)]
+        value, low, high = (float(r[c]) for c in (column, f"{column}_low", f"{column}_high"))
+        if not np.isfinite(value):
+            ax.annotate(
+                "d = +inf (no spread)" if value > 0 else "d = -inf (no spread)",
+                (1.0 if value > 0 else 0.0, k),
+                xycoords=("axes fraction", "data"),
+                ha="right" if value > 0 else "left",
+                va="center",
+                fontsize=7,
                 color=colour,
-                capsize=3,
             )
-        ax.axvline(0, color="0.5", linewidth=0.8)
-        ax.set_yticks(y, list(rows["design"]))
-        ax.set_ylim(-0.7, len(rows) - 0.3)
-        title = outcome_label(outcome, LABELS)
-        ax.set_title(title if who == "all" else f"{title}, {who}", fontsize=9, loc="left")
-    axes[-1, 0].set_xlabel(f"difference from {baseline} (95% CI, paired by seed)")
-    fig.savefig(path, dpi=110, format=Path(path).suffix.lstrip(".") or "png")
-    plt.close(fig)
-    return Path(path)
+            continue
+        err = [[value - low], [high - value]] if np.isfinite(low) and np.isfinite(high) else None
+        ax.errorbar(value, k, xerr=err, fmt="o", color=colour, capsize=3, markersize=4)
+    ax.axvline(0, color="0.5", linewidth=0.8)
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.tick_params(axis="x", labelsize=8)
 
 
 def trajectory_plot(trajectories: pd.DataFrame, outcomes: list[str], path: str | Path) -> Path:
-    """Mean trajectory of each outcome per design, with a band of 95% of the mean.
+    """Mean trajectory of each outcome per design, with a band: the 95% percentile
+    bootstrap interval of the mean over seeds at each month (`bootstrap_band`).
 
-    `trajectories` has columns design, seed, step and the outcomes; the band is
-    mean ± 1.96 standard errors over seeds at each step.
+    `trajectories` has columns design, seed, step and the outcomes. Months where an
+    outcome is NaN (an event outcome before the first event) are left out; a count's
+    band never goes below zero.
     """
     designs = list(dict.fromkeys(trajectories["design"]))
     cols = 2
@@ -129,24 +165,42 @@ def trajectory_plot(trajectories: pd.DataFrame, outcomes: list[str], path: str |
     for ax, outcome in zip(axes.flat, outcomes, strict=False):
         for k, design in enumerate(designs):
             part = trajectories[trajectories["design"] == design]
-            grouped = part.groupby("step")[outcome]
-            mean, sem = grouped.mean(), grouped.sem().fillna(0.0)
+            wide = part.pivot_table(index="seed", columns="step", values=outcome, dropna=False)
+            mean, low, high = bootstrap_band(wide.to_numpy(), seed=k)
             colour = OKABE_ITO[k % len(OKABE_ITO)]
-            ax.plot(mean.index, mean.to_numpy(), color=colour, label=design)
-            ax.fill_between(
-                mean.index,
-                mean - 1.96 * sem,
-                mean + 1.96 * sem,
-                color=colour,
-                alpha=0.2,
-                linewidth=0,
-            )
-        ax.set_title(LABELS.get(outcome, outcome.replace("_", " ")), fontsize=10)
+            ax.plot(wide.columns, mean, color=colour, label=design)
+            ax.fill_between(wide.columns, low, high, color=colour, alpha=0.2, linewidth=0)
+        ax.set_ylabel(wrapped(axis_label(outcome), 40), fontsize=8)
+        ax.set_title(axis_label(outcome).split(" (")[0], fontsize=10)
     for ax in axes.flat[len(outcomes) :]:
         ax.set_visible(False)
-    axes.flat[0].legend(fontsize=8)
+    n = trajectories.groupby("design")["seed"].nunique().min()
+    band = BAND.format(n=f"n = {n} seeds per design")
+    axes.flat[0].legend(fontsize=8, title=band, title_fontsize=7)
     for ax in axes[-1]:
         ax.set_xlabel("month")
+    return save(fig, path)
+
+
+def summary_label(outcome: str) -> str:
+    """`axis_label` of an outcome named as in a sensitivity file, with how it is
+    summarised over a run (``final_norm_endorsement``: "... (mean, 0-1), at the end")."""
+    return outcome_label(outcome, {parse_outcome(outcome)[0]: axis_label(outcome)})
+
+
+def wrapped(text: str, width: int = 48) -> str:
+    """`text` on lines of at most `width` characters, for a long axis label."""
+    return "\n".join(textwrap.wrap(text, width))
+
+
+def replicates(table: pd.DataFrame) -> str:
+    """The replicates per design of a comparison table, as text (a range if they differ)."""
+    counts = sorted(set(table["replicates"].astype(int)))
+    return str(counts[0]) if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
+
+
+def save(fig, path: str | Path) -> Path:
+    """Save `fig` to `path` (format from its suffix, PNG if none) and close it."""
     fig.savefig(path, dpi=110, format=Path(path).suffix.lstrip(".") or "png")
     plt.close(fig)
     return Path(path)

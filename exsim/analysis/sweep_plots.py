@@ -9,11 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..model.parameters import PARAMETERS
-from .outcomes import outcome_label
-from .plots import LABELS, OKABE_ITO, plt
+from .labels import axis_label, outcome_range
+from .plots import BAND, OKABE_ITO, plt, save, summary_label, wrapped
+from .statistics import bootstrap_band
 
 DEFAULT_OUTCOMES = (
     "speaking_equality",
@@ -27,11 +27,11 @@ DEFAULT_OUTCOMES = (
 
 
 def label(column: str) -> str:
-    """Readable axis label for a parameter or an outcome's column (``mean_<x>``,
-    ``final_<x>``)."""
+    """Readable axis label for a parameter, or an outcome's column (``mean_<x>``,
+    ``final_<x>``) with its unit (`axis_label`) and how it is summarised over a run."""
     if column in PARAMETERS:
         return f"{column} ({PARAMETERS[column].meaning})"
-    return outcome_label(column, LABELS)
+    return summary_label(column)
 
 
 def varied_parameters(runs: pd.DataFrame) -> list[str]:
@@ -39,14 +39,22 @@ def varied_parameters(runs: pd.DataFrame) -> list[str]:
     return [c for c in runs.columns if c in PARAMETERS and runs[c].nunique() > 1]
 
 
-def interval(values: pd.Series) -> tuple[float, float, float]:
-    """Mean and 95% t-interval of the mean."""
+def interval(values: pd.Series, seed: int = 0) -> tuple[float, float, float]:
+    """Mean and 95% percentile bootstrap interval of the mean (NaN values, failed runs,
+    left out; NaN if none is left). Never outside the values' range, so a count's
+    interval never goes below zero."""
     x = values.to_numpy(dtype=float)
-    mean = float(x.mean())
-    if len(x) < 2 or np.ptp(x) == 0:
-        return mean, mean, mean
-    half = float(stats.t.ppf(0.975, len(x) - 1) * x.std(ddof=1) / np.sqrt(len(x)))
-    return mean, mean - half, mean + half
+    x = x[~np.isnan(x)]
+    if len(x) == 0:
+        return np.nan, np.nan, np.nan
+    mean, low, high = bootstrap_band(x[:, None], seed=seed)
+    return float(mean[0]), float(low[0]), float(high[0])
+
+
+def replicates_text(counts) -> str:
+    """``n = 3 replicates per point`` (a range when points have different numbers)."""
+    low, high = int(min(counts)), int(max(counts))
+    return f"n = {low} replicates" if low == high else f"n = {low}-{high} replicates"
 
 
 def outcome_by_parameter(
@@ -58,9 +66,12 @@ def outcome_by_parameter(
     groups = [(None, runs)] if by is None else list(runs.groupby(by, sort=True))
     categorical = not pd.api.types.is_numeric_dtype(runs[x])
     levels = sorted(runs[x].unique())
+    counts = []
     for k, (value, part) in enumerate(groups):
-        rows = [interval(part.loc[part[x] == v, column]) for v in levels if (part[x] == v).any()]
-        xs = [levels.index(v) if categorical else v for v in levels if (part[x] == v).any()]
+        present = [v for v in levels if (part[x] == v).any()]
+        rows = [interval(part.loc[part[x] == v, column]) for v in present]
+        counts += [int(part.loc[part[x] == v, column].notna().sum()) for v in present]
+        xs = [levels.index(v) if categorical else v for v in present]
         mean, low, high = (np.array(c) for c in zip(*rows, strict=True))
         colour = OKABE_ITO[k % len(OKABE_ITO)]
         name = None if by is None else f"{by} = {value}"
@@ -75,67 +86,96 @@ def outcome_by_parameter(
         )
     if categorical:
         ax.set_xticks(range(len(levels)), levels)
-    ax.set_xlabel(label(x))
-    ax.set_ylabel(label(column))
-    ax.set_title("means with 95% intervals over replicates", fontsize=9)
+    ax.set_xlabel(wrapped(label(x), 90))
+    ax.set_ylabel(wrapped(label(column)), fontsize=9)
+    ax.set_title(
+        f"means with 95% bootstrap intervals over replicates ({replicates_text(counts)} per point)",
+        fontsize=9,
+    )
     if by is not None:
         ax.legend(fontsize=8)
-    return _save(fig, path)
+    return save(fig, path)
 
 
 def heatmap(runs: pd.DataFrame, column: str, x: str, y: str, path: Path) -> Path:
-    """Mean of `column` over the grid of parameters `x` and `y` (cividis colour map)."""
-    table = runs.pivot_table(index=y, columns=x, values=column, aggfunc="mean")
-    fig, ax = plt.subplots(figsize=(7, 5), constrained_layout=True)
-    image = ax.imshow(table.to_numpy(), origin="lower", aspect="auto", cmap="cividis")
+    """Mean of `column` over the grid of parameters `x` and `y`, each cell with its 95%
+    interval and n; the colour scale spans the outcome's whole range where it is
+    bounded (else the range of every run's value, from 0 for counts), not the range of
+    the means, so that small differences do not look large."""
+    cells = runs.groupby([y, x])[column]
+    stats_ = pd.DataFrame(
+        [
+            (*key, *interval(values, seed=k), values.notna().sum())
+            for k, (key, values) in enumerate(cells)
+        ],
+        columns=[y, x, "mean", "low", "high", "n"],
+    )
+    table = stats_.pivot(index=y, columns=x, values="mean")
+    fig, ax = plt.subplots(figsize=(7.5, 5.2), constrained_layout=True)
+    low, high = colour_range(runs[column], column)
+    image = ax.imshow(
+        table.to_numpy(), origin="lower", aspect="auto", cmap="cividis", vmin=low, vmax=high
+    )
     ax.set_xticks(range(table.shape[1]), [_tick(v) for v in table.columns])
     ax.set_yticks(range(table.shape[0]), [_tick(v) for v in table.index])
-    for (i, j), value in np.ndenumerate(table.to_numpy()):
+    middle = (low + high) / 2
+    for row in stats_.itertuples(index=False):
+        i, j = list(table.index).index(row[0]), list(table.columns).index(row[1])
         ax.text(
             j,
             i,
-            f"{value:.3g}",
+            f"{row.mean:.3g}\n[{row.low:.3g}, {row.high:.3g}]\nn = {row.n}",
             ha="center",
             va="center",
             fontsize=7,
-            color="white" if value < np.nanmean(table.to_numpy()) else "black",
+            color="white" if row.mean < middle else "black",
         )
-    ax.set_xlabel(x)
-    ax.set_ylabel(y)
-    fig.colorbar(image, ax=ax, label=label(column))
-    return _save(fig, path)
+    ax.set_xlabel(wrapped(label(x), 90))
+    ax.set_ylabel(wrapped(label(y)))
+    ax.set_title(
+        f"cell: mean [95% bootstrap interval], n replicates ({replicates_text(stats_['n'])})",
+        fontsize=9,
+    )
+    fig.colorbar(image, ax=ax).set_label(wrapped(label(column)), fontsize=8)
+    return save(fig, path)
+
+
+def colour_range(values: pd.Series, column: str) -> tuple[float, float]:
+    """The colour scale of a heatmap of `column`: the outcome's range (`outcome_range`)
+    where it is finite, else the range of the runs' values (not of the means),
+    widened to the outcome's finite bound (0 for a count)."""
+    low, high = outcome_range(column)
+    data = values.to_numpy(dtype=float)
+    data = data[np.isfinite(data)]
+    if not np.isfinite(low):
+        low = float(data.min()) if len(data) else 0.0
+    if not np.isfinite(high):
+        high = float(data.max()) if len(data) else 1.0
+    return (low, high) if high > low else (low - 0.5, low + 0.5)
 
 
 def timeseries_by_group(
     timeseries: pd.DataFrame, runs: pd.DataFrame, outcome: str, by: str, path: Path
 ) -> Path:
-    """Mean time series of `outcome` for each value of parameter `by`, with a band of
-    ±1.96 standard errors over runs."""
+    """Mean time series of `outcome` for each value of parameter `by`, with a band: the
+    95% percentile bootstrap interval of the mean over runs (`bootstrap_band`); months
+    where the outcome is NaN are left out."""
     joined = timeseries[["run_id", "step", outcome]].merge(runs[["run_id", by]], on="run_id")
     fig, ax = plt.subplots(figsize=(7.5, 4.2), constrained_layout=True)
+    counts = []
     for k, (value, part) in enumerate(joined.groupby(by, sort=True)):
-        stats_ = part.groupby("step")[outcome].agg(["mean", "sem"]).fillna(0.0)
+        wide = part.pivot_table(index="run_id", columns="step", values=outcome, dropna=False)
+        mean, low, high = bootstrap_band(wide.to_numpy(), seed=k)
+        counts.append(len(wide))
         colour = OKABE_ITO[k % len(OKABE_ITO)]
-        ax.plot(stats_.index, stats_["mean"], color=colour, label=f"{by} = {value}")
-        ax.fill_between(
-            stats_.index,
-            stats_["mean"] - 1.96 * stats_["sem"],
-            stats_["mean"] + 1.96 * stats_["sem"],
-            color=colour,
-            alpha=0.2,
-            linewidth=0,
-        )
+        ax.plot(wide.columns, mean, color=colour, label=f"{by} = {_tick(value)}")
+        ax.fill_between(wide.columns, low, high, color=colour, alpha=0.2, linewidth=0)
     ax.set_xlabel("month")
-    ax.set_ylabel(LABELS.get(outcome, outcome.replace("_", " ")))
-    ax.legend(fontsize=8)
-    return _save(fig, path)
+    ax.set_ylabel(wrapped(axis_label(outcome)), fontsize=9)
+    band = BAND.format(n=f"{replicates_text(counts).replace('replicates', 'runs')} per line")
+    ax.legend(fontsize=8, title=band, title_fontsize=7)
+    return save(fig, path)
 
 
 def _tick(value) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def _save(fig, path: Path) -> Path:
-    fig.savefig(path, dpi=110, format=Path(path).suffix.lstrip("."))
-    plt.close(fig)
-    return Path(path)

@@ -6,6 +6,7 @@ imported inside the commands so that ``exsim --help`` starts fast.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -22,6 +23,8 @@ from . import (
 from .arguments import USAGE_ERROR, Parser
 
 FAILED = 1
+BROKEN_PIPE = 141
+"""The exit status of a command whose output pipe closed (128 + SIGPIPE, as a shell's)."""
 
 
 def _parser() -> Parser:
@@ -57,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, UsageError) as err:
         print(f"exsim: error: {_one_line(err)}", file=sys.stderr)
         return USAGE_ERROR
+    except BrokenPipeError:  # the reader went away (`exsim run ... | head`): stop quietly
+        _silence_stdout()
+        return BROKEN_PIPE
     except KeyboardInterrupt:
         print("exsim: interrupted", file=sys.stderr)
         return 130
@@ -67,6 +73,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{err.filename}: " if err.filename else ""
         print(f"exsim: error: {where}{err.strerror or _one_line(err)}", file=sys.stderr)
         return FAILED
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that flushing it at exit does not raise again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def _one_line(err: BaseException) -> str:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ipaddress
 import os
 import socket
 import sys
+import warnings
 
 from ..errors import UsageError
 from .notice import warm_up
@@ -94,6 +96,23 @@ BUSY = {98, 48, 10048}
 """errno of an address in use (Linux, macOS, Windows)."""
 
 
+def quiet_cookie_warning() -> None:
+    """Hide Solara's warning about samesite cookies over plain http (a dozen lines on the
+    first page load): it concerns embedding the page in another site's frame, not a page
+    served to this machine's own browser."""
+    warnings.filterwarnings(
+        "ignore", message="Cookies with samesite=none require https", category=UserWarning
+    )
+
+
+def _loopback(host: str) -> bool:
+    """Whether `host` is this machine only (127.0.0.1, ::1, localhost)."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
 def _app(args: argparse.Namespace) -> int:
     from ..app import INSTALL_HINT, PAGE, missing_requirements
 
@@ -111,6 +130,8 @@ def _app(args: argparse.Namespace) -> int:
     for key, value in QUIET_SOLARA.items():
         os.environ.setdefault(key, value)
     warm_up()  # compiled before a page is served: a first request must not wait on it
+    if _loopback(args.host):
+        quiet_cookie_warning()
     from click.exceptions import Abort
     from solara.__main__ import cli
 

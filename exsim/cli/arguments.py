@@ -111,3 +111,43 @@ def check_out(path: str, flag: str = "--out") -> None:
         check_output_folder(path, flag)
     except ConfigError as err:
         raise UsageError(str(err)) from None
+
+
+FILE_KINDS = {
+    "run": ("a model config", "exsim run {path} (or exsim compare with two designs)"),
+    "sweep": ("a sweep file", "exsim sweep {path} --out DIR"),
+    "sensitivity": ("a sensitivity file", "exsim sensitivity {path} --out DIR"),
+}
+"""What each kind of TOML file is called, and the command it is for."""
+
+
+def file_kind(path: str) -> str | None:
+    """The command a TOML file is written for (``run``, ``sweep``, ``sensitivity``), from
+    keys only that kind of file has; None when it cannot be read or says nothing sure
+    (its own command then reports what is wrong with it)."""
+    from ..config import read_toml
+    from ..errors import ConfigError
+    from ..model.parameters import PARAMETERS
+
+    try:
+        keys = set(read_toml(path))
+    except ConfigError:
+        return None
+    if keys & {"method", "parameters"}:
+        return "sensitivity"
+    if keys & {"grid", "sample"}:
+        return "sweep"
+    groups = {name.split(".")[0] for name in PARAMETERS}
+    return "run" if keys & groups else None
+
+
+def check_kind(path: str, command: str) -> None:
+    """Refuse a file written for another command, saying which (`UsageError`): a sweep
+    file given to ``exsim run``, a model config given to ``exsim sweep``..."""
+    kind = file_kind(path)
+    if kind is not None and kind != command:
+        name, usage = FILE_KINDS[kind]
+        raise UsageError(
+            f"{path}: this is {name}, not {FILE_KINDS[command][0]}; "
+            f"run it with {usage.format(path=path)}"
+        )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from .arguments import add_max_runs, check_out, parameter, positive, workers
+from ..errors import UsageError
+from .arguments import add_max_runs, check_kind, check_out, parameter, positive, workers
 
 
 def add(commands) -> None:
@@ -13,12 +14,15 @@ def add(commands) -> None:
         "compare",
         help="compare event designs with intervals and effect sizes",
         description="Run every design with the same seeds; report each outcome's mean per "
-        "design with a 95%% bootstrap interval, and each design's paired difference from "
+        "design with a 95% bootstrap interval, and each design's paired difference from "
         "the first (the baseline) with its interval and effect size. Writes comparison.csv, "
         "comparison.md, metrics.csv, forest.png/.svg and trajectories.png/.svg to --out.",
     )
     p.add_argument(
-        "designs", nargs="+", metavar="DESIGN.toml", help="config files; the first is the baseline"
+        "designs",
+        nargs="*",
+        metavar="DESIGN.toml",
+        help="config files, at least two; the first is the baseline",
     )
     p.add_argument("--replicates", type=positive, default=20, help="runs per design (default 20)")
     p.add_argument("--seed", type=parameter("run.seed"), default=0, help="root seed (default 0)")
@@ -57,6 +61,14 @@ def _compare(args: argparse.Namespace) -> int:
     if outcomes == ["list"]:
         print(outcome_listing())
         return 0
+    if len(args.designs) < 2:
+        given = f" (given: {args.designs[0]})" if args.designs else ""
+        raise UsageError(
+            f"DESIGN.toml: give at least two designs, the first is the baseline{given} "
+            "(see exsim compare --help)"
+        )
+    for design in args.designs:
+        check_kind(design, "run")
     runs = len(args.designs) * args.replicates
     how = f"{len(args.designs)} designs x {args.replicates} replicates"
     check_run_count(runs, args.max_runs, "compare", how)

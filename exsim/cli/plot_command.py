@@ -14,7 +14,7 @@ def add(commands) -> None:
     p = commands.add_parser(
         "plot",
         help="figures of a sweep's results",
-        description="Draw each outcome against a varied parameter (means with 95%% "
+        description="Draw each outcome against a varied parameter (means with 95% "
         "intervals over replicates), a heatmap over two varied parameters, and time "
         "series by the values of a parameter. PNG and SVG, to DIR/figures by default.",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from .. import __version__
-from .arguments import check_out, parameter
+from .arguments import check_kind, check_out, parameter
 from .notice import warm_up
 
 
@@ -39,6 +39,7 @@ def _run(args: argparse.Namespace) -> int:
     from ..config import load_config
     from ..runs.single import run
 
+    check_kind(args.config, "run")
     config = load_config(args.config, args.overrides)
     check_out(args.out)
     warm_up()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .arguments import add_max_runs, check_out, positive
+from .arguments import add_max_runs, check_kind, check_out, workers
 
 SHOWN_FAILURES = 10
 
@@ -27,7 +27,12 @@ def add(commands) -> None:
     )
     p.add_argument("spec", metavar="SPEC.toml", help="a sensitivity file (configs/sensitivity/)")
     p.add_argument("--out", required=True, help="output folder (the runs go to OUT/runs)")
-    p.add_argument("--workers", type=positive, help="parallel workers (default 1)")
+    p.add_argument(
+        "--workers",
+        type=workers,
+        metavar="N",
+        help="parallel workers, or auto for every core (default 1)",
+    )
     p.add_argument("--backend", choices=("serial", "process", "dask"))
     p.add_argument("--scheduler", help="address of a running Dask scheduler")
     p.add_argument(
@@ -46,6 +51,7 @@ def _sensitivity(args: argparse.Namespace) -> int:
     from ..analysis.sensitivity_report import markdown, summary_line
     from ..runs.sweep import choose_backend
 
+    check_kind(args.spec, "sensitivity")
     spec = load_sensitivity(args.spec, max_runs=args.max_runs)
     choose_backend(args.backend, args.workers, args.scheduler)
     check_out(args.out)

@@ -13,7 +13,7 @@ import sys
 
 from .. import __version__
 from ..errors import UsageError
-from .arguments import add_max_runs, check_out, positive, workers
+from .arguments import add_max_runs, check_kind, check_out, positive, workers
 
 BACKEND_NAMES = ("serial", "process", "dask")
 SHOWN_FAILURES = 10
@@ -76,6 +76,7 @@ def add(commands) -> None:
 def _sweep(args: argparse.Namespace) -> int:
     from ..runs.spec import describe_runs, load_sweep
 
+    check_kind(args.sweep, "sweep")
     plan = load_sweep(args.sweep, max_runs=args.max_runs)
     if args.config_of is not None:
         try:

@@ -261,6 +261,11 @@ class Sweep:
         if base_file is None:
             base = default_config()
         elif isinstance(base_file, str):
+            if not (Path(root) / base_file).exists():
+                raise ConfigError(
+                    f"{where}: base: {base_file!r} names no file ({Path(root) / base_file} "
+                    "does not exist)"
+                )
             base = load_config(Path(root) / base_file)
         else:
             raise ConfigError(f"{where}: base: must be a path string relative to this file")
