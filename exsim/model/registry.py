@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from .vocabulary import KNOWLEDGE_TYPES, ROLES
 
 KINDS = ("event", "project", "state")
@@ -416,3 +418,85 @@ def unit(name: str) -> str:
     hold); ``final_<name>`` and ``mean_<name>`` have the unit of the outcome."""
     known = OUTCOMES.get(split_summary(name)[0])
     return known.unit if known else ""
+
+
+def summarize(values, summary: str, kind: str, held) -> float:
+    """One outcome of one run summarised over the run: its value after the last month
+    (``"final"``) or its mean (``"mean"``) over the months its `kind` describes
+    (`SUMMARIES`): event outcomes over the months with an event (`held`, a mask of the
+    months; months 1 on if none was held), project outcomes over months 1 on, state
+    outcomes over every month from 0. Step 0 holds no event or project outcome (NaN)."""
+    values = np.asarray(values, dtype=float)
+    held = np.asarray(held, dtype=bool)
+    if kind == "event" and held.any():
+        values = values[held]
+    elif kind in ("event", "project") and len(values) > 1:
+        values = values[1:]
+    return float(values[-1] if summary == "final" else values.mean())
+
+
+HEADLINE = (
+    "speaking_equality",
+    "cross_role_uptake",
+    "challenges",
+    "challenges_low_status",
+    "norm_endorsement",
+    "credibility_gap",
+    "belief_error",
+    "experiential_error",
+    "dialogic_capacity",
+    "cross_role_ties",
+)
+"""The headline outcomes, in the order they are reported (`exsim.run`'s summary)."""
+
+_FINAL_STATE = (
+    "norm_endorsement",
+    "credibility_gap",
+    "belief_error",
+    "experiential_error",
+    "dialogic_capacity",
+    "cross_role_ties",
+    "calibration_error",
+    "belief_diversity",
+)
+
+SELECTIONS = {
+    "summary": HEADLINE + names("project"),
+    "compare": (
+        *(n for n in HEADLINE if OUTCOMES[n].kind == "event"),
+        *(f"final_{n}" for n in _FINAL_STATE),
+        "project_speaking_equality",
+        "project_challenges",
+        *(
+            f"{name}_{role}"
+            for name in (
+                "speaking_ratio",
+                "challenges",
+                "final_norm_endorsement",
+                "final_dialogic_capacity",
+                "final_belief_error",
+            )
+            for role in ROLES
+        ),
+    ),
+    "trajectories": (
+        *HEADLINE[:3],
+        "norm_endorsement",
+        "belief_error",
+        "credibility_gap",
+        "dialogic_capacity",
+        "cross_role_ties",
+        "project_speaking_equality",
+        "project_challenges",
+    ),
+    "sensitivity": (
+        *HEADLINE[:3],
+        "norm_endorsement",
+        "belief_error",
+        "cross_role_ties",
+    ),
+}
+"""The outcomes each part of exsim uses unless told otherwise, named as in a sensitivity
+file: ``summary`` the runs table's (each as ``final_<x>`` and ``mean_<x>``), ``compare``
+`exsim compare`'s, ``trajectories`` those a comparison keeps month by month,
+``sensitivity`` a sensitivity file's."""
