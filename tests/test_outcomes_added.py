@@ -153,3 +153,12 @@ def test_reprs_are_short_and_the_signature_lists_parameters():
     assert len(repr(result)) < 300 and "seed 1" in repr(result)
     assert repr(ExchangeModel(rng=5)).startswith("<ExchangeModel seed=5 month 0/")
     assert np.isfinite(result.summary()["mean"]).all()
+
+
+def test_sweep_results_export_to_csv(folder):
+    (folder / "sweep.toml").write_text("replicates = 2\nsteps = 2\n", "utf-8")
+    results = exsim.sweep(folder / "sweep.toml", folder / "out", progress=False).results()
+    written = results.to_csv(folder / "csv")
+    assert [p.name for p in written] == ["runs.csv", "timeseries.csv", "events.csv"]
+    lines = (folder / "csv" / "timeseries.csv").read_text("utf-8").splitlines()
+    assert len(lines) == 1 + 2 * 3 and ",," in lines[1]  # month 0: empty session cells
