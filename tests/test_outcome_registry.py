@@ -30,5 +30,5 @@ def test_per_role_and_summary_names_have_labels_and_units():
 
 
 def test_an_outcome_the_registry_does_not_hold_is_its_name_in_words():
-    assert axis_label("mean_voice") == "Voice, mean over every month from 0"
+    assert axis_label("mean_voice") == "Voice, mean over the run"
     assert unit("voice") == ""

@@ -15,7 +15,7 @@ def axis_label(name: str) -> str:
         >>> axis_label("challenges")
         'Challenges voiced (challenges)'
         >>> axis_label("mean_norm_endorsement_patient")
-        'Norm endorsement: patients, mean over every month from 0 (0 to 1)'
+        'Norm endorsement: patients, mean over the run (0 to 1)'
     """
     words, units = label(name), unit(name)
     return f"{words} ({units})" if units else words

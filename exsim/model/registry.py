@@ -27,7 +27,7 @@ KINDS = ("event", "project", "state")
 SUMMARIES = {
     "event": "mean over the months with an event",
     "project": "mean over months 1 on",
-    "state": "mean over every month from 0",
+    "state": "mean over the run",
 }
 """How each kind of outcome is summarised over a run (``mean_<name>``); ``final_<name>``
 is always the value after the last month."""
