@@ -133,6 +133,10 @@ class ExchangeModel(mesa.Model):
             ``model.seed.entropy`` and ``model.params["run.seed"]`` record the seed used.
         scenario: a Mesa ``Scenario`` (used only for its ``rng``).
         seed: Mesa's older name for `rng` (as in Mesa's examples' seed inputs).
+        outcomes: outcomes to add, name -> a function of the model returning a number
+            (``{"voice": lambda m: m.population.voice.mean()}``): recorded every month
+            from step 0 like the built-in ones (`model.outcomes`, the DataCollector). A
+            config adds them with an ``[outcomes]`` table of ``name = "module:function"``.
         **kwargs: any model parameter by keyword name (``event_suspension=0.0``);
             see `exsim.model.parameters.PARAMETERS`. ``ExchangeModel()`` is the default
             Exchange Network on a fresh seed.
