@@ -1,4 +1,4 @@
-"""Build the parameter table of docs/ODD.md from the model's parameter schema.
+"""Build the parameter and outcome tables of docs/ODD.md from the code.
 
 The table in ``docs/ODD.md`` sits between the lines ``<!-- parameters:start -->`` and
 ``<!-- parameters:end -->`` and is generated from `exsim.model.parameters.PARAMETERS`,
@@ -73,23 +73,55 @@ def markdown_table() -> str:
     return "\n".join(lines)
 
 
-def _bounds(text: str) -> tuple[int, int]:
+def outcome_table() -> str:
+    """The Markdown table of every outcome the model records (`exsim.model.registry`), one
+    row per outcome or family of outcomes (per role, per knowledge type)."""
+    _parameters()  # makes exsim importable
+    from exsim.model.registry import OUTCOMES
+
+    header = ("Column", "Label (unit)", "Meaning", "Range", "Kind: `mean_<column>` is the")
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    rows: dict[tuple, list[str]] = {}
+    for o in OUTCOMES.values():
+        shown = o.label.split(":")[0] if o.family else o.label
+        key = (o.family or o.name, shown, o.unit, o.meaning, o.range, o.kind)
+        rows.setdefault(key, []).append(o.name)
+    for (_, shown, unit, meaning, range_, kind), names in rows.items():
+        from exsim.model.registry import SUMMARIES
+
+        cells = (
+            ", ".join(f"`{n}`" for n in names),
+            _cell(f"{shown} ({unit})"),
+            _cell(meaning),
+            _cell(range_),
+            f"{kind}: {SUMMARIES[kind]}",
+        )
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+OUTCOMES_START, OUTCOMES_END = "<!-- outcomes:start -->", "<!-- outcomes:end -->"
+TABLES = ((START, END, markdown_table), (OUTCOMES_START, OUTCOMES_END, outcome_table))
+"""The generated tables: their markers and what makes them."""
+
+
+def _bounds(text: str, start_mark: str = START, end_mark: str = END) -> tuple[int, int]:
     """Offsets of the text between the markers in `text`; ValueError if they are missing."""
-    start, end = text.find(START), text.find(END)
-    if start < 0 or end < 0 or end < start or text.count(START) != 1 or text.count(END) != 1:
-        raise ValueError(f"expected one line {START!r} followed by one line {END!r}")
-    return start + len(START), end
+    start, end = text.find(start_mark), text.find(end_mark)
+    if start < 0 or end < start or text.count(start_mark) != 1 or text.count(end_mark) != 1:
+        raise ValueError(f"expected one line {start_mark!r} followed by one line {end_mark!r}")
+    return start + len(start_mark), end
 
 
-def current_table(text: str) -> str:
+def current_table(text: str, marks: tuple[str, str] = (START, END)) -> str:
     """The table that `text` (the ODD document) holds between the markers, stripped."""
-    start, end = _bounds(text)
+    start, end = _bounds(text, *marks)
     return text[start:end].strip()
 
 
-def replace_table(text: str, table: str) -> str:
+def replace_table(text: str, table: str, marks: tuple[str, str] = (START, END)) -> str:
     """Return `text` with the part between the markers replaced by `table`."""
-    start, end = _bounds(text)
+    start, end = _bounds(text, *marks)
     return text[:start] + "\n" + table + "\n" + text[end:]
 
 
@@ -102,35 +134,39 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--odd", type=Path, default=ODD, help="ODD file (default: %(default)s)")
     args = parser.parse_args(argv)
 
-    table = markdown_table()
     if not (args.check or args.write):
-        print(table)
+        print(markdown_table() + "\n\n" + outcome_table())
         return 0
     try:
         text = args.odd.read_text(encoding="utf-8")
-        documented = current_table(text)
+        for start, end, _ in TABLES:
+            _bounds(text, start, end)
     except (OSError, ValueError) as err:
         print(f"{args.odd}: {err}", file=sys.stderr)
         return 1
-    if args.write:
-        if documented != table:
-            args.odd.write_text(replace_table(text, table), encoding="utf-8")
-            print(f"{args.odd}: parameter table rewritten")
-        else:
-            print(f"{args.odd}: parameter table already up to date")
-        return 0
-    if documented == table:
-        return 0
-    diff = difflib.unified_diff(
-        documented.splitlines(), table.splitlines(), "ODD.md", "generated", lineterm="", n=0
-    )
-    print(
-        f"{args.odd}: the parameter table differs from exsim.model.parameters.PARAMETERS; "
-        f"run `python docs/parameter_table.py --write` to update it.",
-        file=sys.stderr,
-    )
-    print("\n".join(diff), file=sys.stderr)
-    return 1
+    status, new = 0, text
+    for start, end, make in TABLES:
+        documented, table = current_table(text, (start, end)), make()
+        if documented == table:
+            continue
+        what = "parameter" if make is markdown_table else "outcome"
+        if args.write:
+            new = replace_table(new, table, (start, end))
+            print(f"{args.odd}: {what} table rewritten")
+            continue
+        diff = difflib.unified_diff(
+            documented.splitlines(), table.splitlines(), "ODD.md", "generated", lineterm="", n=0
+        )
+        print(
+            f"{args.odd}: the {what} table differs from the code; "
+            "run `python docs/parameter_table.py --write` to update it.",
+            file=sys.stderr,
+        )
+        print("\n".join(diff), file=sys.stderr)
+        status = 1
+    if new != text:
+        args.odd.write_text(new, encoding="utf-8")
+    return status
 
 
 if __name__ == "__main__":

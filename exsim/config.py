@@ -13,7 +13,10 @@ allowed.
 
 from __future__ import annotations
 
+import importlib
+import json
 import stat
+import sys
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -35,6 +38,9 @@ class Config:
     values: Mapping[str, Any]
     source: str = "<defaults>"
     overrides: tuple[str, ...] = field(default=())
+    outcomes: tuple[tuple[str, str, str], ...] = field(default=())
+    """Outcomes the config adds (its ``[outcomes]`` table): ``(name, "module:function",
+    folder searched first)``; see `outcome_functions`."""
 
     def __getitem__(self, name: str) -> Any:
         """The value of parameter `name` (dotted)."""
@@ -47,9 +53,23 @@ class Config:
             if name not in PARAMETERS:
                 raise ConfigError(f"{name}: unknown parameter{suggest(name)}")
         try:
-            return Config(validate({**self.values, **dotted}), self.source, self.overrides)
+            values = validate({**self.values, **dotted})
         except ValueError as err:
             raise ConfigError(str(err)) from None
+        return Config(values, self.source, self.overrides, self.outcomes)
+
+    def with_values(self, values: Mapping[str, Any], source: str, overrides=()) -> Config:
+        """A config of other (already validated) `values` that adds the same outcomes."""
+        return Config(values, source, tuple(overrides), self.outcomes)
+
+    def added(self) -> tuple[str, ...]:
+        """The names of the outcomes this config adds."""
+        return tuple(name for name, _, _ in self.outcomes)
+
+    def model_outcomes(self) -> dict[str, Any]:
+        """The functions of the outcomes this config adds, for `ExchangeModel`'s
+        ``outcomes`` argument (imported on first use, in any process)."""
+        return {name: outcome_function(ref, folder) for name, ref, folder in self.outcomes}
 
     def model_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for `ExchangeModel` (dots become underscores)."""
@@ -58,7 +78,13 @@ class Config:
     def to_toml(self, header: str = "") -> str:
         """The whole resolved config as a TOML document, enough to rerun it exactly, with
         each parameter's meaning as a comment and `header` as leading comment lines."""
-        return commented_toml(self.values, header)
+        text = commented_toml(self.values, header)
+        if self.outcomes:
+            text += "\n# outcomes this config adds (module searched first in the folder named)\n"
+            text += "[outcomes]\n"
+            for name, ref, folder in self.outcomes:
+                text += f"{name} = {json.dumps(ref)}  # {folder}\n"
+        return text
 
 
 def default_config() -> Config:
@@ -84,8 +110,11 @@ def load_config(
         >>> cfg["event.suspension"]
         0.0
     """
-    values = read_layers(Path(path))
+    added: dict[str, tuple[str, str, str]] = {}
+    values = read_layers(Path(path), added=added)
     values = checked(values, str(path))
+    if added:
+        check_outcomes(Config(values, str(path), (), tuple(added.values())), str(path))
     if overrides:
         values = checked({**values, **parse_overrides(overrides)}, "--set")
     shown = (
@@ -93,7 +122,7 @@ def load_config(
         if overrides and not isinstance(overrides, Mapping)
         else tuple(f"{k}={v}" for k, v in (overrides or {}).items())
     )
-    return Config(values, str(path), shown)
+    return Config(values, str(path), shown, tuple(added.values()))
 
 
 MAX_BASE_CHAIN = 32
@@ -103,7 +132,9 @@ MAX_FILE_BYTES = 16 * 2**20
 """The largest config, sweep or sensitivity file read (16 MB)."""
 
 
-def read_layers(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+def read_layers(
+    path: Path, seen: tuple[Path, ...] = (), added: dict | None = None
+) -> dict[str, Any]:
     """Read `path` and, first, the chain of `base` files it names; later files win.
 
     The chain is followed in a loop, not by recursion: a loop of files naming each other
@@ -124,6 +155,10 @@ def read_layers(path: Path, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
             )
         chain.append(resolved)
         base = data.pop("base", None)
+        table = data.pop("outcomes", {})
+        if added is not None:
+            for name, entry in reversed(outcome_table(table, current).items()):
+                added.setdefault(name, entry)  # a later file wins
         layers.append(flatten(data, str(current)))
         if base is not None and not isinstance(base, str):
             raise ConfigError(f"{current}: base: must be a path string relative to this file")
@@ -278,3 +313,61 @@ def parse_value(raw: str) -> Any:
 
 if __name__ == "__main__":
     print(commented_toml(default_config().values, DEFAULT_HEADER), end="")
+
+
+def outcome_table(table: Any, path: Path) -> dict[str, tuple[str, str, str]]:
+    """A config's ``[outcomes]`` table, checked for form: name -> ``"module:function"``."""
+    if not isinstance(table, dict):
+        raise ConfigError(f'{path}: outcomes: a table of name = "module:function"')
+    folder = str(path.resolve().parent)
+    entries = {}
+    for name, ref in table.items():
+        where = f"{path}: outcomes.{name}"
+        if not name.isidentifier() or name.startswith(("_", "final_", "mean_")):
+            raise ConfigError(
+                f"{where}: name an outcome with letters, digits and _ "
+                "(not starting with _, final_ or mean_)"
+            )
+        if not isinstance(ref, str) or ref.count(":") != 1 or not all(ref.split(":")):
+            raise ConfigError(f'{where}: {ref!r}; use "module:function"')
+        entries[name] = (name, ref, folder)
+    return entries
+
+
+def outcome_function(ref: str, folder: str):
+    """The function `ref` (``"module:function"``) names, its module imported from
+    `folder` first, then from the installed packages. A process that has not imported
+    it yet (a sweep's worker) imports it the same way, so workers on this machine find it."""
+    module_name, function_name = ref.split(":")
+    sys.path.insert(0, folder)
+    try:
+        module = importlib.import_module(module_name)
+    finally:
+        sys.path.remove(folder)
+    return getattr(module, function_name)
+
+
+def check_outcomes(config: Config, where: str) -> None:
+    """Every outcome `config` adds names a function that a model can call and that
+    returns a number (tried on the config's model at month 0); else a `ConfigError`."""
+    from .model import ExchangeModel
+
+    functions = {}
+    for name, ref, folder in config.outcomes:
+        key = f"{where}: outcomes.{name}: {ref!r}"
+        module_name, function_name = ref.split(":")
+        try:
+            functions[name] = outcome_function(ref, folder)
+        except ModuleNotFoundError as err:
+            raise ConfigError(f"{key}: no module {err.name!r} (in {folder} or installed)") from None
+        except AttributeError:
+            raise ConfigError(f"{key}: module {module_name!r} has no {function_name!r}") from None
+        except Exception as err:  # the module itself fails on import
+            raise ConfigError(f"{key}: importing it failed: {_one_line(err)}") from None
+        if not callable(functions[name]):
+            raise ConfigError(f"{key}: is not callable (a function of the model)")
+    try:
+        ExchangeModel(**config.replace(**{"run.steps": 1}).model_kwargs(), outcomes=functions)
+    except Exception as err:
+        name = next((n for n in functions if repr(n) in str(err)), config.outcomes[0][0])
+        raise ConfigError(f"{where}: outcomes.{name}: {_one_line(err)}") from None

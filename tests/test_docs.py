@@ -85,3 +85,17 @@ def test_every_output_column_is_named_in_the_odd(short_run, odd_text):
     columns = list(timeseries.columns) + list(events.columns)
     missing = [c for c in dict.fromkeys(columns) if f"`{c}`" not in odd_text]
     assert not missing, f"output columns not described in docs/ODD.md: {missing}"
+
+
+def test_odd_outcome_table_matches_the_registry(generator, odd_text):
+    marks = (generator.OUTCOMES_START, generator.OUTCOMES_END)
+    assert generator.current_table(odd_text, marks) == generator.outcome_table(), (
+        "docs/ODD.md's outcome table is out of date: run `python docs/parameter_table.py --write`"
+    )
+
+
+def test_a_stale_outcome_table_fails_the_check(generator, odd_text, tmp_path, capsys):
+    stale = tmp_path / "ODD.md"
+    stale.write_text(odd_text.replace("| Event held (1 = yes) |", "| Event (yes) |"), "utf-8")
+    assert generator.main(["--check", "--odd", str(stale)]) == 1
+    assert "outcome table differs" in capsys.readouterr().err

@@ -57,8 +57,10 @@ def test_effect_size_interval_contains_d_and_is_nan_without_spread():
 
 
 def test_axis_label_has_unit():
-    assert axis_label("challenges") == "challenges voiced (challenges per event)"
-    assert "(mean, 0-1)" in axis_label("final_norm_endorsement_patient")
+    assert axis_label("challenges") == "Challenges voiced (challenges)"
+    assert (
+        axis_label("final_norm_endorsement_patient") == "Norm endorsement: patients, final (0 to 1)"
+    )
     assert outcome_range("mean_speaking_equality") == (0.0, 1.0)
 
 
@@ -91,7 +93,7 @@ def test_forest_plot_puts_d_on_one_axis_beside_raw_differences(tmp_path, figures
     assert raw[0].get_xlim() != raw[1].get_xlim()  # raw differences in their own units
     assert "Cohen's d" in std[-1].get_xlabel()
     assert "n = 7 replicates" in fig._suptitle.get_text()
-    assert "(challenges per event)" in raw[0].get_title(loc="left")
+    assert "(challenges)" in raw[0].get_title(loc="left")
 
 
 def test_forest_plot_tick_labels_do_not_overlap(tmp_path, figures):
@@ -179,7 +181,7 @@ def test_sweep_figure_shows_n(tmp_path, figures):
     )
     (fig,) = figures
     assert "n = 8 replicates" in fig.axes[0].get_title()
-    assert "(challenges per event)" in fig.axes[0].get_ylabel().replace("\n", " ")
+    assert "(challenges)" in fig.axes[0].get_ylabel().replace("\n", " ")
 
 
 def test_j_curve_event_axis_has_integer_ticks(tmp_path, figures):

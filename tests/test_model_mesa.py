@@ -76,7 +76,7 @@ def test_datacollector_records_step_zero_and_every_month():
         model.step()
     frame = model.datacollector.get_model_vars_dataframe()
     assert len(frame) == 6 and model.steps == 5
-    assert frame.loc[0, "events_held"] == 0 and frame.loc[0, "challenges"] == 0
+    assert frame.loc[0, "events_held"] == 0 and np.isnan(frame.loc[0, "challenges"])
     assert frame["event_held"].tolist() == [0, 1, 0, 0, 1, 0]
     assert set(model.outcomes) == set(frame.columns)
     assert frame.iloc[-1].to_dict() == pytest.approx(model.outcomes)

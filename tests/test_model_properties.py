@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from exsim.model import ExchangeModel
 from exsim.model.parameters import PARAMETERS
+from exsim.model.registry import names
 from exsim.model.vocabulary import ROLES
 
 SMALL = {
@@ -112,6 +113,10 @@ def check_population(model):
 def check_timeseries(frame, values):
     steps, size = values["run.steps"], values["population.size"]
     assert len(frame) == steps + 1
+    session = [c for c in frame.columns if c in names("event") + names("project")]
+    first = frame.iloc[0]  # month 0 holds no session outcome (NaN by design)
+    assert first[session].isna().all() and first.drop(session).notna().all()
+    frame = frame.iloc[1:] if steps else frame.drop(columns=session)
     assert np.all(np.isfinite(frame.to_numpy(dtype=float)))
     for column in UNIT:
         assert frame[column].between(0.0, 1.0).all(), column

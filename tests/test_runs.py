@@ -7,7 +7,7 @@ import pytest
 
 import exsim
 from exsim.model.parameters import PARAMETERS
-from exsim.runs.single import MAIN_OUTCOMES
+from exsim.model.registry import HEADLINE as MAIN_OUTCOMES
 
 ROOT = Path(__file__).resolve().parents[1]
 

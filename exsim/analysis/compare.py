@@ -14,25 +14,15 @@ import pandas as pd
 
 from ..config import Config, load_config
 from ..errors import ConfigError
+from ..model.registry import SELECTIONS
 from ..model.vocabulary import ROLES
-from ..runs.evaluate import parse_outcome
+from ..runs.evaluate import split_outcome
 from ..runs.single import atomic_write
 from ..runs.spec import MAX_RUNS, check_run_count
 from .comparison import DEFAULT_OUTCOMES, compare_designs, comparison_markdown, metrics_table
 from .outcomes import LISTING, check_outcomes
 
-TRAJECTORY_OUTCOMES = [
-    "speaking_equality",
-    "cross_role_uptake",
-    "challenges",
-    "norm_endorsement",
-    "belief_error",
-    "credibility_gap",
-    "dialogic_capacity",
-    "cross_role_ties",
-    "project_speaking_equality",
-    "project_challenges",
-]
+TRAJECTORY_OUTCOMES = list(SELECTIONS["trajectories"])
 """Outcomes kept month by month for every run of a comparison of the default outcomes;
 a comparison of chosen outcomes keeps theirs."""
 
@@ -93,7 +83,7 @@ def trajectory_outcomes(outcomes: tuple[str, ...]) -> list[str]:
     the default ones, else each chosen outcome's (once, whether mean or final)."""
     if outcomes == DEFAULT_OUTCOMES:
         return TRAJECTORY_OUTCOMES
-    return list(dict.fromkeys(parse_outcome(o)[0] for o in outcomes))
+    return list(dict.fromkeys(split_outcome(o)[0] for o in outcomes))
 
 
 def design_seeds(root: int, replicates: int) -> list[int]:
@@ -147,12 +137,15 @@ def compare(
         raise ConfigError("compare: --replicates must be 2 or more for intervals")
     how = f"{len(designs)} designs x {replicates} replicates"
     check_run_count(len(designs) * replicates, max_runs, "compare", how)
+    configs = [d if isinstance(d, Config) else load_config(d) for d in designs]
+    added = [name for c in configs for name in c.added()]
+    shared = [n for n in dict.fromkeys(added) if all(n in c.added() for c in configs)]
     chosen = outcomes is not None
     if chosen:
-        outcomes = tuple(dict.fromkeys(check_outcomes(outcomes, "compare: --outcomes", LISTING)))
+        outcomes = check_outcomes(outcomes, "compare: --outcomes", LISTING, shared)
+        outcomes = tuple(dict.fromkeys(outcomes))
     else:
-        outcomes = DEFAULT_OUTCOMES
-    configs = [d if isinstance(d, Config) else load_config(d) for d in designs]
+        outcomes = DEFAULT_OUTCOMES + tuple(shared)
     names = names or [design_name(d) if not isinstance(d, Config) else d.source for d in designs]
     if len(set(names)) != len(names):
         raise ConfigError(f"compare: two designs share the name {names!r}; rename a file")

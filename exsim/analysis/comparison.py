@@ -14,41 +14,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..model.vocabulary import ROLES
+from ..model.registry import SELECTIONS
 from ..runs.evaluate import summarize_outcome
-from ..runs.single import EVENT_OUTCOMES
 from .outcomes import split_role
 from .statistics import bootstrap_mean, effect_size_interval, replicates_needed
 
-DEFAULT_OUTCOMES = (
-    *EVENT_OUTCOMES,
-    *(
-        f"final_{name}"
-        for name in (
-            "norm_endorsement",
-            "credibility_gap",
-            "belief_error",
-            "experiential_error",
-            "dialogic_capacity",
-            "cross_role_ties",
-            "calibration_error",
-            "belief_diversity",
-        )
-    ),
-    "project_speaking_equality",
-    "project_challenges",
-    *(
-        f"{name}_{role}"
-        for name in (
-            "speaking_ratio",
-            "challenges",
-            "final_norm_endorsement",
-            "final_dialogic_capacity",
-            "final_belief_error",
-        )
-        for role in ROLES
-    ),
-)
+DEFAULT_OUTCOMES = SELECTIONS["compare"]
 """What `exsim compare` compares unless told otherwise: event and project outcomes
 averaged over the run, state outcomes at the end, overall and per role."""
 

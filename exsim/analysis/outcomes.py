@@ -16,28 +16,25 @@ from collections.abc import Iterable
 import pandas as pd
 
 from ..errors import ConfigError
+from ..model.registry import SUMMARIES
 from ..model.vocabulary import ROLES
-from ..runs.evaluate import outcome_kinds, parse_outcome, summarize_outcome
+from ..runs.evaluate import outcome_kinds, parse_outcome, split_outcome, summarize_outcome
 
 LISTING = "--outcomes list shows the valid names"
 """What an error about an outcome name points to."""
-HOW = {
-    "event": "mean over the months with an event",
-    "project": "mean over months 1 on",
-    "state": "mean over the run",
-}
-"""What a plain name (or ``mean_<x>``) means, by the outcome's kind."""
 
 
-def check_outcomes(names: Iterable[str], where: str, hint: str = "") -> tuple[str, ...]:
-    """The outcome names, checked; a `ConfigError` (one line, naming `where`, the name and
-    `hint`) for an unknown one, or for none at all."""
+def check_outcomes(
+    names: Iterable[str], where: str, hint: str = "", added: Iterable[str] = ()
+) -> tuple[str, ...]:
+    """The outcome names, checked (`added`: outcomes a config adds); a `ConfigError` (one
+    line, naming `where`, the name and `hint`) for an unknown one, or for none at all."""
     names = (names,) if isinstance(names, str) else tuple(names)
     if not names:
         raise ConfigError(f"{where}: name at least one outcome{'; ' + hint if hint else ''}")
     for name in names:
         try:
-            parse_outcome(name)
+            parse_outcome(name, tuple(added))
         except ValueError as err:
             raise ConfigError(f"{where}: {err}{'; ' + hint if hint else ''}") from None
     return names
@@ -54,7 +51,7 @@ def split_names(values: list[str] | None) -> list[str] | None:
 def outcome_column(outcome: str) -> str:
     """The column that holds `outcome`: ``mean_<x>`` or ``final_<x>``, as in a sweep's
     runs table, whatever way the name was written."""
-    name, summary = parse_outcome(outcome)
+    name, summary = split_outcome(outcome)
     return f"{summary}_{name}"
 
 
@@ -65,7 +62,7 @@ def with_outcomes(runs: pd.DataFrame, results, outcomes: Iterable[str]) -> pd.Da
     missing = list(dict.fromkeys(o for o in map(outcome_column, outcomes) if o not in runs))
     if not missing:
         return runs
-    columns = sorted({parse_outcome(o)[0] for o in missing} | {"event_held"})
+    columns = sorted({split_outcome(o)[0] for o in missing} | {"event_held"})
     series = results.table("timeseries", ["step", *columns]).sort_values(["run_id", "step"])
     summaries = {
         run_id: {o: summarize_outcome(group, o) for o in missing}
@@ -79,7 +76,7 @@ def split_role(outcome: str) -> tuple[str, str]:
     """``(name, role)`` of an outcome: a per-role outcome's name without the role
     (``"final_norm_endorsement_patient"`` -> ``("final_norm_endorsement", "patient")``),
     else the name and ``"all"``."""
-    name, _ = parse_outcome(outcome)
+    name, _ = split_outcome(outcome)
     for role in ROLES:
         if name.endswith(f"_{role}"):
             return outcome.removesuffix(f"_{role}"), role
@@ -89,9 +86,9 @@ def split_role(outcome: str) -> tuple[str, str]:
 def outcome_label(outcome: str, labels: dict[str, str] | None = None) -> str:
     """A readable label: the outcome (from `labels`, else its name in words) and how it
     is summarised over a run."""
-    name, summary = parse_outcome(outcome)
+    name, summary = split_outcome(outcome)
     words = (labels or {}).get(name, name.replace("_", " "))
-    how = "at the end" if summary == "final" else HOW[outcome_kinds()[name]]
+    how = "at the end" if summary == "final" else SUMMARIES[outcome_kinds().get(name, "state")]
     return f"{words}, {how}"
 
 

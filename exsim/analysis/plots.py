@@ -185,7 +185,8 @@ def trajectory_plot(trajectories: pd.DataFrame, outcomes: list[str], path: str |
 def summary_label(outcome: str) -> str:
     """`axis_label` of an outcome named as in a sensitivity file, with how it is
     summarised over a run (``final_norm_endorsement``: "... (mean, 0-1), at the end")."""
-    return outcome_label(outcome, {parse_outcome(outcome)[0]: axis_label(outcome)})
+    name = parse_outcome(outcome)[0]
+    return outcome_label(outcome, {name: axis_label(name)})
 
 
 def wrapped(text: str, width: int = 48) -> str:

@@ -36,6 +36,7 @@ import pandas as pd
 from ..config import read_text, read_toml
 from ..errors import ConfigError
 from ..model.parameters import PARAMETERS, suggest
+from ..model.registry import SELECTIONS
 from ..runs.spec import MAX_RUNS, Sweep, flatten_table, whole
 from .outcomes import check_outcomes, outcome_column, with_outcomes
 
@@ -58,14 +59,7 @@ MIN_N = {"sobol": 16, "morris": 10}
 unreliable) and Morris trajectories (Campolongo et al. 2007 use 10 to 20)."""
 DUMMY = "dummy"
 """The name of the parameter the model never reads: the noise floor."""
-DEFAULT_OUTCOMES = (
-    "speaking_equality",
-    "cross_role_uptake",
-    "challenges",
-    "norm_endorsement",
-    "belief_error",
-    "cross_role_ties",
-)
+DEFAULT_OUTCOMES = SELECTIONS["sensitivity"]
 
 
 @dataclass(frozen=True)
@@ -117,7 +111,6 @@ def load_sensitivity(path: str | Path, max_runs: int | None = MAX_RUNS) -> Sensi
     named = data.get("outcomes", list(DEFAULT_OUTCOMES))
     if not isinstance(named, list) or not named:
         raise ConfigError(f'{where}: outcomes: give a list of outcome names, e.g. ["challenges"]')
-    outcomes = check_outcomes(named, f"{where}: outcomes")
     n = whole(data.get("n", 32), f"{where}: n", 1)
     if n < MIN_N[method]:
         raise ConfigError(f"{where}: n: {n} is too small for {method}; use {MIN_N[method]} or more")
@@ -141,6 +134,7 @@ def load_sensitivity(path: str | Path, max_runs: int | None = MAX_RUNS) -> Sensi
         text=text,
         max_runs=max_runs,
     )
+    outcomes = check_outcomes(named, f"{where}: outcomes", added=sweep.base.added())
     return SensitivitySpec(
         sweep,
         method,

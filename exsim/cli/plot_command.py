@@ -45,7 +45,7 @@ def _plot(args: argparse.Namespace) -> int:
         split_names,
         with_outcomes,
     )
-    from ..runs.evaluate import parse_outcome
+    from ..runs.evaluate import split_outcome
     from ..runs.store import load_results
 
     chosen = split_names(args.outcomes)
@@ -83,7 +83,7 @@ def _plot(args: argparse.Namespace) -> int:
                 written.append(
                     sp.heatmap(runs, column, x, other, out / f"{stem}_{x}_{other}.{ext}")
                 )
-    for name in dict.fromkeys(parse_outcome(o)[0] for o in outcomes):
+    for name in dict.fromkeys(split_outcome(o)[0] for o in outcomes):
         if name in series.columns and by:
             for ext in ("png", "svg"):
                 written.append(

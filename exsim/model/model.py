@@ -8,13 +8,16 @@ start (step 0) and after every month; its table ``events`` holds one row per eve
 
 from __future__ import annotations
 
+import inspect
+import math
+from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
 
 import mesa
 import numpy as np
 
-from . import events, outcomes, projects
+from . import events, outcomes, projects, registry
 from .agents import Participant
 from .dialogue import hold_session
 from .parameters import KEYWORDS, PARAMETERS, suggest, validate
@@ -88,8 +91,10 @@ def read_outcome(model: ExchangeModel, name: str) -> float:
 class OutcomeCollector(mesa.DataCollector):
     """Mesa's DataCollector for the model's outcomes. Every model reporter reads one
     float of `model.outcomes` (`read_outcome`), so `collect` appends the floats
-    themselves instead of calling and deep-copying 51 reporters a month (a float needs
-    no copy). The reporters are still there, for anything that reads them."""
+    themselves instead of calling and deep-copying 61 reporters a month (a float needs
+    no copy). The reporters are still there, for anything that reads them. A reporter
+    added the Mesa way (``model.datacollector._new_model_reporter(name, fn)``) is
+    called by Mesa's own `collect`; its column holds NaN for the months before it."""
 
     def collect(self, model: ExchangeModel) -> None:
         """Record this step's outcomes, one value per model reporter."""
@@ -100,8 +105,21 @@ class OutcomeCollector(mesa.DataCollector):
             self.model_reporters = reporters
         if hasattr(self, "_collection_steps"):  # Mesa >= 3.4 records when it collected
             self._collection_steps.append(model.time)
+        added = {k: r for k, r in self.model_reporters.items() if k not in model.outcomes}
         for name, values in self.model_vars.items():
-            values.append(model.outcomes[name])
+            if name not in added:
+                values.append(model.outcomes[name])
+        if added:  # reporters added the Mesa way (`_new_model_reporter`): Mesa reads them
+            reporters, self.model_reporters = self.model_reporters, added
+            agents, self.agent_reporters = self.agent_reporters, {}
+            try:
+                super().collect(model)
+            finally:
+                self.model_reporters, self.agent_reporters = reporters, agents
+            collected = len(self.model_vars[next(iter(model.outcomes))])
+            for name in added:  # a reporter added during a run has nothing for the months
+                values = self.model_vars[name]  # before it: NaN there, so columns align
+                values[:0] = [math.nan] * (collected - len(values))
 
 
 class ExchangeModel(mesa.Model):
@@ -115,6 +133,10 @@ class ExchangeModel(mesa.Model):
             ``model.seed.entropy`` and ``model.params["run.seed"]`` record the seed used.
         scenario: a Mesa ``Scenario`` (used only for its ``rng``).
         seed: Mesa's older name for `rng` (as in Mesa's examples' seed inputs).
+        outcomes: outcomes to add, name -> a function of the model returning a number
+            (``{"voice": lambda m: m.population.voice.mean()}``): recorded every month
+            from step 0 like the built-in ones (`model.outcomes`, the DataCollector). A
+            config adds them with an ``[outcomes]`` table of ``name = "module:function"``.
         **kwargs: any model parameter by keyword name (``event_suspension=0.0``);
             see `exsim.model.parameters.PARAMETERS`. ``ExchangeModel()`` is the default
             Exchange Network on a fresh seed.
@@ -127,7 +149,14 @@ class ExchangeModel(mesa.Model):
         True
     """
 
-    def __init__(self, rng: Any = None, scenario: Any = None, seed: Any = None, **kwargs: Any):
+    def __init__(
+        self,
+        rng: Any = None,
+        scenario: Any = None,
+        seed: Any = None,
+        outcomes: Mapping[str, Callable[[ExchangeModel], float]] | None = None,
+        **kwargs: Any,
+    ):
         """Create the network from keyword parameters and a seed.
 
         `scenario` is what Mesa >= 3.4's SolaraViz passes on Reset; its ``rng`` is used
@@ -151,16 +180,17 @@ class ExchangeModel(mesa.Model):
         self.participants = [Participant(self, i) for i in range(self.population.size)]
         self.events_held = 0
         self.last_event_step = 0
-        self.last_event = outcomes.empty_session_summary()
+        self.last_event = _EMPTY_SESSION()
         self.last_event_attendance = 0
         self.event_held = False
-        self.project_meeting = outcomes.empty_session_summary()
+        self.project_meeting = _EMPTY_SESSION()
         self.listener_updates = 0  # listeners weighing an utterance, in every session
         self.event_listener_updates = 0  # the same, at events only (for benchmarks)
         self.last_speakers: dict[str, np.ndarray] = {}
         self.last_event_tally = None  # see `hold_event`
         self.last_event_endorsement: tuple[np.ndarray, np.ndarray] | None = None
         self._team_seats: np.ndarray | None = None  # made at the first project meeting
+        self.added_outcomes = added_outcomes(outcomes)
         self.datacollector = OutcomeCollector(
             model_reporters={name: partial(read_outcome, name=name) for name in self._measure()},
             tables={"events": EVENT_COLUMNS},
@@ -250,17 +280,36 @@ class ExchangeModel(mesa.Model):
     # --- outcomes -------------------------------------------------------------------------
 
     def _measure(self) -> dict[str, float]:
-        """Compute this step's outcomes into `self.outcomes` and return them."""
-        out = {
+        """Compute this step's outcomes into `self.outcomes` (in the registry's order,
+        then the added outcomes) and return them. Step 0 holds no event or project
+        outcome (NaN): no session has been held."""
+        found = {
             "event_held": float(self.event_held),
             "events_held": float(self.events_held),
             "attendance": float(self.last_event_attendance),
+            **self.last_event,
+            **{f"project_{k}": v for k, v in self.project_meeting.items()},
+            **outcomes.state_outcomes(self.population, self.legitimacy),
         }
-        out.update(self.last_event)
-        out.update({name: self.project_meeting[k] for k, name in _PROJECT_OUTCOMES.items()})
-        out.update(outcomes.state_outcomes(self.population, self.legitimacy))
+        out = {name: found[name] for name in registry.OUTCOMES}
+        if self.steps == 0:
+            out.update(dict.fromkeys(_SESSION_NAMES, math.nan))
         self.outcomes = out
+        for name, function in self.added_outcomes.items():
+            out[name] = added_value(name, function(self))
         return out
+
+    def __repr__(self) -> str:
+        changed = {
+            k: v for k, v in self.params.items() if k != "run.seed" and v != PARAMETERS[k].default
+        }
+        shown = ", ".join(f"{k}={v!r}" for k, v in list(changed.items())[:4])
+        more = f", ... ({len(changed)} changed)" if len(changed) > 4 else ""
+        return (
+            f"<ExchangeModel seed={self.seed.entropy} month {self.steps}/"
+            f"{self.params['run.steps']}, {self.population.size} members, "
+            f"{self.events_held} events held{', ' + shown if shown else ''}{more}>"
+        )
 
     def _record_event_groups(self, groups: dict[str, np.ndarray]) -> None:
         columns = {k: np.asarray(v, dtype=float).tolist() for k, v in groups.items()}
@@ -270,8 +319,51 @@ class ExchangeModel(mesa.Model):
             self.datacollector.add_table_row("events", row)
 
 
-_PROJECT_OUTCOMES = {k: f"project_{k}" for k in outcomes.SESSION_OUTCOMES}
-"""The session outcomes of the month's project meetings and their column names."""
+_EMPTY_SESSION = outcomes.empty_session_summary
+
+_SESSION_NAMES = registry.names("event") + registry.names("project")
+"""Outcomes that describe a session (an event or the month's project meetings)."""
 
 EVENT_COLUMNS = ["step", "event", "group", *outcomes.GROUP_OUTCOMES]
 """The columns of the datacollector's table ``events``: one row per event group."""
+
+
+def added_outcomes(functions: Mapping[str, Callable] | None) -> dict[str, Callable]:
+    """Outcomes added to a model: `functions` checked (callable, a new name)."""
+    checked = {}
+    for name, function in (functions or {}).items():
+        if not isinstance(name, str) or not name.isidentifier() or name[0] == "_":
+            raise ValueError(f"outcome {name!r}: name it with letters, digits and _")
+        if name.startswith(("final_", "mean_")):
+            raise ValueError(f"outcome {name!r}: final_ and mean_ name a run's summaries")
+        if name in registry.OUTCOMES or name in KEYWORDS or name in ("step", "run_id"):
+            raise ValueError(f"outcome {name!r}: already a column of the time series")
+        if not callable(function):
+            raise TypeError(f"outcome {name!r}: {function!r} is not callable")
+        checked[name] = function
+    return checked
+
+
+def added_value(name: str, value: Any) -> float:
+    """The value of an added outcome as a float; a `TypeError` for anything but a real
+    number (a bool counts as 0 or 1)."""
+    if isinstance(value, int | float | np.integer | np.floating) or (
+        isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "biuf"
+    ):
+        return float(value)
+    raise TypeError(f"outcome {name!r}: returned {value!r:.60}, not a number")
+
+
+def _signature() -> inspect.Signature:
+    """`ExchangeModel`'s signature: its own arguments, then every model parameter by
+    keyword name with its default (so `help` and tab completion list them)."""
+    own = list(inspect.signature(ExchangeModel.__init__).parameters.values())[:-1]
+    keyword = inspect.Parameter.KEYWORD_ONLY
+    parameters = [
+        inspect.Parameter(p.keyword, keyword, default=p.default, annotation=p.kind.__name__)
+        for p in PARAMETERS.values()
+    ]
+    return inspect.Signature(own + parameters)
+
+
+ExchangeModel.__init__.__signature__ = _signature()

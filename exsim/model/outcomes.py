@@ -1,7 +1,8 @@
 """Outcomes: what users read off the model (BRIEF §4), per group, per session, per step.
 
-Every outcome is a finite number with a stated range, so tables never hold NaN: a ratio
-with nothing to count (no cross-role hearing, a role absent) is reported as 0.
+Every outcome is a finite number with a stated range: a ratio with nothing to count (no
+cross-role hearing, a role absent) is reported as 0. The outcomes' names, units and
+meanings are those of the registry (`exsim.model.registry`).
 """
 
 from __future__ import annotations
@@ -11,23 +12,12 @@ import math
 import numpy as np
 from numba import njit
 
+from . import registry
 from .dialogue import Tally, leaders_present
 from .population import Population
 from .vocabulary import KNOWLEDGE_TYPES, ROLES
 
-SESSION_OUTCOMES = (
-    "speaking_equality",
-    "cross_role_uptake",
-    "reciprocity",
-    "challenges",
-    "challenges_low_status",
-    "challenges_taken_up",
-    "sanctions",
-    "threat",
-    "actions_committed",
-    "actions_attempted",
-    "actions_taken_up",
-)
+SESSION_OUTCOMES = tuple(o.name for o in registry.SESSION)
 """Outcomes of one session (an event or the month's project meetings)."""
 
 
@@ -186,21 +176,7 @@ def empty_session_summary() -> dict[str, float]:
 
 _RESEARCH, _EXPERIENTIAL = (KNOWLEDGE_TYPES.index(k) for k in ("research", "experiential"))
 
-STATE_OUTCOMES = (
-    "norm_endorsement",
-    "credibility_gap",
-    "calibration_error",
-    "belief_error",
-    "belief_diversity",
-    "dialogic_capacity",
-    "cross_role_ties",
-    *(f"{kind}_error" for kind in KNOWLEDGE_TYPES),
-    *(
-        f"{name}_{r}"
-        for name in ("norm_endorsement", "dialogic_capacity", "belief_error")
-        for r in ROLES
-    ),
-)
+STATE_OUTCOMES = tuple(o.name for o in registry.STATE)
 """Outcomes read from the members' state, in the order `state_outcomes` gives them."""
 
 

@@ -34,6 +34,7 @@ from typing import Any
 from ..config import Config
 from ..errors import UsageError
 from .spec import PlannedRun
+from .versions import environment
 
 __all__ = ["BACKENDS", "Outcome", "Task", "available_cores", "execute", "make_backend"]
 
@@ -60,6 +61,8 @@ class Task:
 
     run: PlannedRun
     config: Config
+    record: str | int = "all"
+    """The months whose outcomes the time series keeps (`exsim.runs.spec.recorded_steps`)."""
 
 
 @dataclass
@@ -69,7 +72,7 @@ class Outcome:
     Attributes:
         run: the planned run.
         status: ``"done"`` or ``"failed"``.
-        summary: final and mean outcomes (`exsim.runs.store.summarize`); empty if failed.
+        summary: final and mean outcomes (`exsim.runs.tables.summarize`); empty if failed.
         timeseries, events: the run's tables as Arrow tables with a leading ``run_id``
             column (None if failed; `events` also None when no event was held).
         error: ``"ExceptionType: message"`` of a failed run, else None.
@@ -93,10 +96,12 @@ def execute(task: Task) -> Outcome:
     start = time.perf_counter()
     try:
         from . import single
-        from .store import run_tables
+        from .tables import run_tables
 
         model = single.simulate(task.config)
-        summary, timeseries, events = run_tables(model, task.run.run_id)
+        summary, timeseries, events = run_tables(
+            model, task.run.run_id, task.record, task.config.added()
+        )
         single.release(model)
     except Exception as err:  # a failed run is data, not a crash of the sweep
         return failed(task, err, traceback.format_exc(), time.perf_counter() - start)
@@ -116,23 +121,6 @@ def available_cores() -> int:
     with contextlib.suppress(AttributeError):
         return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
-
-
-def environment() -> dict[str, str]:
-    """Versions of what decides a run's numbers: exsim, Mesa, NumPy, Python."""
-    import platform
-
-    import mesa
-    import numpy
-
-    from .. import __version__
-
-    return {
-        "exsim": __version__,
-        "mesa": mesa.__version__,
-        "numpy": numpy.__version__,
-        "python": platform.python_version(),
-    }
 
 
 def make_backend(name: str, workers: int, scheduler: str | None = None, **options):

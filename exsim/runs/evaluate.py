@@ -12,15 +12,13 @@ from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
-import numpy as np
-
 from ..config import default_config
+from ..model import registry
 from ..model.model import keyword_parameters, whole_seed
-from ..model.outcomes import SESSION_OUTCOMES, STATE_OUTCOMES, empty_session_summary
 from .single import release, simulate
-from .store import summarize
+from .tables import summarize
 
-__all__ = ["evaluate", "outcome_kinds", "parse_outcome", "summarize_outcome"]
+__all__ = ["evaluate", "outcome_kinds", "parse_outcome", "split_outcome", "summarize_outcome"]
 
 SUMMARIES = ("mean", "final")
 """How an outcome is summarised over a run: ``mean_<x>`` or ``final_<x>``."""
@@ -28,21 +26,24 @@ SUMMARIES = ("mean", "final")
 
 @cache
 def outcome_kinds() -> dict[str, str]:
-    """Every outcome the model records each month, and its kind: ``event`` (describes
-    the latest event: averaged over the months with an event), ``project`` (the month's
-    project meetings: averaged over months 1 on) or ``state`` (the members' state:
-    averaged over every month from 0)."""
-    kinds = {name: "event" for name in (*empty_session_summary(), "attendance")}
-    kinds |= {f"project_{name}": "project" for name in SESSION_OUTCOMES}
-    kinds |= {name: "state" for name in STATE_OUTCOMES}
-    kinds["events_held"] = "state"
-    return kinds
+    """Every outcome the model records each month, and its kind (`exsim.model.registry`):
+    ``event`` (the latest event: averaged over the months with an event), ``project``
+    (the month's project meetings: averaged over months 1 on) or ``state`` (the members'
+    state: averaged over every month from 0)."""
+    return {name: o.kind for name, o in registry.OUTCOMES.items()}
 
 
-def parse_outcome(name: str) -> tuple[str, str]:
+def split_outcome(name: str) -> tuple[str, str]:
+    """``(outcome, summary)`` of a name already checked by `parse_outcome`."""
+    outcome, summary = registry.split_summary(name)
+    return outcome, summary or "mean"
+
+
+def parse_outcome(name: str, added: Iterable[str] = ()) -> tuple[str, str]:
     """``(outcome, summary)`` of an outcome as named in a spec or an `evaluate` call:
     ``"challenges"`` is the mean over the run (``("challenges", "mean")``),
-    ``"final_norm_endorsement"`` the value after the last month.
+    ``"final_norm_endorsement"`` the value after the last month. `added` names outcomes
+    a config adds (state outcomes).
 
     Raises:
         ValueError: an outcome the model does not record (with a suggestion).
@@ -51,11 +52,12 @@ def parse_outcome(name: str) -> tuple[str, str]:
         raise ValueError(f"{name!r}: name an outcome in text, e.g. 'challenges'")
     summary, _, rest = name.partition("_")
     outcome, summary = (rest, summary) if summary in SUMMARIES else (name, "mean")
-    if outcome not in outcome_kinds():
+    known = (*outcome_kinds(), *added)
+    if outcome not in known:
         from ..model.parameters import suggest
 
         prefix = name.removesuffix(outcome)  # "final_", "mean_" or ""
-        close = suggest(name, [prefix + known for known in outcome_kinds()])
+        close = suggest(name, [prefix + k for k in known])
         raise ValueError(f"{name}: unknown outcome{close}")
     return outcome, summary
 
@@ -67,15 +69,9 @@ def summarize_outcome(timeseries: Mapping[str, Any], name: str) -> float:
     time-series DataFrame, or its DataCollector's ``model_vars``). For the outcomes of
     the runs table this gives exactly its ``mean_<x>`` and ``final_<x>``.
     """
-    outcome, summary = parse_outcome(name)
-    values = np.asarray(timeseries[outcome], dtype=float)
-    kind = outcome_kinds()[outcome]
-    held = np.asarray(timeseries["event_held"], dtype=float) == 1
-    if kind == "event" and held.any():
-        values = values[held]
-    elif kind == "project" and len(values) > 1:
-        values = values[1:]
-    return float(values[-1] if summary == "final" else values.mean())
+    outcome, summary = parse_outcome(name, [n for n in timeseries if n != "step"])
+    kind = outcome_kinds().get(outcome, "state")
+    return registry.summarize(timeseries[outcome], summary, kind, timeseries["event_held"])
 
 
 def evaluate(

@@ -430,6 +430,18 @@ class SweepResults:
             return pd.DataFrame({c: pd.Series(dtype=object) for c in names})
         return table.to_pandas().reset_index(drop=True)
 
+    def to_csv(self, folder: str | Path) -> list[Path]:
+        """Write runs.csv, timeseries.csv and events.csv into `folder` (created), for tools
+        that do not read Parquet; NaN (month 0's session outcomes) is an empty cell."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name in ("runs", "timeseries", "events"):
+            path = folder / f"{name}.csv"
+            self.table(name).to_csv(path, index=False)
+            written.append(path)
+        return written
+
     def _checked(self, name: str) -> Scan:
         """The folder's contents with table `name` checked; damage is a `ConfigError`.
         A mismatch with a manifest written meanwhile by a running sweep is looked at

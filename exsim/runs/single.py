@@ -12,24 +12,8 @@ import pandas as pd
 
 from ..config import Config, default_config
 from ..model import ExchangeModel
+from ..model.registry import HEADLINE, OUTCOMES, summarize
 from ..model.vocabulary import KNOWLEDGE_TYPES
-
-MAIN_OUTCOMES = (
-    "speaking_equality",
-    "cross_role_uptake",
-    "challenges",
-    "challenges_low_status",
-    "norm_endorsement",
-    "credibility_gap",
-    "belief_error",
-    "experiential_error",
-    "dialogic_capacity",
-    "cross_role_ties",
-)
-"""The headline outcomes, in the order they are reported."""
-
-EVENT_OUTCOMES = ("speaking_equality", "cross_role_uptake", "challenges", "challenges_low_status")
-"""Outcomes that describe an event (read on months an event was held)."""
 
 OUTPUT_FILES = ("timeseries.csv", "events.csv", "agents.csv", "config.toml", "outcomes.png")
 """What `RunResult.write` puts in its folder."""
@@ -52,20 +36,33 @@ class RunResult:
     agents: pd.DataFrame
 
     def summary(self) -> pd.DataFrame:
-        """The headline outcomes: at the start, at the end, and averaged over the run.
+        """The headline outcomes (`exsim.model.registry.HEADLINE`): at the start, at the
+        end, and averaged over the run as the runs table averages them.
 
-        Event outcomes are averaged over the months with an event; their start value is
-        the first event's.
+        Event outcomes start at the first event's value (month 1 if none was held).
         """
         ts = self.timeseries
-        held = ts[ts["event_held"] == 1]
+        held = ts["event_held"].to_numpy() == 1
         rows = {}
-        for name in MAIN_OUTCOMES:
-            series = held[name] if name in EVENT_OUTCOMES else ts[name]
-            if series.empty:
-                series = ts[name]
-            rows[name] = {"start": series.iloc[0], "end": series.iloc[-1], "mean": series.mean()}
+        for name in HEADLINE:
+            kind = OUTCOMES[name].kind
+            start = ts[name][held] if kind == "event" and held.any() else ts[name]
+            start = start.iloc[1:] if kind != "state" and not held.any() else start
+            rows[name] = {
+                "start": start.iloc[0],
+                "end": ts[name].iloc[-1],
+                "mean": summarize(ts[name], "mean", kind, held),
+            }
         return pd.DataFrame(rows).T
+
+    def __repr__(self) -> str:
+        ts = self.timeseries
+        return (
+            f"<RunResult {self.config.source}, seed {self.config['run.seed']}: "
+            f"{len(ts) - 1} months, {int(ts['events_held'].iloc[-1])} events, "
+            f"{len(self.events)} event groups, {len(self.agents)} members; "
+            "see .summary(), .timeseries, .events, .agents>"
+        )
 
     def write(self, out: str | Path) -> list[Path]:
         """Write the tables, the resolved config and a figure into folder `out`.
@@ -135,7 +132,7 @@ def simulate(config: Config) -> ExchangeModel:
     The one place a run is executed: `run` and the sweeps (which read the outputs off
     the model without building DataFrames) both call it.
     """
-    model = ExchangeModel(**config.model_kwargs())
+    model = ExchangeModel(**config.model_kwargs(), outcomes=config.model_outcomes())
     for _ in range(config["run.steps"]):
         model.step()
     return model

@@ -52,7 +52,7 @@ __all__ = ["SAMPLE_METHODS", "PlannedRun", "Sample", "Sweep", "load_sweep"]
 SAMPLE_METHODS = ("latin_hypercube", "random", "sobol", "morris")
 """How `[sample]` draws its points."""
 
-TOP_LEVEL = ("base", "replicates", "seed", "steps", "common_seeds", "grid", "sample")
+TOP_LEVEL = ("base", "replicates", "seed", "steps", "common_seeds", "record", "grid", "sample")
 SAMPLE_OPTIONS = ("method", "n", "second_order", "levels", "dummy")
 SEED_BITS = 63
 """Run seeds are below 2**63, the upper bound of ``run.seed``; so is a sweep's seed."""
@@ -223,6 +223,9 @@ class Sweep:
     base_file: str | None = None
     common_seeds: bool = False
     dummy: tuple[float, ...] | None = None
+    record: str | int = "all"
+    """Months whose outcomes the time series keeps: ``"all"``, ``"final"``, or N (every
+    N months and the final one); see `recorded_steps`."""
     _ids: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False, compare=False)
     _groups: list[tuple[int, ...]] = field(default_factory=list, repr=False, compare=False)
 
@@ -274,10 +277,11 @@ class Sweep:
         steps = data.get("steps")
         if steps is not None:
             steps = _checked("run.steps", steps, f"{where}: steps")
-            base = Config(validate({**base.values, "run.steps": steps}), base.source)
+            base = base.with_values(validate({**base.values, "run.steps": steps}), base.source)
         common_seeds = data.get("common_seeds", False)
         if not isinstance(common_seeds, bool):
             raise ConfigError(f"{where}: common_seeds: {common_seeds!r}; use true or false")
+        record = record_option(data.get("record", "all"), f"{where}: record")
         grid = _grid(data["grid"], f"{where}: grid") if "grid" in data else ()
         sample = _sample(data["sample"], f"{where}: sample") if "sample" in data else None
         names = [name for name, _ in grid] + [r.name for r in (sample.ranges if sample else ())]
@@ -325,6 +329,7 @@ class Sweep:
             base_file,
             common_seeds,
             None if dummy is None else tuple(dummy),
+            record,
         )
 
     # --- the runs -------------------------------------------------------------------------
@@ -412,7 +417,7 @@ class Sweep:
         run = self.get(run) if isinstance(run, str) else run
         values = validate({**self.base.values, **run.values, "run.seed": run.seed})
         changes = tuple(f"{k}={v!r}" for k, v in run.values.items()) + (f"run.seed={run.seed}",)
-        return Config(values, f"{self.source} run {run.run_id}", changes)
+        return self.base.with_values(values, f"{self.source} run {run.run_id}", changes)
 
     # --- identity -------------------------------------------------------------------------
 
@@ -428,6 +433,10 @@ class Sweep:
         }
         if self.common_seeds:  # only when set, so that earlier sweeps keep their hash
             identity["common_seeds"] = True
+        if self.base.outcomes:  # likewise
+            identity["outcomes"] = {name: ref for name, ref, _ in self.base.outcomes}
+        if self.record != "all":  # likewise
+            identity["record"] = self.record
         return identity
 
     @property
@@ -624,3 +633,22 @@ def describe_runs(sweep: Sweep) -> str:
         + (f" over {', '.join(sweep.parameters)}" if sweep.parameters else "")
         + ("; common seeds" if sweep.common_seeds else "")
     )
+
+
+def record_option(value: Any, where: str) -> str | int:
+    """A checked ``record`` option: ``"all"``, ``"final"`` or a whole number N >= 1."""
+    if value in ("all", "final"):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    raise ConfigError(f'{where}: {shown(value)}; use "all", "final" or a whole number of months')
+
+
+def recorded_steps(record: str | int, steps: int) -> list[int]:
+    """The steps (0 to `steps`) whose outcomes a time series keeps under `record`: all of
+    them, only the final one, or every N-th from 0 and the final one."""
+    if record == "all":
+        return list(range(steps + 1))
+    if record == "final":
+        return [steps]
+    return sorted({*range(0, steps + 1, record), steps})

@@ -40,13 +40,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..errors import ConfigError
-from ..model.outcomes import SESSION_OUTCOMES
-from ..model.parameters import PARAMETERS
 from . import files
 from .files import (
     FolderLock,
@@ -70,8 +67,9 @@ from .results import (
     read_manifest,
     scan,
 )
-from .single import EVENT_OUTCOMES, MAIN_OUTCOMES
 from .spec import Sweep
+from .tables import SUMMARY_OUTCOMES, runs_schema, summarize
+from .versions import environment, source_revision
 
 __all__ = [
     "SUMMARY_OUTCOMES",
@@ -85,93 +83,8 @@ __all__ = [
 FORMAT = "exsim-sweep/1"
 """The folder format, recorded in the manifest."""
 
-PROJECT_OUTCOMES = tuple(f"project_{k}" for k in SESSION_OUTCOMES)
-"""Outcomes of the monthly project meetings."""
-
-SUMMARY_OUTCOMES = MAIN_OUTCOMES + PROJECT_OUTCOMES
-"""Outcomes summarised in the runs table, each as ``final_<name>`` and ``mean_<name>``."""
-
-SUMMARY_COLUMNS = ("events_held",) + tuple(
-    f"{kind}_{name}" for name in SUMMARY_OUTCOMES for kind in ("final", "mean")
-)
-"""The outcome columns of the runs table."""
-
 MANIFEST_EVERY = 30.0
 """Seconds between refreshes of manifest.json while a sweep runs."""
-
-
-# --- one run's row ------------------------------------------------------------------------------
-
-
-def summarize(timeseries) -> dict[str, float]:
-    """Final and mean outcomes of a run, from its time series (a DataFrame, or a mapping
-    of outcome name to the values at each step).
-
-    ``final_<x>`` is the value after the last month. ``mean_<x>`` averages event outcomes
-    (`EVENT_OUTCOMES`) over the months with an event held (all months if none was),
-    project-meeting outcomes over months 1 on (none are held at step 0), and state
-    outcomes over every step from 0. For the main outcomes these are the ``end`` and
-    ``mean`` of `RunResult.summary`.
-    """
-    held = np.asarray(timeseries["event_held"], dtype=float) == 1
-    out = {"events_held": float(np.asarray(timeseries["events_held"], dtype=float)[-1])}
-    for name in SUMMARY_OUTCOMES:
-        values = np.asarray(timeseries[name], dtype=float)
-        if name in EVENT_OUTCOMES and held.any():
-            values = values[held]
-        elif name in PROJECT_OUTCOMES and len(values) > 1:
-            values = values[1:]
-        out[f"final_{name}"] = float(values[-1])
-        out[f"mean_{name}"] = float(values.mean())
-    return out
-
-
-def run_tables(model, run_id: str) -> tuple[dict[str, float], pa.Table, pa.Table | None]:
-    """A finished model's summary, time series and events (None if no event was held),
-    read straight off its DataCollector: the same columns, types and values as
-    `exsim.runs.single.timeseries` and `events_table`, without building DataFrames."""
-    columns = model.datacollector.model_vars
-    steps = len(next(iter(columns.values())))
-    ids = pa.array([run_id] * steps, pa.string())
-    timeseries = pa.table(
-        {"run_id": ids, "step": pa.array(range(steps), pa.int64())}
-        | {name: pa.array(values) for name, values in columns.items()}
-    )
-    events = None
-    recorded = model.datacollector.tables["events"]
-    rows = len(recorded["step"])
-    if rows:
-        events = pa.table(
-            {"run_id": pa.array([run_id] * rows, pa.string())}
-            | {
-                name: pa.array(values).cast(pa.int64()) if name in EVENT_INTS else pa.array(values)
-                for name, values in recorded.items()
-            }
-        )
-    return summarize(columns), timeseries, events
-
-
-EVENT_INTS = ("step", "event", "group", "size")
-"""Event columns that `exsim.runs.single.events_table` makes integers."""
-
-
-ARROW_TYPES = {bool: pa.bool_(), int: pa.int64(), float: pa.float64(), str: pa.string()}
-
-
-def runs_schema(sweep: Sweep) -> pa.Schema:
-    """The columns of a sweep's runs table: id, position, seed, the varied parameters,
-    status, outcomes, error."""
-    fields = [
-        ("run_id", pa.string()),
-        ("point", pa.int64()),
-        ("replicate", pa.int64()),
-        ("seed", pa.int64()),
-    ]
-    fields += [(name, ARROW_TYPES[PARAMETERS[name].kind]) for name in sweep.parameters]
-    fields += [("status", pa.string())]
-    fields += [(name, pa.float64()) for name in SUMMARY_COLUMNS]
-    fields += [("error", pa.string()), ("traceback", pa.string())]
-    return pa.schema(fields)
 
 
 # --- the writer ---------------------------------------------------------------------------
@@ -340,8 +253,6 @@ class SweepStore:
         return scan(self.out, {"parts": self._parts})
 
     def _begin_session(self, manifest: dict | None, session: dict[str, Any]) -> None:
-        from .backends import environment
-
         versions = environment()
         previous = (manifest or {}).get("sessions", [])
         if previous and isinstance(previous[-1], dict):
@@ -361,6 +272,7 @@ class SweepStore:
             "pid": os.getpid(),
             **session,
             "versions": versions,
+            "revision": source_revision(),
             "ran": 0,
             "done": 0,
             "failed": 0,
@@ -562,6 +474,8 @@ def manifest_document(sweep: Sweep, schema: pa.Schema, previous: dict | None) ->
             "values": identity["base_config"],
         },
         "columns": {"runs": schema.names},
+        "record": sweep.record,
+        "outcomes": {name: ref for name, ref, _ in sweep.base.outcomes},
     }
 
 

@@ -150,7 +150,7 @@ def sweep(
             if todo:
                 if runner is None:  # damage found on opening: runs to do after all
                     runner = stack.enter_context(make_backend(name, n, scheduler, **options))
-                tasks = (Task(r, plan.config(r)) for r in todo)
+                tasks = (Task(r, plan.config(r), plan.record) for r in todo)
                 with Progress(progress, len(plan), len(plan) - len(todo)) as bar:
                     for outcome in runner.run(tasks):
                         store.commit(outcome)
