@@ -17,10 +17,11 @@ from __future__ import annotations
 import argparse
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _common import markdown
+from _common import ROOT, markdown
 from where_suspension_helps import OUTCOMES, draw_sets, summarise
 
 import exsim
@@ -63,7 +64,10 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=120)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--out", type=Path, help="default results/experiments/NAME")
     args = parser.parse_args()
+    out = args.out or ROOT / "results" / "experiments" / "suspension_ablations"
+    out.mkdir(parents=True, exist_ok=True)
     sets = draw_sets(args.sets, args.seed)
     records = [
         {k: PARAMETERS[k].kind(v) for k, v in row.items()} for row in sets.to_dict("records")
@@ -81,6 +85,7 @@ def main() -> None:
                 row[outcome] = f"{(d > 0).sum()}+ / {(d < 0).sum()}- ({d.mean():+.3f})"
             rows.append(row)
             print(row, flush=True)
+    pd.DataFrame(rows).to_csv(out / "suspension_ablations.csv", index=False)
     print(
         f"\n{args.sets} sets x {args.replicates} seeds, {args.steps} months; sets with "
         f"suspended minus kept above / below 0 (mean over sets):\n\n{markdown(pd.DataFrame(rows))}"
