@@ -56,6 +56,7 @@ class PlainParticipant(mesa.Agent):
         self.leader_gap = 0.0  # own leader's status over one's own, if the leader is here
         self.threat = 0.0
         self.discomfort = 0.0
+        self.unsafety = 0.0  # status risk felt, as it weighs on experience (ODD 7.19)
         self.tied = 0.0  # mean tie strength to the others present
         self.committed = False  # presented in an action-learning set: leaves with an action
 
@@ -166,11 +167,13 @@ class PlainNetwork(mesa.Model):
         """What each member finds in the room at the start: their own leader's status over
         theirs if the leader is here, the threat of the status the session sets aside
         (ODD 7.16), the discomfort of knowledge of other types from people they have no
-        tie with (ODD 7.18), their mean tie to the others (ODD 7.21); and how well the
-        room knows each aspect (ODD 7.25)."""
+        tie with (ODD 7.18), their mean tie to the others (ODD 7.21), the status risk that
+        weighs on their experience (ODD 7.19); and how well the room knows each aspect
+        (ODD 7.25)."""
         p = self.params
         members = {m.index for m in group}
         mean_status = sum(m.status for m in group) / len(group)
+        top = max(m.status for m in group)
         set_aside = p["threat.sensitivity"] * (1.0 - setting.hierarchy)
         for a in range(len(self.shared)):
             self.shared[a] = sum(m.knowledge[a] for m in group) / len(group)
@@ -180,6 +183,9 @@ class PlainNetwork(mesa.Model):
             if m.leader != m.index and m.leader in members:
                 m.leader_gap = max(0.0, self.members[m.leader].status - m.status)
             m.threat = min(1.0, set_aside * max(0.0, m.status - mean_status))
+            gap = setting.hierarchy * p["challenge.status_risk"] * max(0.0, top - m.status)
+            gap += p["challenge.superior_risk"] * m.leader_gap
+            m.unsafety = p["attendance.safety"] * gap
             others = [o for o in group if o is not m]
             unfamiliar, tied = 0.0, 0.0
             for o in others:
@@ -282,7 +288,7 @@ class PlainNetwork(mesa.Model):
         """Each member may voice a challenge, the more readily among ties (ODD 7.21) and
         holding an action in a project meeting (ODD 7.23); others may take it up (ODD
         7.6), less readily the more threatened they are; a threatened listener who heard
-        challenges and took none up hardens their endorsement (reactance, ODD 7.16). A
+        challenges and took none up moves away from the challengers (reactance, ODD 7.16). A
         challenge voiced with one's own higher-status leader in the room counts toward a
         sanction (ODD 7.17). Returns who voiced one and how many took each one's up."""
         p = self.params
@@ -313,12 +319,11 @@ class PlainNetwork(mesa.Model):
         before = {m.index: m.endorsement for m in group}
         taken_from = dict.fromkeys(before, 0)
         for listener in group:
-            gaps = []
-            heard_one = False
+            gaps, apart = [], []
             for challenger in voiced:
                 if challenger is listener:
                     continue
-                heard_one = True
+                apart.append(max(0.0, before[listener.index] - before[challenger.index]))
                 c = credibility[listener.index, challenger.index]
                 if self.random.random() < p["challenge.uptake"] * c * (1.0 - listener.threat):
                     tally.taken_up += 1
@@ -327,9 +332,9 @@ class PlainNetwork(mesa.Model):
                     gaps.append(max(0.0, e - before[challenger.index]))
             if gaps:
                 listener.endorsement -= p["challenge.shift"] * sum(gaps) / len(gaps)
-            elif heard_one and listener.threat > 0.0:
-                hardening = p["threat.reactance"] * listener.threat
-                listener.endorsement += hardening * (1.0 - listener.endorsement)
+            elif apart and listener.threat > 0.0:  # away from the challengers heard
+                hardening = p["threat.reactance"] * listener.threat * sum(apart) / len(apart)
+                listener.endorsement = min(1.0, listener.endorsement + hardening)
         return voiced, taken_from
 
     def carry_out_actions(self, voiced: list, taken_from: dict, setting: Setting, tally) -> None:
@@ -360,10 +365,11 @@ class PlainNetwork(mesa.Model):
         return given / heard if heard else 0.0
 
     def record_experience(self, group: list, tally: PlainTally) -> None:
-        """Each member's experience of the session: the credit they got less the threat
-        and discomfort they felt (ODD 7.19); and the threat."""
+        """Each member's experience of the session: the credit they got less the threat,
+        discomfort and status risk they felt (ODD 7.19); and the threat."""
         for m in group:
-            tally.experience[m.index] = self.credit(m, group, tally) - m.threat - m.discomfort
+            felt = m.threat + m.discomfort + m.unsafety
+            tally.experience[m.index] = self.credit(m, group, tally) - felt
             tally.threat[m.index] = m.threat
 
     def keep_actions(self, group: list, tally: PlainTally) -> None:

@@ -56,6 +56,13 @@ SETTINGS = {
 }
 
 
+MUTANT_SETTINGS = {
+    # strong threat (the top of its plausible range): reactance acts on large gaps
+    "threatened": {"threat.sensitivity": 3.0, "threat.reactance": 0.3},
+}
+"""Settings used only to show that a mutant is caught."""
+
+
 @functools.cache
 def inputs(setting_name):
     """A population after five months of the default network (60 members), and a
@@ -68,7 +75,7 @@ def inputs(setting_name):
         model.hold_event()  # the presenters of its sets come back with actions
         p = dict(model.params, **SETTINGS[setting_name])
         return model, p, model.team_seats(), project_setting(p), model.legitimacy
-    p = dict(model.params, **SETTINGS[setting_name])
+    p = dict(model.params, **(SETTINGS | MUTANT_SETTINGS)[setting_name])
     rng = np.random.default_rng(0)
     seats = form_groups(model.population, choose_attendees(model.population, p, rng), p, rng)
     return model, p, seats, event_setting(p), event_legitimacy(model.legitimacy, p)
@@ -232,6 +239,15 @@ class NoReactance(PlainNetwork):
             self.params = dict(self.params, **{"threat.reactance": reactance})
 
 
+class NoSafety(PlainNetwork):
+    """A rule changed: the status risk felt does not spoil the experience."""
+
+    def feel_the_room(self, group, setting):
+        super().feel_the_room(group, setting)
+        for m in group:
+            m.unsafety = 0.0
+
+
 class NoDiscomfort(PlainNetwork):
     """A rule changed: unfamiliar knowledge adds no risk and spoils no experience."""
 
@@ -297,7 +313,8 @@ class OracleFeedback(OtherParameters):
     [
         (NoPrecision, "facilitated", 80),
         (DoubleShift, "plenary_kept", 40),
-        (NoReactance, "action_learning", SESSIONS),  # a small effect: 0.1 of threat ~0.1
+        (NoReactance, "threatened", SESSIONS),  # a share of a share of an endorsement gap
+        (NoSafety, "plenary_kept", 30),
         (NoDiscomfort, "facilitated", 30),
         (NoSanction, "facilitated", 40),
         (NoTrust, "facilitated", 50),

@@ -19,8 +19,12 @@ SCRIPTS = {
     "j_curve": ["j_curve.csv", "j_curve.png"],
     "epistemic_margin": ["epistemic_margin.csv", "epistemic_margin.png"],
     "where_suspension_helps": ["where_suspension_helps.csv", "where_suspension_helps.png"],
+    "suspension_ablations": ["suspension_ablations.csv"],
 }
-EXTRA = {"where_suspension_helps": ["--sets", "6", "--workers", "1"]}
+EXTRA = {
+    "where_suspension_helps": ["--sets", "6", "--workers", "1"],
+    "suspension_ablations": ["--sets", "2", "--workers", "1"],
+}
 
 
 @pytest.mark.parametrize("name", SCRIPTS)

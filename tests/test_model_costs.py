@@ -121,11 +121,26 @@ def test_a_threatened_listener_who_takes_nothing_up_hardens_by_the_odd_equation(
     pop, p, seats = pair(**{"threat.sensitivity": sensitivity, "threat.reactance": 0.2})
     tally = session(pop, p, seats, hierarchy=0.0)
     assert tally.challenges[0, 0] == 1 and tally.taken_up.sum() == 0
-    assert pop.endorsement[1] == pytest.approx(0.6 + 0.2 * 0.5 * (1 - 0.6), rel=1e-12)
+    # away from the challenger (endorsement 0) by reactance * threat of the gap to them
+    assert pop.endorsement[1] == pytest.approx(0.6 + 0.2 * 0.5 * (0.6 - 0.0), rel=1e-12)
     # without threat (hierarchy kept) the same listener does not move
     pop, p, seats = pair(**{"threat.sensitivity": sensitivity, "threat.reactance": 0.2})
     session(pop, p, seats, hierarchy=1.0)
     assert pop.endorsement[1] == 0.6
+
+
+def test_reactance_moves_away_from_the_challenger_and_stops_at_full_endorsement():
+    """The mirror of a take-up: no hardening against a challenger who endorses as much
+    as the listener; never beyond full endorsement."""
+    sensitivity = 0.5 / 0.3  # threat 0.5, as above
+    pop, p, seats = pair(**{"threat.sensitivity": sensitivity, "threat.reactance": 0.2})
+    pop.endorsement[:] = [0.6, 0.6]
+    session(pop, p, seats, hierarchy=0.0)
+    assert pop.endorsement[1] == 0.6
+    pop, p, seats = pair(**{"threat.sensitivity": 10.0, "threat.reactance": 1.0})
+    pop.endorsement[:] = [0.0, 0.9]  # threat 1: 0.9 + 1 * 1 * 0.9 would pass 1
+    session(pop, p, seats, hierarchy=0.0)
+    assert pop.endorsement[1] == 1.0
 
 
 def test_full_threat_stops_every_take_up():
@@ -172,8 +187,9 @@ def test_sanctions_never_push_status_below_zero():
 # --- 7.18 discomfort -----------------------------------------------------------------------
 
 
-def three_roles():
-    pop, p = make_population(0, **{"population.size": 3, "challenge.discomfort": 1.0})
+def three_roles(**values):
+    base = {"population.size": 3, "challenge.discomfort": 1.0, "attendance.safety": 0.0}
+    pop, p = make_population(0, **(base | values))
     pop.role[:] = [ROLE_INDEX[r] for r in ("patient", "carer", "researcher")]
     pop.dialogic[:] = [0.2, 0.2, 0.2]
     return pop, p
@@ -188,6 +204,21 @@ def test_experience_is_credit_less_discomfort_by_the_odd_equation():
     unfamiliar = np.array([0.5, 0.5, 1.0])
     want = credit - 1.0 * (1 - 0.2) * unfamiliar
     np.testing.assert_allclose(tally.experience[0], want, rtol=1e-12)
+
+
+@pytest.mark.parametrize("hierarchy", [1.0, 0.25, 0.0])
+def test_status_risk_felt_lowers_experience_by_the_odd_equation(hierarchy):
+    values = {"attendance.safety": 0.5, "challenge.discomfort": 0.0, "threat.sensitivity": 0.0}
+    values |= {"challenge.status_risk": 2.0, "challenge.superior_risk": 1.5}
+    pop, p = three_roles(**values)
+    pop.status[:] = [0.2, 0.5, 0.9]
+    pop.leader[:] = [2, 1, 2]  # the researcher leads the patient
+    tally = session(pop, p, np.array([[0, 1, 2]]), hierarchy=hierarchy, rounds=3)
+    credit = tally.uptake[0].sum(0) / np.maximum(tally.heard[0].sum(0), 1)
+    gap_to_top = np.array([0.7, 0.4, 0.0])
+    own_leader = np.array([0.7, 0.0, 0.0])
+    felt = 0.5 * (hierarchy * 2.0 * gap_to_top + 1.5 * own_leader)
+    np.testing.assert_allclose(tally.experience[0], credit - felt, rtol=1e-12, atol=1e-15)
 
 
 def test_a_tie_takes_the_discomfort_of_an_unfamiliar_member_away():
@@ -268,6 +299,7 @@ MECHANISMS = {
     "attendance_responsiveness": st.floats(0.0, 10.0),
     "attendance_memory": st.floats(0.0, 1.0),
     "attendance_reference": st.floats(-1.0, 1.0),
+    "attendance_safety": st.floats(0.0, 5.0),
     "event_superiors_present": st.booleans(),
     "event_format": st.sampled_from(["action_learning", "plenary", "facilitated_dialogue"]),
     "event_group_size": st.integers(2, 8),
@@ -329,7 +361,7 @@ def test_neutral_settings_name_real_parameters_within_their_plausible_ranges():
             low, high = PARAMETERS[name].plausible
             assert low <= value <= high, name
     switches = ["status.competence", "challenge.sanction", "challenge.discomfort"]
-    switches += ["threat.sensitivity", "attendance.responsiveness"]
+    switches += ["threat.sensitivity", "attendance.responsiveness", "attendance.safety"]
     assert all(PARAMETERS[name].default != NEUTRAL[name] for name in switches)
 
 

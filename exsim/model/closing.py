@@ -40,13 +40,26 @@ def discomfort(room, rules, i):
     return rules.discomfort_weight * (1.0 - room.dialogic[i]) * room.unfamiliar[i]
 
 
+@njit(cache=True, inline="always")
+def unsafety(room, rules, i, top):
+    """The status risk member i felt in the session, as it weighs on their experience of
+    it (ODD 7.19): safety_weight * (h * status_risk * (top - s_i) + superior_risk *
+    own leader's gap), where `top` is the highest status in the room. Zero where
+    hierarchy is suspended and no leader of one's own is present, and among equals."""
+    if rules.safety_weight <= 0.0:
+        return 0.0
+    gap = rules.hierarchy * rules.status_risk * max(0.0, top - room.status[i])
+    return rules.safety_weight * (gap + rules.superior_risk * room.leader_gap[i])
+
+
 @njit(cache=True)
 def close_group(m, group, room, truth, rules, kept, tally, g):
     """Write group g's beliefs and endorsement back; grow capacity with practice (turns
     weighted by the credibility they received, and challenges); calibrate learned
     credibility toward how reliable each knowledge type's speakers turned out to be;
     lower the status of sanctioned challengers (ODD 7.17); record each member's
-    experience of the session (ODD 7.19)."""
+    experience of the session: credit received less threat, discomfort and status risk
+    felt (ODD 7.19)."""
     turns, heard, uptake, challenges = (
         tally.turns[g],
         tally.heard[g],
@@ -57,8 +70,10 @@ def close_group(m, group, room, truth, rules, kept, tally, g):
     committed = tally.actions_committed[g]
     size = len(group)
     reliability = room.scratch[0]
+    top = -np.inf
     for j in range(size):
         if room.present[j]:
+            top = max(top, room.status[j])
             kind = room.kind[j]
             reliability[j] = math.exp(-abs(room.beliefs[j, kind] - truth[kind]))
     for i in range(size):
@@ -77,7 +92,8 @@ def close_group(m, group, room, truth, rules, kept, tally, g):
         if sanctions[i] > 0.0 and rules.sanction_rate > 0.0:
             loss = rules.sanction_rate * room.leader_gap[i] * sanctions[i]
             m.status[k] = max(0.0, room.status[i] - loss)
-        experience[i] = credit - room.threat[i] - discomfort(room, rules, i)
+        felt = room.threat[i] + discomfort(room, rules, i) + unsafety(room, rules, i, top)
+        experience[i] = credit - felt
         threat[i] = room.threat[i]
         committed[i] = room.committed[i]
         m.action[k] = 1.0 if room.committed[i] > 0.0 else room.action[i]

@@ -64,6 +64,7 @@ _PARAMETER_OF = {
     "threat_sensitivity": "threat.sensitivity",
     "reactance": "threat.reactance",
     "discomfort_weight": "challenge.discomfort",
+    "safety_weight": "attendance.safety",
     "trust": "ties.trust",
     "tie_safety": "ties.safety",
     "action_reception": "action.reception",

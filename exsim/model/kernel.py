@@ -55,6 +55,7 @@ class Rules(NamedTuple):
     threat_sensitivity: float
     reactance: float
     discomfort_weight: float
+    safety_weight: float  # how much felt status risk lowers the experience of a session
     trust: float
     tie_safety: float
     commit: float  # 1: presenters of action-learning sets leave with an action (events)
@@ -640,8 +641,9 @@ def _challenges(
     toward a sanction (ODD 7.17). Each listener may take a challenge up, with a chance
     set by their credibility in the challenger less their threat (ODD 7.16), and moves
     their endorsement toward the challengers' they took up; a threatened listener who
-    took none up hardens instead (reactance). Either way their credibility row is worked
-    out again. Returns the number of take-ups."""
+    took none up hardens instead, moving away from the challengers they heard by the
+    mirror of that shift (reactance). Either way their credibility row is worked out
+    again. Returns the number of take-ups."""
     size = len(risk)
     present, earlier = 0, 0.0
     for k in range(size):
@@ -669,10 +671,11 @@ def _challenges(
         challenges[i] += voiced[i]
         if voiced[i] and room.leader_gap[i] > 0.0:
             sanctions[i] += 1.0
-        takes, gap, heard_one = 0.0, 0.0, False
+        takes, gap, heard, apart = 0.0, 0.0, 0.0, 0.0
         for j in range(size):
             if voiced[j] and j != i:
-                heard_one = True
+                heard += 1.0
+                apart += max(0.0, before[i] - before[j])
                 chance = rules.challenge_uptake * cred[i, j]
                 if room.threat[i] > 0.0:
                     chance *= 1.0 - room.threat[i]
@@ -684,8 +687,9 @@ def _challenges(
             endorsement[i] -= rules.challenge_shift * (gap / takes)
             _credibility_row(cred, i, room, legitimacy, rules)
             taken += takes
-        elif heard_one and room.threat[i] > 0.0 and rules.reactance > 0.0:
-            endorsement[i] += rules.reactance * room.threat[i] * (1.0 - endorsement[i])
+        elif heard > 0 and room.threat[i] > 0.0 and rules.reactance > 0.0:
+            push = rules.reactance * room.threat[i] * (apart / heard)
+            endorsement[i] = min(1.0, endorsement[i] + push)
             _credibility_row(cred, i, room, legitimacy, rules)
     return taken
 

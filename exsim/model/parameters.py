@@ -589,6 +589,16 @@ def _schema() -> list[Parameter]:
             10.0,
         ),
         P(
+            "attendance.safety",
+            1.0,
+            "how much the status risk a member felt in an event (the gap to the room's top "
+            "where hierarchy applies, and to their own leader if present) lowers their "
+            "experience of it (0: not at all)",
+            "Nembhard & Edmondson 2006 (status raises felt safety); value a modelling assumption",
+            0.0,
+            5.0,
+        ),
+        P(
             "attendance.memory",
             0.5,
             "weight of the latest event in a member's remembered experience",
@@ -696,6 +706,7 @@ _PLAUSIBLE = {
     "attendance.rate": (0.28, 0.46),
     **{f"attendance.{r}": (0.5, 1.5) for r in ROLES},
     "attendance.responsiveness": (0.0, 4.0),
+    "attendance.safety": (0.0, 2.0),
     "attendance.memory": (0.2, 0.8),
     "attendance.reference": (0.3, 0.7),
 }
@@ -708,6 +719,7 @@ NEUTRAL = {
     "challenge.discomfort": 0.0,
     "threat.sensitivity": 0.0,
     "attendance.responsiveness": 0.0,
+    "attendance.safety": 0.0,
     "ties.trust": 0.0,
     "ties.safety": 0.0,
     "action.motive": 0.0,
