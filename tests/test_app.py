@@ -183,9 +183,24 @@ def test_inside_an_event_adds_up():
     members = inside.group_members(record, model, 0)
     assert members["turns"].sum() == groups["turns"].iloc[0]
     assert np.isclose(members["share of turns"].sum(), 1.0)
-    # At an event only a take-up moves endorsement; nobody moved if nobody took one up.
-    if groups["challenges taken up"].iloc[0] == 0:
+    # At an event endorsement moves only through challenges: none voiced, nobody moved.
+    if groups["challenges voiced"].iloc[0] == 0:
         assert (members["moved by challenges"] == 0).all()
+    # Who took up whose challenge adds up to the take-ups, pair by pair.
+    for held in pair.events["Design B"]:
+        assert np.array_equal(held.took_up.sum(axis=(1, 2)), held.taken_up)
+        for g in range(len(held.seats)):
+            assert not np.diag(held.took_up[g]).any()  # nobody takes up their own
+            voiced = held.challenges[g] > 0
+            assert not held.took_up[g][:, ~voiced].any()  # only challengers are taken up
+    assert members["challenges taken up"].sum() == groups["challenges taken up"].iloc[0]
+    took = inside.challenge_uptake(record, model, 0)
+    assert took.to_numpy().sum() == groups["challenges taken up"].iloc[0]
+    voiced_by = set(members.loc[members["challenges voiced"] > 0, "member"])
+    assert set(took.columns) <= voiced_by
+    assert all(
+        row != column for row in took.index for column in took.columns if took.at[row, column]
+    )
     uptake = inside.member_uptake(record, model, 0)
     assert uptake.shape == (len(members), len(members))
     assert np.isnan(np.diag(uptake.to_numpy())).all()

@@ -47,8 +47,9 @@ def event_groups(record: EventRecord, model: ExchangeModel) -> pd.DataFrame:
 
 def group_members(record: EventRecord, model: ExchangeModel, group: int) -> pd.DataFrame:
     """One row per member of `group` (0-based): role, status, turns and their share,
-    challenges voiced, and norm endorsement before and after the event (at an event,
-    endorsement moves only when a member takes up someone's challenge)."""
+    challenges voiced and taken up, and norm endorsement before and after the event (at
+    an event, endorsement moves when a member takes up someone's challenge or, feeling
+    threatened, hardens against the challenges heard: ODD 7.6, 7.16)."""
     seats = record.seats[group]
     present = np.flatnonzero(seats >= 0)
     members = seats[present]
@@ -63,6 +64,7 @@ def group_members(record: EventRecord, model: ExchangeModel, group: int) -> pd.D
             "turns": turns.astype(int),
             "share of turns": turns / total if total > 0 else np.full(len(turns), np.nan),
             "challenges voiced": record.challenges[group, present].astype(int),
+            "challenges taken up": record.took_up[group][present].sum(axis=1).astype(int),
             "endorsement before": before,
             "endorsement after": after,
             "moved by challenges": after - before,
@@ -81,6 +83,24 @@ def member_uptake(record: EventRecord, model: ExchangeModel, group: int) -> pd.D
     np.fill_diagonal(matrix, np.nan)  # nobody listens to themselves
     frame = pd.DataFrame(matrix, index=labels, columns=labels)
     frame.index.name = "listener \\ speaker"
+    return frame
+
+
+def challenge_uptake(record: EventRecord, model: ExchangeModel, group: int) -> pd.DataFrame:
+    """Who took up whose challenge in `group` (0-based): rows are the members who took
+    one up, columns the challengers, each cell how many of the column's challenges the
+    row took up. Empty (no rows, no columns) when no challenge was taken up."""
+    seats = record.seats[group]
+    present = np.flatnonzero(seats >= 0)
+    counts = record.took_up[group][np.ix_(present, present)]
+    takers = np.flatnonzero(counts.sum(axis=1) > 0)
+    challengers = np.flatnonzero(counts.sum(axis=0) > 0)
+    frame = pd.DataFrame(
+        counts[np.ix_(takers, challengers)].astype(int),
+        index=[member_label(model, seats[present[i]]) for i in takers],
+        columns=[member_label(model, seats[present[j]]) for j in challengers],
+    )
+    frame.index.name = "took up \\ challenger"
     return frame
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import solara
 
-from .inside import event_groups, group_members, member_uptake, role_uptake
+from .inside import challenge_uptake, event_groups, group_members, member_uptake, role_uptake
 from .pair import DESIGNS
 
 inside_design = solara.reactive(DESIGNS[0])
@@ -89,11 +89,22 @@ def InsideEvent(session, version: solara.Reactive, playing: solara.Reactive):
                 na_rep="–",
             )
             .set_caption(
-                f"Group {group}: who spoke how often, who challenged the norm, and whose "
-                "endorsement of it moved (at an event it moves only when a member takes "
-                "up a challenge)."
+                f"Group {group}: who spoke how often, who challenged the norm and who took "
+                "a challenge up, and whose endorsement of it moved (at an event it moves "
+                "when a member takes up a challenge or, feeling threatened, hardens "
+                "against the challenges heard)."
             )
         )
+        taken = challenge_uptake(record, model, group - 1)
+        if taken.empty:
+            solara.Text(f"Group {group}: no challenge to the norm was taken up.")
+        else:
+            _html(
+                taken.style.background_gradient(cmap="Reds", axis=None).set_caption(
+                    f"Group {group}: who took up whose challenge. Each cell: how many of "
+                    "the challenger's (column) challenges the member (row) took up."
+                )
+            )
         _html(
             _heat(
                 member_uptake(record, model, group - 1),

@@ -48,6 +48,7 @@ class EventRecord:
     uptake: np.ndarray  # (groups, seats, seats) credibility listener i gave speaker j
     challenges: np.ndarray  # (groups, seats) challenges voiced
     taken_up: np.ndarray  # (groups,) take-ups of challenges
+    took_up: np.ndarray  # (groups, seats, seats) take-ups listener i made of challenger j's
     endorsement_before: np.ndarray  # (members,) norm endorsement just before the event
     endorsement_after: np.ndarray  # (members,) and just after it
 
@@ -64,6 +65,7 @@ def record_event(model: ExchangeModel) -> EventRecord:
         uptake=t.uptake.copy(),
         challenges=t.challenges.copy(),
         taken_up=np.asarray(t.taken_up).copy(),
+        took_up=t.took_up.copy(),
         endorsement_before=before,
         endorsement_after=after,
     )

@@ -117,6 +117,7 @@ class Tally:
     uptake: np.ndarray  # (G, m, m) summed credibility listener i gave speaker j
     challenges: np.ndarray  # (G, m) challenges voiced
     taken_up: np.ndarray  # (G,) challenge take-ups
+    took_up: np.ndarray  # (G, m, m) take-ups listener i made of challenger j's challenges
     sanctions: np.ndarray  # (G, m) challenges heard by the challenger's own leader
     experience: np.ndarray  # (G, m) credit received less threat and discomfort felt
     threat: np.ndarray  # (G, m) threat felt from status set aside
@@ -130,7 +131,8 @@ class Tally:
         """A tally of nothing yet, for a session in `seats`."""
         g, m = seats.shape
         return cls(seats, np.zeros((g, m)), np.zeros((g, m, m)), np.zeros((g, m, m)),
-                   np.zeros((g, m)), np.zeros(g), np.zeros((g, m)), np.zeros((g, m)),
+                   np.zeros((g, m)), np.zeros(g), np.zeros((g, m, m)), np.zeros((g, m)),
+                   np.zeros((g, m)),
                    np.zeros((g, m)), np.zeros((g, m)), np.zeros((g, m)),
                    np.zeros((g, m)), np.zeros((g, aspects)))  # fmt: skip
 

@@ -93,6 +93,7 @@ class Counts(NamedTuple):
     uptake: np.ndarray  # (G, m, m) summed credibility listener i gave speaker j
     challenges: np.ndarray  # (G, m) challenges voiced
     taken_up: np.ndarray  # (G,) challenge take-ups
+    took_up: np.ndarray  # (G, m, m) take-ups listener i made of challenger j's challenges
     sanctions: np.ndarray  # (G, m) challenges heard by the challenger's own leader
     experience: np.ndarray  # (G, m) credit received less threat and discomfort felt
     threat: np.ndarray  # (G, m) threat felt from status set aside
@@ -451,6 +452,7 @@ def hold_groups(m, seats, legitimacy, truth, rules, shuffle, draws, tally):
                 take_draws,
                 challenges[g],
                 tally.sanctions[g],
+                tally.took_up[g],
             )
             _carry_out_actions(room, cred, legitimacy, rules, tally, g)
         close_group(m, seats[g], room, truth, rules, kept, tally, g)
@@ -632,7 +634,7 @@ def _standing_risk(room, rules, risk):
 
 @njit(cache=True, inline="always")
 def _challenges(
-    room, cred, risk, legitimacy, rules, voice_draws, take_draws, challenges, sanctions
+    room, cred, risk, legitimacy, rules, voice_draws, take_draws, challenges, sanctions, took_up
 ):
     """Members who do not endorse the norm may voice a challenge if it feels safe: the
     chance is logistic in motive, (1 - endorsement) * (0.5 + capacity), against the
@@ -681,6 +683,7 @@ def _challenges(
                     chance *= 1.0 - room.threat[i]
                 if take_draws[i, j] < chance:
                     room.taken_from[j] += 1.0
+                    took_up[i, j] += 1.0
                     takes += 1.0
                     gap += max(0.0, before[i] - before[j])
         if takes > 0:

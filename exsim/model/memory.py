@@ -25,9 +25,9 @@ FLOAT = 8
 TIE_SLOT = 16
 """Bytes of one slot of the tie store: the pair's key and its strength."""
 
-SQUARE_ARRAYS = 4
-"""(G, m, m) arrays of a session besides the per-round draws: heard, uptake, credibility,
-and the room's (m, m) ties (counted as if per group: an upper bound)."""
+SQUARE_ARRAYS = 5
+"""(G, m, m) arrays of a session besides the per-round draws: heard, uptake, take-ups
+by pair, credibility, and the room's (m, m) ties (counted as if per group: an upper bound)."""
 
 SEAT_ARRAYS = 12
 """(G, m) arrays of a session's tally and the members' working copies."""
