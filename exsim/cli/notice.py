@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator
 
 COMPILING = (
-    "exsim: compiling the model's rules (once after an install or an upgrade; up to a minute)..."
+    "exsim: compiling the model's rules (once after an install or an upgrade; a minute or two)..."
 )
 """Said while `exsim.model.warmup.warm_up` compiles instead of loading from the cache."""
 
