@@ -168,7 +168,19 @@ def trajectory_plot(trajectories: pd.DataFrame, outcomes: list[str], path: str |
             wide = part.pivot_table(index="seed", columns="step", values=outcome, dropna=False)
             mean, low, high = bootstrap_band(wide.to_numpy(), seed=k)
             colour = OKABE_ITO[k % len(OKABE_ITO)]
-            ax.plot(wide.columns, mean, color=colour, label=design)
+            if len(wide.columns) == 1:  # record = "final": one month, its interval as a bar
+                ax.errorbar(
+                    wide.columns + 0.2 * k,
+                    mean,
+                    [mean - low, high - mean],
+                    fmt="o",
+                    color=colour,
+                    label=design,
+                    capsize=3,
+                )
+                continue
+            marker = "o" if len(wide.columns) <= 30 else None  # few recorded months: show them
+            ax.plot(wide.columns, mean, color=colour, label=design, marker=marker, markersize=3)
             ax.fill_between(wide.columns, low, high, color=colour, alpha=0.2, linewidth=0)
         ax.set_ylabel(wrapped(axis_label(outcome), 40), fontsize=8)
         ax.set_title(axis_label(outcome).split(" (")[0], fontsize=10)

@@ -60,6 +60,17 @@ def positive(text: str) -> int:
     return value
 
 
+def record(text: str) -> str | int:
+    """``--record``: ``all``, ``final`` or a whole number N >= 1 (every N months and the
+    final one), as a sweep file's ``record``."""
+    if text.strip() in ("all", "final"):
+        return text.strip()
+    try:
+        return positive(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError("use all, final or a whole number of months") from None
+
+
 MAX_WORKERS = 4096
 """The most local workers ``--workers`` may ask for."""
 

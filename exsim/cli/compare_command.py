@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..errors import UsageError
-from .arguments import add_max_runs, check_kind, check_out, parameter, positive, workers
+from .arguments import add_max_runs, check_kind, check_out, parameter, positive, record, workers
 
 
 def add(commands) -> None:
@@ -16,7 +16,8 @@ def add(commands) -> None:
         description="Run every design with the same seeds; report each outcome's mean per "
         "design with a 95% bootstrap interval, and each design's paired difference from "
         "the first (the baseline) with its interval and effect size. Writes comparison.csv, "
-        "comparison.md, metrics.csv, forest.png/.svg and trajectories.png/.svg to --out.",
+        "comparison.md, metrics.csv, trajectories.csv, forest.png/.svg and "
+        "trajectories.png/.svg to --out.",
     )
     p.add_argument(
         "designs",
@@ -46,6 +47,14 @@ def add(commands) -> None:
         "(challenges: mean over the run; final_norm_endorsement: at the end; "
         "challenges_patient: per role); 'list' lists them; default: the headline "
         "outcomes, overall and per role",
+    )
+    p.add_argument(
+        "--record",
+        type=record,
+        default="all",
+        metavar="WHEN",
+        help="months kept in trajectories.csv and drawn: all (default), final, or N (every "
+        "N months and the final one); the comparison always uses every month",
     )
     add_max_runs(p)
     p.set_defaults(handler=_compare)
@@ -84,6 +93,7 @@ def _compare(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         outcomes=outcomes,
         max_runs=args.max_runs,
+        record=args.record,
     )
     result.write(args.out)
     print(result.text())
