@@ -22,7 +22,7 @@ from exsim import load_config  # noqa: E402
 from exsim.analysis.compare import compare  # noqa: E402
 from exsim.analysis.plots import OKABE_ITO, summary_label, wrapped  # noqa: E402
 
-FORMATS = ["action_learning", "open_plenary", "facilitated_dialogue"]
+FORMATS = ["action_learning", "plenary", "facilitated_dialogue"]
 FACILITATION = [0.0, 0.5, 1.0]
 OUTCOMES = [
     "speaking_equality",

@@ -30,7 +30,7 @@ from exsim.analysis.statistics import bootstrap_band, bootstrap_mean  # noqa: E4
 
 MEASURES = {"productivity": "cross_role_uptake", "friction": "challenges_per_attendee"}
 """The outcome each measure of the J-curve reads (for its axis label)."""
-DESIGN_FILES = ["hierarchy_suspended", "hierarchy_kept", "open_plenary", "facilitated_dialogue"]
+DESIGN_FILES = ["hierarchy_suspended", "hierarchy_kept", "plenary", "facilitated_dialogue"]
 
 
 def event_series(ts: pd.DataFrame) -> pd.DataFrame:

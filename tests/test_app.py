@@ -144,7 +144,9 @@ def test_designs_run_on_one_seed_and_step_together():
     frame.step(4)
     assert frame.month == 4
     for outcome in ("belief_error", "norm_endorsement", "challenges"):
-        assert np.array_equal(frame.series("Design A", outcome), pair.series("Design A", outcome))
+        assert np.array_equal(
+            frame.series("Design A", outcome), pair.series("Design A", outcome), equal_nan=True
+        )
     frame.step(20)
     assert frame.finished and frame.month == 12
 

@@ -68,7 +68,7 @@ def test_design_seeds_are_spawned_not_successive():
 
 def test_compare_runs_every_design_on_the_same_seeds():
     result = compare(
-        [DESIGNS / "hierarchy_suspended.toml", DESIGNS / "open_plenary.toml"],
+        [DESIGNS / "hierarchy_suspended.toml", DESIGNS / "plenary.toml"],
         replicates=3,
         seed=1,
         steps=4,
@@ -77,8 +77,7 @@ def test_compare_runs_every_design_on_the_same_seeds():
         tuple(design_seeds(1, 3))
     }
     speaking = result.table[
-        (result.table["outcome"] == "speaking_equality")
-        & (result.table["design"] == "open_plenary")
+        (result.table["outcome"] == "speaking_equality") & (result.table["design"] == "plenary")
     ].iloc[0]
     assert speaking["difference"] < 0  # one open room is less equal than structured sets
     assert {"speaking_ratio", "final_norm_endorsement"} <= set(

@@ -113,6 +113,29 @@ def add_max_runs(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_parallel(parser: argparse.ArgumentParser) -> None:
+    """The ``--workers``, ``--backend`` and ``--scheduler`` options of the commands that
+    run many runs (`exsim.runs.backends`)."""
+    parser.add_argument(
+        "--workers",
+        type=workers,
+        metavar="N",
+        help="parallel workers, or auto for all cores (default 1; more than 1 uses the "
+        "process backend)",
+    )
+    parser.add_argument(
+        "--backend",
+        choices=("serial", "process", "dask"),
+        help="serial (one at a time), process (a local pool), dask (a local Dask cluster, "
+        "or the one at --scheduler; needs pip install 'exsim[dask]')",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="address of a running Dask scheduler (tcp://host:8786) or a scheduler file",
+    )
+
+
 def check_out(path: str, flag: str = "--out") -> None:
     """Refuse an output folder that cannot be written, before any work (`UsageError`)."""
     from ..errors import ConfigError

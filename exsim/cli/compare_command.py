@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 
 from ..errors import UsageError
-from .arguments import add_max_runs, check_kind, check_out, parameter, positive, record, workers
+from .arguments import (
+    add_max_runs,
+    add_parallel,
+    check_kind,
+    check_out,
+    parameter,
+    positive,
+    record,
+)
 
 
 def add(commands) -> None:
@@ -31,14 +39,7 @@ def add(commands) -> None:
         "--steps", type=parameter("run.steps"), help="months per run (default: run.steps)"
     )
     p.add_argument("--out", default="results/compare", help="output folder")
-    p.add_argument(
-        "--workers",
-        type=workers,
-        metavar="N",
-        help="parallel workers, or auto for every core (default 1)",
-    )
-    p.add_argument("--backend", choices=("serial", "process", "dask"))
-    p.add_argument("--scheduler", help="address of a running Dask scheduler")
+    add_parallel(p)
     p.add_argument(
         "--outcomes",
         action="append",

@@ -170,24 +170,19 @@ def unit_sample(
     if method == "latin_hypercube":
         strata = rng.permuted(np.tile(np.arange(n), (dims, 1)), axis=1).T
         return (strata + rng.random((n, dims))) / n
-    if method == "sobol":
-        sobol = _salib_sampler()
+    if method in ("sobol", "morris"):
+        sampler = _salib_sampler(method=method)
         problem = {
             "num_vars": dims,
             "names": [f"x{i}" for i in range(dims)],
             "bounds": [[0.0, 1.0]] * dims,
         }
         seed = int(rng.integers(0, 2**31))
-        return np.asarray(sobol.sample(problem, n, calc_second_order=second_order, seed=seed))
-    if method == "morris":
-        morris = _salib_sampler(method="morris")
-        problem = {
-            "num_vars": dims,
-            "names": [f"x{i}" for i in range(dims)],
-            "bounds": [[0.0, 1.0]] * dims,
-        }
-        seed = int(rng.integers(0, 2**31))
-        return np.asarray(morris.sample(problem, n, num_levels=levels, seed=seed))
+        if method == "sobol":
+            options = {"calc_second_order": second_order}
+        else:
+            options = {"num_levels": levels}
+        return np.asarray(sampler.sample(problem, n, seed=seed, **options))
     raise ValueError(f"unknown sampling method {method!r}")
 
 
