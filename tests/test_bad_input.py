@@ -397,6 +397,6 @@ def test_a_sweep_that_ran_leaves_its_lock_but_a_refusal_removes_the_one_it_made(
 
 def test_the_command_line_limit_is_the_library_limit():
     from exsim.cli.arguments import MAX_RUNS_DEFAULT
-    from exsim.runs.spec import MAX_RUNS
+    from exsim.runs.checks import MAX_RUNS
 
     assert MAX_RUNS_DEFAULT == MAX_RUNS

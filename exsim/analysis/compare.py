@@ -16,9 +16,9 @@ from ..config import Config, load_config
 from ..errors import ConfigError
 from ..model.registry import SELECTIONS
 from ..model.vocabulary import ROLES
+from ..runs.checks import MAX_RUNS, check_run_count, record_option, recorded_steps
 from ..runs.evaluate import split_outcome
 from ..runs.single import atomic_write
-from ..runs.spec import MAX_RUNS, check_run_count, record_option, recorded_steps
 from .comparison import DEFAULT_OUTCOMES, compare_designs, comparison_markdown, metrics_table
 from .outcomes import LISTING, check_outcomes
 

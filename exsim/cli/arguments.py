@@ -15,7 +15,7 @@ from ..errors import UsageError
 
 USAGE_ERROR = 2
 MAX_RUNS_DEFAULT = 1_000_000
-"""The default of ``--max-runs`` (`exsim.runs.spec.MAX_RUNS`, not imported here so that
+"""The default of ``--max-runs`` (`exsim.runs.checks.MAX_RUNS`, not imported here so that
 ``exsim --help`` stays fast)."""
 
 

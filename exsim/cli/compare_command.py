@@ -64,7 +64,7 @@ def add(commands) -> None:
 def _compare(args: argparse.Namespace) -> int:
     from ..analysis.compare import compare
     from ..analysis.outcomes import outcome_listing, split_names
-    from ..runs.spec import check_run_count
+    from ..runs.checks import check_run_count
     from ..runs.sweep import choose_backend
 
     outcomes = split_names(args.outcomes)

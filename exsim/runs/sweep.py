@@ -22,7 +22,8 @@ from typing import Any
 
 from ..errors import UsageError
 from .backends import BACKENDS, Task, available_cores, make_backend
-from .spec import MAX_RUNS, Sweep, load_sweep
+from .checks import MAX_RUNS
+from .spec import Sweep, load_sweep
 
 __all__ = ["SweepReport", "choose_backend", "sweep"]
 
