@@ -367,7 +367,7 @@ def test_a_refused_folder_is_left_as_it_was(exsim_cli, tmp_path, nothing_runs, c
 
 def test_an_unreachable_scheduler_leaves_nothing(exsim_cli, tmp_path, monkeypatch, nothing_runs):
     pytest.importorskip("distributed")
-    monkeypatch.setattr("exsim.runs.backends.CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr("exsim.runs.dask_backend.CONNECT_TIMEOUT", "1s")
     spec = make_sweep(tmp_path)
     before = files_in(tmp_path)
     status, _, err = exsim_cli("sweep", spec, "--out", "out", "--scheduler", "tcp://127.0.0.1:9")

@@ -177,8 +177,8 @@ def design_tasks(
     names: list[str], configs: list[Config], seeds: list[int], steps: int | None
 ) -> list:
     """One task per design and seed, with the complete config of the run."""
-    from ..runs.backends import Task
     from ..runs.spec import PlannedRun
+    from ..runs.tasks import Task
 
     tasks = []
     for k, (name, config) in enumerate(zip(names, configs, strict=True)):
