@@ -71,10 +71,10 @@ def main() -> None:
             f"Formats by facilitation, {args.replicates} replicates, {args.steps} months",
         )
     )
-    plot(frame, out)
+    plot(frame, out, args.replicates, args.steps)
 
 
-def plot(frame: pd.DataFrame, out) -> None:
+def plot(frame: pd.DataFrame, out, replicates: int, steps: int) -> None:
     fig, axes = plt.subplots(2, 3, figsize=(11, 6), constrained_layout=True)
     for ax, (outcome, part) in zip(axes.flat, frame.groupby("outcome", sort=False), strict=True):
         for k, (fmt, rows) in enumerate(part.groupby("format", sort=False)):
@@ -91,6 +91,10 @@ def plot(frame: pd.DataFrame, out) -> None:
         ax.set_ylabel("mean (95% bootstrap CI)", fontsize=8)
         ax.set_xlabel("event.facilitation (0-1)")
     axes[0, 0].legend(fontsize=8)
+    fig.suptitle(
+        f"n = {replicates} replicates per format and facilitation (common seeds), {steps} months",
+        fontsize=10,
+    )
     for ext in ("png", "svg"):
         fig.savefig(out / f"formats_by_facilitation.{ext}", dpi=110)
     plt.close(fig)
