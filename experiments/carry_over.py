@@ -8,7 +8,7 @@ persists. The second asks whether what reaches the projects depends on the event
 design: events that keep against events that suspend hierarchy (events throughout), on
 the same seeds, with every project outcome averaged over the months of the run.
 
-    python experiments/carry_over.py          # about a minute
+    python experiments/carry_over.py          # about 30 s (a loaded 2-core machine)
     python experiments/carry_over.py --full   # the size used for results
 """
 

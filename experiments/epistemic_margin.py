@@ -15,7 +15,7 @@ aspects, at the end of the run) of the devaluing minus that of the devalued: abo
 the margin is more accurate. The table gives each group's error and the advantage with
 95% bootstrap intervals over runs.
 
-    python experiments/epistemic_margin.py          # a few minutes
+    python experiments/epistemic_margin.py          # about 30 s (a loaded 2-core machine)
     python experiments/epistemic_margin.py --full   # the size used for results
 """
 

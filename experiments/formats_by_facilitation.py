@@ -5,7 +5,7 @@ At each facilitation strength the three formats run on common random numbers; th
 gives each format's mean with its 95% interval, and the plenary's and the facilitated
 dialogue's difference from action learning.
 
-    python experiments/formats_by_facilitation.py          # about a minute
+    python experiments/formats_by_facilitation.py          # about 12 s (a loaded 2-core machine)
     python experiments/formats_by_facilitation.py --full   # the size used for results
 """
 

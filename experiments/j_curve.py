@@ -7,7 +7,7 @@ dips below the first event's within the first third of the series and ends (mean
 last third) above it. The table gives, per design, the share of runs with a J-curve and
 the mean productivity at the first event, at the dip and at the end, with 95% intervals.
 
-    python experiments/j_curve.py          # about a minute
+    python experiments/j_curve.py          # about 10 s (a loaded 2-core machine)
     python experiments/j_curve.py --full   # the size used for results
 """
 

@@ -249,3 +249,12 @@ def test_compare_bad_record_is_one_line(tmp_path, capsys, value):
     assert "--record: use all, final or a whole number of months" in err
     assert len(err.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_a_design_without_a_value_is_no_value_not_a_crash():
+    metrics = toy_metrics(shift=0.3, noise=0.1)
+    metrics.loc[metrics["design"] == "A", "value"] = np.nan  # A held no event
+    table = compare_designs(metrics, ["A", "B"])
+    row = table[table["design"] == "B"].iloc[0]
+    assert np.isnan(row["difference"]) and not row["resolved"]
+    assert "no value to compare" in comparison_markdown(table)
