@@ -53,7 +53,9 @@ def compare_designs(metrics: pd.DataFrame, designs: list[str], seed: int = 0) ->
     resolved or when the observed difference is exactly 0).
     """
     baseline = designs[0]
-    wide = metrics.pivot_table(index=["outcome", "role", "seed"], columns="design", values="value")
+    wide = metrics.pivot_table(
+        index=["outcome", "role", "seed"], columns="design", values="value", dropna=False
+    )
     order = list(dict.fromkeys(zip(metrics["outcome"], metrics["role"], strict=True)))
     rows = []
     for outcome, role in order:
