@@ -7,7 +7,7 @@ dips below the first event's within the first third of the series and ends (mean
 last third) above it. The table gives, per design, the share of runs with a J-curve and
 the mean productivity at the first event, at the dip and at the end, with 95% intervals.
 
-    python experiments/j_curve.py          # about a minute
+    python experiments/j_curve.py          # about 10 s (a loaded 2-core machine)
     python experiments/j_curve.py --full   # the size used for results
 """
 
@@ -30,7 +30,7 @@ from exsim.analysis.statistics import bootstrap_band, bootstrap_mean  # noqa: E4
 
 MEASURES = {"productivity": "cross_role_uptake", "friction": "challenges_per_attendee"}
 """The outcome each measure of the J-curve reads (for its axis label)."""
-DESIGN_FILES = ["hierarchy_suspended", "hierarchy_kept", "open_plenary", "facilitated_dialogue"]
+DESIGN_FILES = ["hierarchy_suspended", "hierarchy_kept", "plenary", "facilitated_dialogue"]
 
 
 def event_series(ts: pd.DataFrame) -> pd.DataFrame:

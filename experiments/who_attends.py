@@ -5,7 +5,7 @@ Each variant of the default network runs on the same seeds as the default (volun
 attendance of all roles, leaders kept apart); the table gives each variant's difference
 from the default with its 95% interval.
 
-    python experiments/who_attends.py          # about a minute
+    python experiments/who_attends.py          # about 25 s (a loaded 2-core machine)
     python experiments/who_attends.py --full   # the size used for results
 """
 

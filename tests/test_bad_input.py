@@ -367,7 +367,7 @@ def test_a_refused_folder_is_left_as_it_was(exsim_cli, tmp_path, nothing_runs, c
 
 def test_an_unreachable_scheduler_leaves_nothing(exsim_cli, tmp_path, monkeypatch, nothing_runs):
     pytest.importorskip("distributed")
-    monkeypatch.setattr("exsim.runs.backends.CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr("exsim.runs.dask_backend.CONNECT_TIMEOUT", "1s")
     spec = make_sweep(tmp_path)
     before = files_in(tmp_path)
     status, _, err = exsim_cli("sweep", spec, "--out", "out", "--scheduler", "tcp://127.0.0.1:9")
@@ -397,6 +397,6 @@ def test_a_sweep_that_ran_leaves_its_lock_but_a_refusal_removes_the_one_it_made(
 
 def test_the_command_line_limit_is_the_library_limit():
     from exsim.cli.arguments import MAX_RUNS_DEFAULT
-    from exsim.runs.spec import MAX_RUNS
+    from exsim.runs.checks import MAX_RUNS
 
     assert MAX_RUNS_DEFAULT == MAX_RUNS

@@ -68,7 +68,7 @@ def test_design_seeds_are_spawned_not_successive():
 
 def test_compare_runs_every_design_on_the_same_seeds():
     result = compare(
-        [DESIGNS / "hierarchy_suspended.toml", DESIGNS / "open_plenary.toml"],
+        [DESIGNS / "hierarchy_suspended.toml", DESIGNS / "plenary.toml"],
         replicates=3,
         seed=1,
         steps=4,
@@ -77,8 +77,7 @@ def test_compare_runs_every_design_on_the_same_seeds():
         tuple(design_seeds(1, 3))
     }
     speaking = result.table[
-        (result.table["outcome"] == "speaking_equality")
-        & (result.table["design"] == "open_plenary")
+        (result.table["outcome"] == "speaking_equality") & (result.table["design"] == "plenary")
     ].iloc[0]
     assert speaking["difference"] < 0  # one open room is less equal than structured sets
     assert {"speaking_ratio", "final_norm_endorsement"} <= set(
@@ -220,3 +219,42 @@ def run_compare(out, *options):
     return main(
         ["compare", *designs, "--replicates", "2", "--steps", "3", "--out", str(out), *options]
     )
+
+
+def test_compare_record_final_keeps_one_trajectory_row_per_run(tmp_path, capsys):
+    assert run_compare(tmp_path, "--record", "final") == 0
+    series = pd.read_csv(tmp_path / "trajectories.csv")
+    assert len(series) == 4 and set(series["step"]) == {3}  # 2 designs x 2 replicates
+    metrics = pd.read_csv(tmp_path / "metrics.csv")
+    every = compare(
+        [DESIGNS / "hierarchy_kept.toml", DESIGNS / "hierarchy_suspended.toml"],
+        replicates=2,
+        steps=3,
+    ).metrics  # the metrics are of every month, whatever is recorded
+    assert np.allclose(metrics["value"], every["value"], equal_nan=True)
+
+
+def test_compare_record_every_n_months(tmp_path, capsys):
+    assert run_compare(tmp_path, "--record", "2") == 0
+    series = pd.read_csv(tmp_path / "trajectories.csv")
+    assert sorted(set(series["step"])) == [0, 2, 3]
+
+
+@pytest.mark.parametrize("value", ["0", "sometimes", "-1"])
+def test_compare_bad_record_is_one_line(tmp_path, capsys, value):
+    with pytest.raises(SystemExit) as stop:
+        run_compare(tmp_path / "out", "--record", value)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "--record: use all, final or a whole number of months" in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_design_without_a_value_is_no_value_not_a_crash():
+    metrics = toy_metrics(shift=0.3, noise=0.1)
+    metrics.loc[metrics["design"] == "A", "value"] = np.nan  # A held no event
+    table = compare_designs(metrics, ["A", "B"])
+    row = table[table["design"] == "B"].iloc[0]
+    assert np.isnan(row["difference"]) and not row["resolved"]
+    assert "no value to compare" in comparison_markdown(table)

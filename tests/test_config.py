@@ -31,7 +31,7 @@ def test_default_network_is_calibrated_to_the_real_one():
         ("hierarchy_kept", "event.suspension", 0.0),
         ("hierarchy_suspended", "event.suspension", 1.0),
         ("action_learning", "event.format", "action_learning"),
-        ("open_plenary", "event.format", "plenary"),
+        ("plenary", "event.format", "plenary"),
         ("facilitated_dialogue", "event.format", "facilitated_dialogue"),
     ],
 )

@@ -117,6 +117,11 @@ def check_timeseries(frame, values):
     first = frame.iloc[0]  # month 0 holds no session outcome (NaN by design)
     assert first[session].isna().all() and first.drop(session).notna().all()
     frame = frame.iloc[1:] if steps else frame.drop(columns=session)
+    before = frame["events_held"] == 0  # no event yet: no event outcome either
+    event_columns = [c for c in frame.columns if c in names("event")]
+    assert frame.loc[before, event_columns].isna().all().all()
+    frame = frame.copy()
+    frame.loc[before, event_columns] = 0.0  # checked above; the bounds below hold for 0
     assert np.all(np.isfinite(frame.to_numpy(dtype=float)))
     for column in UNIT:
         assert frame[column].between(0.0, 1.0).all(), column

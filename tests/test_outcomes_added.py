@@ -65,6 +65,12 @@ def test_month_0_holds_no_session_outcome_and_state_outcomes_their_initial_value
     assert csv[result.timeseries.columns.get_loc("speaking_equality")] == ""
 
 
+def test_a_run_without_events_holds_no_event_outcome():
+    series = exsim.run(exsim.default_config().replace(**{"event.every": 0}), 4, 5).timeseries
+    assert series[list(names("event"))].isna().all().all()  # not 0: no event was held
+    assert series.iloc[1:][list(names("project") + names("state"))].notna().all().all()
+
+
 def test_a_config_outcome_reaches_the_run_the_sweep_and_the_comparison(folder):
     config = load_config(folder / "model.toml")
     result = exsim.run(config)

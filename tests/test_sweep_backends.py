@@ -16,8 +16,8 @@ import pytest
 import exsim
 from exsim.errors import UsageError
 from exsim.model import ExchangeModel
-from exsim.runs import backends
-from exsim.runs.backends import DaskBackend
+from exsim.runs import backends, dask_backend, tasks
+from exsim.runs.dask_backend import DaskBackend
 from exsim.runs.spec import load_sweep
 from exsim.runs.sweep import choose_backend
 
@@ -124,7 +124,7 @@ def test_dask_existing_cluster_by_address(sweep_file, serial, tmp_path):
 
 def test_dask_unreachable_scheduler_is_a_usage_error(sweep_file, tmp_path, monkeypatch):
     pytest.importorskip("distributed")
-    monkeypatch.setattr(backends, "CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr(dask_backend, "CONNECT_TIMEOUT", "1s")
     with pytest.raises(UsageError, match=r"--scheduler: cannot connect to tcp://127\.0\.0\.1:9"):
         exsim.sweep(sweep_file, tmp_path / "out", scheduler="tcp://127.0.0.1:9", progress=False)
 
@@ -244,7 +244,7 @@ def test_a_worker_does_not_keep_the_models_it_ran(sweep_file):
 
     before = alive()
     for run in list(plan.runs())[:3]:
-        assert backends.execute(backends.Task(run, plan.config(run))).status == "done"
+        assert tasks.execute(tasks.Task(run, plan.config(run))).status == "done"
     assert alive() == before
 
 

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from exsim.errors import ConfigError
-from exsim.runs.spec import Sweep, load_sweep, run_seed, unit_sample
+from exsim.runs.sampling import unit_sample
+from exsim.runs.spec import Sweep, load_sweep, run_seed
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = (ROOT / "configs" / "exchange_network.toml").as_posix()

@@ -15,10 +15,10 @@ import pytest
 import exsim
 from exsim.errors import ConfigError
 from exsim.runs import files, store
-from exsim.runs.backends import Task, execute, failed
 from exsim.runs.single import RunResult, events_table, timeseries
 from exsim.runs.spec import load_sweep
 from exsim.runs.store import SweepStore, load_results, summarize
+from exsim.runs.tasks import Task, execute, failed
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = (ROOT / "configs" / "exchange_network.toml").as_posix()

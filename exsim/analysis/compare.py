@@ -16,9 +16,9 @@ from ..config import Config, load_config
 from ..errors import ConfigError
 from ..model.registry import SELECTIONS
 from ..model.vocabulary import ROLES
+from ..runs.checks import MAX_RUNS, check_run_count, record_option, recorded_steps
 from ..runs.evaluate import split_outcome
 from ..runs.single import atomic_write
-from ..runs.spec import MAX_RUNS, check_run_count
 from .comparison import DEFAULT_OUTCOMES, compare_designs, comparison_markdown, metrics_table
 from .outcomes import LISTING, check_outcomes
 
@@ -41,6 +41,7 @@ class Comparison:
     designs: list[str]
     outcomes: tuple[str, ...] = DEFAULT_OUTCOMES
     chosen: bool = False
+    record: str | int = "all"
 
     def markdown(self, role: str = "all") -> str:
         """The comparison as a readable Markdown table."""
@@ -52,7 +53,8 @@ class Comparison:
         return self._report() if self.chosen else self.markdown("all")
 
     def write(self, out: str | Path) -> list[Path]:
-        """Write comparison.csv, comparison.md, forest.png/.svg, trajectories.png/.svg."""
+        """Write comparison.csv, comparison.md, metrics.csv, trajectories.csv (the months
+        `record` keeps), forest.png/.svg and trajectories.png/.svg."""
         from .plots import forest_plot, trajectory_plot
 
         out = Path(out)
@@ -61,6 +63,7 @@ class Comparison:
             "comparison.csv": lambda p: self.table.to_csv(p, index=False),
             "comparison.md": lambda p: Path(p).write_text(self._report(), encoding="utf-8"),
             "metrics.csv": lambda p: self.metrics.to_csv(p, index=False),
+            "trajectories.csv": lambda p: self.trajectories.to_csv(p, index=False),
         }
         role = None if self.chosen else "all"
         series = trajectory_outcomes(self.outcomes)
@@ -108,6 +111,7 @@ def compare(
     scheduler: str | None = None,
     outcomes: list[str] | None = None,
     max_runs: int | None = MAX_RUNS,
+    record: str | int = "all",
 ) -> Comparison:
     """Run every design with the same seeds and compare each with the first.
 
@@ -124,6 +128,9 @@ def compare(
             ``final_norm_endorsement``, ``challenges_patient`` ...; see
             `exsim.analysis.outcomes`); default `DEFAULT_OUTCOMES`.
         max_runs: refuse more runs (designs x replicates) than this; None for no limit.
+        record: the months `trajectories` keeps, as a sweep's ``record``: ``"all"``
+            (default), ``"final"`` or N (every N months and the final one). The metrics
+            are always of every month.
 
     Example:
         >>> c = compare(["configs/designs/hierarchy_suspended.toml",
@@ -137,6 +144,7 @@ def compare(
         raise ConfigError("compare: --replicates must be 2 or more for intervals")
     how = f"{len(designs)} designs x {replicates} replicates"
     check_run_count(len(designs) * replicates, max_runs, "compare", how)
+    record = record_option(record, "compare: record")
     configs = [d if isinstance(d, Config) else load_config(d) for d in designs]
     added = [name for c in configs for name in c.added()]
     shared = [n for n in dict.fromkeys(added) if all(n in c.added() for c in configs)]
@@ -156,19 +164,21 @@ def compare(
     for task in tasks:  # in design order, whatever order the runs finished in
         name, s, ts = task.run.values["design"], task.run.seed, series[task.run.run_id]
         runs.append((name, s, ts))
-        frames.append(ts[list(dict.fromkeys(kept))].assign(design=name, seed=s))
+        months = recorded_steps(record, int(ts["step"].iloc[-1]))
+        kept_rows = ts[ts["step"].isin(months)]
+        frames.append(kept_rows[list(dict.fromkeys(kept))].assign(design=name, seed=s))
     metrics = metrics_table(runs, outcomes)
     table = compare_designs(metrics, names, seed=seed)
     trajectories = pd.concat(frames, ignore_index=True)
-    return Comparison(table, metrics, trajectories, names, outcomes, chosen)
+    return Comparison(table, metrics, trajectories, names, outcomes, chosen, record)
 
 
 def design_tasks(
     names: list[str], configs: list[Config], seeds: list[int], steps: int | None
 ) -> list:
     """One task per design and seed, with the complete config of the run."""
-    from ..runs.backends import Task
     from ..runs.spec import PlannedRun
+    from ..runs.tasks import Task
 
     tasks = []
     for k, (name, config) in enumerate(zip(names, configs, strict=True)):

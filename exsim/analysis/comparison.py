@@ -53,7 +53,9 @@ def compare_designs(metrics: pd.DataFrame, designs: list[str], seed: int = 0) ->
     resolved or when the observed difference is exactly 0).
     """
     baseline = designs[0]
-    wide = metrics.pivot_table(index=["outcome", "role", "seed"], columns="design", values="value")
+    wide = metrics.pivot_table(
+        index=["outcome", "role", "seed"], columns="design", values="value", dropna=False
+    )
     order = list(dict.fromkeys(zip(metrics["outcome"], metrics["role"], strict=True)))
     rows = []
     for outcome, role in order:
@@ -120,6 +122,8 @@ def comparison_markdown(table: pd.DataFrame, role: str = "all") -> str:
 
 def verdict(row: pd.Series) -> str:
     """Plain words for one difference: resolved, or within noise and what would resolve it."""
+    if pd.isna(row["difference"]):
+        return "no value to compare (NaN: e.g. no event held)"
     if row["resolved"]:
         return "differs"
     needed = row["replicates_needed"]

@@ -168,7 +168,12 @@ def trajectory_plot(trajectories: pd.DataFrame, outcomes: list[str], path: str |
             wide = part.pivot_table(index="seed", columns="step", values=outcome, dropna=False)
             mean, low, high = bootstrap_band(wide.to_numpy(), seed=k)
             colour = OKABE_ITO[k % len(OKABE_ITO)]
-            ax.plot(wide.columns, mean, color=colour, label=design)
+            if len(wide.columns) == 1:  # record = "final": one month, a point per design
+                bar = [mean - low, high - mean]
+                ax.errorbar([k], mean, bar, fmt="o", color=colour, label=design, capsize=3)
+                continue
+            marker = "o" if len(wide.columns) <= 30 else None  # few recorded months: show them
+            ax.plot(wide.columns, mean, color=colour, label=design, marker=marker, markersize=3)
             ax.fill_between(wide.columns, low, high, color=colour, alpha=0.2, linewidth=0)
         ax.set_ylabel(wrapped(axis_label(outcome), 40), fontsize=8)
         ax.set_title(axis_label(outcome).split(" (")[0], fontsize=10)
@@ -177,8 +182,12 @@ def trajectory_plot(trajectories: pd.DataFrame, outcomes: list[str], path: str |
     n = trajectories.groupby("design")["seed"].nunique().min()
     band = BAND.format(n=f"n = {n} seeds per design")
     axes.flat[0].legend(fontsize=8, title=band, title_fontsize=7)
+    months = sorted(set(trajectories["step"]))
     for ax in axes[-1]:
-        ax.set_xlabel("month")
+        ax.set_xlabel("month" if len(months) > 1 else f"month {months[0]} (the one recorded)")
+    if len(months) == 1:
+        axes.flat[0].set_xticks(range(len(designs)), designs)
+        axes.flat[0].set_xlim(-0.5, len(designs) - 0.5)
     return save(fig, path)
 
 

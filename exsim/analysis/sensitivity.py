@@ -37,7 +37,8 @@ from ..config import read_text, read_toml
 from ..errors import ConfigError
 from ..model.parameters import PARAMETERS, suggest
 from ..model.registry import SELECTIONS
-from ..runs.spec import MAX_RUNS, Sweep, flatten_table, whole
+from ..runs.checks import MAX_RUNS, flatten_table, whole
+from ..runs.spec import Sweep
 from .outcomes import check_outcomes, outcome_column, with_outcomes
 
 METHODS = ("sobol", "morris")

@@ -92,7 +92,8 @@ def replicates_needed(differences: np.ndarray, power_z: float = Z_80_POWER) -> i
     """Replicates needed to detect the observed mean paired difference with 80% power at
     the 5% level, given its observed spread (normal approximation).
 
-    None when the observed difference is exactly zero (no finite number resolves it).
+    None when the observed difference is exactly zero (no finite number resolves it) or
+    not a number (a design without a value: no event held).
 
     Example:
         >>> replicates_needed(np.array([0.1, 0.3, 0.2, 0.4]))
@@ -101,8 +102,8 @@ def replicates_needed(differences: np.ndarray, power_z: float = Z_80_POWER) -> i
     differences = np.asarray(differences, float)
     delta = abs(float(differences.mean()))
     sd = float(differences.std(ddof=1)) if len(differences) > 1 else 0.0
-    if delta == 0:
-        return None
+    if delta == 0 or not (math.isfinite(delta) and math.isfinite(sd)):
+        return None  # no difference, or none to measure (NaN: a design held no event)
     if sd == 0:
         return 2
     return max(2, math.ceil(((Z_95 + power_z) * sd / delta) ** 2))

@@ -11,18 +11,12 @@ import numpy as np
 import pandas as pd
 
 from ..model.parameters import PARAMETERS
+from ..model.registry import SELECTIONS
 from .labels import axis_label, outcome_range
 from .plots import BAND, OKABE_ITO, plt, save, summary_label, wrapped
 from .statistics import bootstrap_band
 
-DEFAULT_OUTCOMES = (
-    "speaking_equality",
-    "cross_role_uptake",
-    "challenges",
-    "final_norm_endorsement",
-    "final_belief_error",
-    "final_credibility_gap",
-)
+DEFAULT_OUTCOMES = SELECTIONS["plot"]
 """What `exsim plot` draws unless told otherwise, named as in a sensitivity file."""
 
 

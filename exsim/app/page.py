@@ -44,15 +44,24 @@ from exsim.app.state import (
     speed,
     version,
 )
+from exsim.model.registry import OUTCOMES as REGISTRY
+from exsim.model.registry import SELECTIONS
 
-OUTCOMES = {
-    "cross_role_uptake": ("Credibility given across roles (latest event)", (0.0, 1.0)),
-    "challenges": ("Challenges to the norm voiced (latest event)", (0.0, None)),
-    "norm_endorsement": ("Mean endorsement of the norm", (0.0, 1.0)),
-    "credibility_gap": ("Credibility gap: research minus experiential", (None, None)),
-    "belief_error": ("Error of beliefs against the truth", (0.0, None)),
-    "dialogic_capacity": ("Dialogic capacity", (0.0, 1.0)),
-}
+
+def chart(name: str) -> tuple[str, tuple[float | None, float | None]]:
+    """The title and y range of an outcome charted over time, from the registry: its
+    label and unit (an event outcome says it is of the latest event), and its bounds
+    (None where it has none; a signed outcome is fitted to the data, so that small
+    changes of sign show)."""
+    known = REGISTRY[name]
+    when = ", latest event" if known.kind == "event" else ""
+    title = f"{known.label}{when} ({known.unit})"
+    if known.low is not None and known.low < 0:
+        return title, (None, None)
+    return title, (known.low, known.high)
+
+
+OUTCOMES = {name: chart(name) for name in SELECTIONS["app"]}
 """The outcomes charted over time: title and y range (None: fitted to the data)."""
 
 

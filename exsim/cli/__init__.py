@@ -15,6 +15,7 @@ from ..errors import ConfigError, UsageError
 from . import (
     app_command,
     compare_command,
+    export_command,
     plot_command,
     run_command,
     sensitivity_command,
@@ -47,6 +48,7 @@ COMMANDS: list[Callable] = [
     sweep_command.add,
     sensitivity_command.add,
     plot_command.add,
+    export_command.add,
     app_command.add,
 ]
 """Each command module's `add(subparsers)`; the order is the order in --help."""

@@ -15,7 +15,7 @@ from ..errors import UsageError
 
 USAGE_ERROR = 2
 MAX_RUNS_DEFAULT = 1_000_000
-"""The default of ``--max-runs`` (`exsim.runs.spec.MAX_RUNS`, not imported here so that
+"""The default of ``--max-runs`` (`exsim.runs.checks.MAX_RUNS`, not imported here so that
 ``exsim --help`` stays fast)."""
 
 
@@ -60,6 +60,17 @@ def positive(text: str) -> int:
     return value
 
 
+def record(text: str) -> str | int:
+    """``--record``: ``all``, ``final`` or a whole number N >= 1 (every N months and the
+    final one), as a sweep file's ``record``."""
+    if text.strip() in ("all", "final"):
+        return text.strip()
+    try:
+        return positive(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError("use all, final or a whole number of months") from None
+
+
 MAX_WORKERS = 4096
 """The most local workers ``--workers`` may ask for."""
 
@@ -99,6 +110,29 @@ def add_max_runs(parser: argparse.ArgumentParser) -> None:
         default=MAX_RUNS_DEFAULT,
         metavar="N",
         help=f"refuse to plan more runs than this (default {MAX_RUNS_DEFAULT:,})",
+    )
+
+
+def add_parallel(parser: argparse.ArgumentParser) -> None:
+    """The ``--workers``, ``--backend`` and ``--scheduler`` options of the commands that
+    run many runs (`exsim.runs.backends`)."""
+    parser.add_argument(
+        "--workers",
+        type=workers,
+        metavar="N",
+        help="parallel workers, or auto for all cores (default 1; more than 1 uses the "
+        "process backend)",
+    )
+    parser.add_argument(
+        "--backend",
+        choices=("serial", "process", "dask"),
+        help="serial (one at a time), process (a local pool), dask (a local Dask cluster, "
+        "or the one at --scheduler; needs pip install 'exsim[dask]')",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="address of a running Dask scheduler (tcp://host:8786) or a scheduler file",
     )
 
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 
 from ..errors import UsageError
-from .arguments import add_max_runs, check_kind, check_out, parameter, positive, workers
+from .arguments import (
+    add_max_runs,
+    add_parallel,
+    check_kind,
+    check_out,
+    parameter,
+    positive,
+    record,
+)
 
 
 def add(commands) -> None:
@@ -16,7 +24,8 @@ def add(commands) -> None:
         description="Run every design with the same seeds; report each outcome's mean per "
         "design with a 95% bootstrap interval, and each design's paired difference from "
         "the first (the baseline) with its interval and effect size. Writes comparison.csv, "
-        "comparison.md, metrics.csv, forest.png/.svg and trajectories.png/.svg to --out.",
+        "comparison.md, metrics.csv, trajectories.csv, forest.png/.svg and "
+        "trajectories.png/.svg to --out.",
     )
     p.add_argument(
         "designs",
@@ -30,14 +39,7 @@ def add(commands) -> None:
         "--steps", type=parameter("run.steps"), help="months per run (default: run.steps)"
     )
     p.add_argument("--out", default="results/compare", help="output folder")
-    p.add_argument(
-        "--workers",
-        type=workers,
-        metavar="N",
-        help="parallel workers, or auto for every core (default 1)",
-    )
-    p.add_argument("--backend", choices=("serial", "process", "dask"))
-    p.add_argument("--scheduler", help="address of a running Dask scheduler")
+    add_parallel(p)
     p.add_argument(
         "--outcomes",
         action="append",
@@ -47,6 +49,14 @@ def add(commands) -> None:
         "challenges_patient: per role); 'list' lists them; default: the headline "
         "outcomes, overall and per role",
     )
+    p.add_argument(
+        "--record",
+        type=record,
+        default="all",
+        metavar="WHEN",
+        help="months kept in trajectories.csv and drawn: all (default), final, or N (every "
+        "N months and the final one); the comparison always uses every month",
+    )
     add_max_runs(p)
     p.set_defaults(handler=_compare)
 
@@ -54,7 +64,7 @@ def add(commands) -> None:
 def _compare(args: argparse.Namespace) -> int:
     from ..analysis.compare import compare
     from ..analysis.outcomes import outcome_listing, split_names
-    from ..runs.spec import check_run_count
+    from ..runs.checks import check_run_count
     from ..runs.sweep import choose_backend
 
     outcomes = split_names(args.outcomes)
@@ -84,6 +94,7 @@ def _compare(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         outcomes=outcomes,
         max_runs=args.max_runs,
+        record=args.record,
     )
     result.write(args.out)
     print(result.text())

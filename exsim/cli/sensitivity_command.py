@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .arguments import add_max_runs, check_kind, check_out, workers
+from .arguments import add_max_runs, add_parallel, check_kind, check_out
 
 SHOWN_FAILURES = 10
 
@@ -27,14 +27,7 @@ def add(commands) -> None:
     )
     p.add_argument("spec", metavar="SPEC.toml", help="a sensitivity file (configs/sensitivity/)")
     p.add_argument("--out", required=True, help="output folder (the runs go to OUT/runs)")
-    p.add_argument(
-        "--workers",
-        type=workers,
-        metavar="N",
-        help="parallel workers, or auto for every core (default 1)",
-    )
-    p.add_argument("--backend", choices=("serial", "process", "dask"))
-    p.add_argument("--scheduler", help="address of a running Dask scheduler")
+    add_parallel(p)
     p.add_argument(
         "--allow-failed",
         action="store_true",

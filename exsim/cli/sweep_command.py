@@ -13,9 +13,8 @@ import sys
 
 from .. import __version__
 from ..errors import UsageError
-from .arguments import add_max_runs, check_kind, check_out, positive, workers
+from .arguments import add_max_runs, add_parallel, check_kind, check_out, positive
 
-BACKEND_NAMES = ("serial", "process", "dask")
 SHOWN_FAILURES = 10
 
 
@@ -32,24 +31,7 @@ def add(commands) -> None:
     )
     p.add_argument("sweep", help="a TOML sweep file, e.g. configs/sweeps/demo.toml")
     p.add_argument("--out", help="results folder (default: results/<name of the sweep file>)")
-    p.add_argument(
-        "--workers",
-        type=workers,
-        metavar="N",
-        help="parallel workers, or auto for all cores (default 1; more than 1 uses the "
-        "process backend)",
-    )
-    p.add_argument(
-        "--backend",
-        choices=BACKEND_NAMES,
-        help="serial (one at a time), process (a local pool), dask (a local Dask cluster, "
-        "or the one at --scheduler; needs pip install 'exsim[dask]')",
-    )
-    p.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="address of a running Dask scheduler (tcp://host:8786) or a scheduler file",
-    )
+    add_parallel(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument(
         "--batch-size",

@@ -282,7 +282,8 @@ class ExchangeModel(mesa.Model):
     def _measure(self) -> dict[str, float]:
         """Compute this step's outcomes into `self.outcomes` (in the registry's order,
         then the added outcomes) and return them. Step 0 holds no event or project
-        outcome (NaN): no session has been held."""
+        outcome (NaN): no session has been held; nor does any month before the first
+        event hold an event outcome."""
         found = {
             "event_held": float(self.event_held),
             "events_held": float(self.events_held),
@@ -294,6 +295,8 @@ class ExchangeModel(mesa.Model):
         out = {name: found[name] for name in registry.OUTCOMES}
         if self.steps == 0:
             out.update(dict.fromkeys(_SESSION_NAMES, math.nan))
+        elif self.events_held == 0:  # no event yet (or ever, with event.every = 0)
+            out.update(dict.fromkeys(_EVENT_NAMES, math.nan))
         self.outcomes = out
         for name, function in self.added_outcomes.items():
             out[name] = added_value(name, function(self))
@@ -321,7 +324,9 @@ class ExchangeModel(mesa.Model):
 
 _EMPTY_SESSION = outcomes.empty_session_summary
 
-_SESSION_NAMES = registry.names("event") + registry.names("project")
+_EVENT_NAMES = registry.names("event")
+"""Outcomes that describe the most recent event."""
+_SESSION_NAMES = _EVENT_NAMES + registry.names("project")
 """Outcomes that describe a session (an event or the month's project meetings)."""
 
 EVENT_COLUMNS = ["step", "event", "group", *outcomes.GROUP_OUTCOMES]

@@ -495,8 +495,23 @@ SELECTIONS = {
         "belief_error",
         "cross_role_ties",
     ),
+    "plot": (
+        *HEADLINE[:3],
+        "final_norm_endorsement",
+        "final_belief_error",
+        "final_credibility_gap",
+    ),
+    "app": (
+        "cross_role_uptake",
+        "challenges",
+        "norm_endorsement",
+        "credibility_gap",
+        "belief_error",
+        "dialogic_capacity",
+    ),
 }
 """The outcomes each part of exsim uses unless told otherwise, named as in a sensitivity
 file: ``summary`` the runs table's (each as ``final_<x>`` and ``mean_<x>``), ``compare``
 `exsim compare`'s, ``trajectories`` those a comparison keeps month by month,
-``sensitivity`` a sensitivity file's."""
+``sensitivity`` a sensitivity file's, ``plot`` `exsim plot`'s, ``app`` the outcomes the app
+charts over time."""

@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..errors import ConfigError
-from .files import digest, read_arrow
+from .files import digest, read_arrow, write_folder
 
 __all__ = ["TABLES", "Damage", "SweepResults", "load_results", "read_manifest", "scan"]
 
@@ -431,16 +431,18 @@ class SweepResults:
         return table.to_pandas().reset_index(drop=True)
 
     def to_csv(self, folder: str | Path) -> list[Path]:
-        """Write runs.csv, timeseries.csv and events.csv into `folder` (created), for tools
-        that do not read Parquet; NaN (month 0's session outcomes) is an empty cell."""
-        folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
-        written = []
-        for name in ("runs", "timeseries", "events"):
-            path = folder / f"{name}.csv"
-            self.table(name).to_csv(path, index=False)
-            written.append(path)
-        return written
+        """Write runs.csv, timeseries.csv and events.csv as the content of `folder`, for
+        tools that do not read Parquet; NaN (month 0's session outcomes) is an empty cell.
+
+        Every table is read (and checked) before anything is written, and the files are
+        written whole (`exsim.runs.files.write_folder`): damage is a `ConfigError` and
+        leaves `folder` as it was."""
+        tables = {name: self.table(name) for name in TABLES}
+        writers = {
+            f"{name}.csv": lambda path, t=table: t.to_csv(path, index=False)
+            for name, table in tables.items()
+        }
+        return write_folder(folder, writers)
 
     def _checked(self, name: str) -> Scan:
         """The folder's contents with table `name` checked; damage is a `ConfigError`.

@@ -36,7 +36,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,25 +45,27 @@ import numpy as np
 
 from ..config import Config, default_config, load_config, read_text, read_toml
 from ..errors import ConfigError
-from ..model.parameters import PARAMETERS, shown, suggest, validate
+from ..model.parameters import suggest, validate
+from .checks import (
+    MAX_RUNS,
+    check_run_count,
+    checked,
+    count_text,
+    flatten_table,
+    known,
+    record_option,
+    whole,
+)
+from .sampling import Sample, parse_sample
 
-__all__ = ["SAMPLE_METHODS", "PlannedRun", "Sample", "Sweep", "load_sweep"]
-
-SAMPLE_METHODS = ("latin_hypercube", "random", "sobol", "morris")
-"""How `[sample]` draws its points."""
+__all__ = ["PlannedRun", "Sweep", "describe_runs", "load_sweep", "run_seed"]
 
 TOP_LEVEL = ("base", "replicates", "seed", "steps", "common_seeds", "record", "grid", "sample")
-SAMPLE_OPTIONS = ("method", "n", "second_order", "levels", "dummy")
 SEED_BITS = 63
 """Run seeds are below 2**63, the upper bound of ``run.seed``; so is a sweep's seed."""
 
-MAX_RUNS = 1_000_000
-"""The most runs a sweep may plan unless a higher limit is given (``--max-runs``,
-``max_runs=``): the plan, the manifest and the results of more runs than that outgrow a
-workstation, and a number that large is more often a slip of the keyboard."""
-
-RUN_STREAM, SAMPLE_STREAM = 0, 1
-"""First element of the spawn key: run seeds ``(0, point, replicate)``, sampling ``(1,)``."""
+RUN_STREAM = 0
+"""First element of the spawn key of run seeds, ``(0, point, replicate)`` (sampling uses 1)."""
 
 
 @dataclass(frozen=True)
@@ -75,132 +77,6 @@ class PlannedRun:
     replicate: int
     seed: int
     values: Mapping[str, Any]
-
-
-@dataclass(frozen=True)
-class Range:
-    """Where a sampled parameter may go: ``[low, high]`` for numbers, else a list of values."""
-
-    name: str
-    low: float | int | None = None
-    high: float | int | None = None
-    choices: tuple[Any, ...] | None = None
-
-    def value(self, u: float) -> Any:
-        """Map a point of the unit interval to a value of the parameter."""
-        if self.choices is not None:
-            return self.choices[min(int(u * len(self.choices)), len(self.choices) - 1)]
-        if PARAMETERS[self.name].kind is int:
-            return min(self.low + int(u * (self.high - self.low + 1)), self.high)
-        return float(self.low + u * (self.high - self.low))
-
-    def describe(self) -> list[Any]:
-        """The range as written in a sweep file."""
-        return list(self.choices) if self.choices is not None else [self.low, self.high]
-
-
-@dataclass(frozen=True)
-class Sample:
-    """The `[sample]` table: a method, a number of points and a range per parameter."""
-
-    method: str
-    n: int
-    ranges: tuple[Range, ...]
-    second_order: bool = True
-    levels: int = 4
-    dummy: bool = False
-
-    def points(self, seed: int) -> list[dict[str, Any]]:
-        """The sample's points (dotted name to value), drawn reproducibly from `seed`."""
-        return self.draw(seed)[0]
-
-    def draw(self, seed: int) -> tuple[list[dict[str, Any]], list[float] | None]:
-        """The sample's points, and the dummy parameter's value at each (in [0, 1]; None
-        without a dummy). The dummy is one more dimension of the sample, sampled like
-        the others; the model never reads it."""
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(SAMPLE_STREAM,)))
-        dims = len(self.ranges) + self.dummy
-        unit = unit_sample(self.method, self.n, dims, rng, self.second_order, self.levels)
-        points = [
-            {r.name: r.value(float(u)) for r, u in zip(self.ranges, row, strict=False)}
-            for row in unit
-        ]
-        return points, ([float(u) for u in unit[:, -1]] if self.dummy else None)
-
-    @property
-    def size(self) -> int:
-        """How many points `points` draws: `n`, or SALib's multiple of it."""
-        dims = len(self.ranges)
-        if self.method == "sobol":
-            return self.n * (2 * dims + 2 if self.second_order else dims + 2)
-        if self.method == "morris":
-            return self.n * (dims + 1)
-        return self.n
-
-    def describe(self) -> dict[str, Any]:
-        """The sample as a plain mapping (for the manifest and the sweep's hash)."""
-        out: dict[str, Any] = {"method": self.method, "n": self.n}
-        if self.method == "sobol":
-            out["second_order"] = self.second_order
-        if self.method == "morris":
-            out["levels"] = self.levels
-        if self.dummy:
-            out["dummy"] = True
-        out["ranges"] = [[r.name, r.describe()] for r in self.ranges]
-        return out
-
-
-def unit_sample(
-    method: str,
-    n: int,
-    dims: int,
-    rng: np.random.Generator,
-    second_order: bool = True,
-    levels: int = 4,
-) -> np.ndarray:
-    """Points in the unit cube, an array (points, dims).
-
-    ``random``: independent uniform draws. ``latin_hypercube``: each dimension cut into `n`
-    equal strata, one point in each, strata paired at random. ``sobol``: Saltelli's
-    scheme from SALib, ``n * (2 * dims + 2)`` points (``n * (dims + 2)`` without second
-    order), in the order ``SALib.analyze.sobol`` expects.
-    """
-    if method == "random":
-        return rng.random((n, dims))
-    if method == "latin_hypercube":
-        strata = rng.permuted(np.tile(np.arange(n), (dims, 1)), axis=1).T
-        return (strata + rng.random((n, dims))) / n
-    if method == "sobol":
-        sobol = _salib_sampler()
-        problem = {
-            "num_vars": dims,
-            "names": [f"x{i}" for i in range(dims)],
-            "bounds": [[0.0, 1.0]] * dims,
-        }
-        seed = int(rng.integers(0, 2**31))
-        return np.asarray(sobol.sample(problem, n, calc_second_order=second_order, seed=seed))
-    if method == "morris":
-        morris = _salib_sampler(method="morris")
-        problem = {
-            "num_vars": dims,
-            "names": [f"x{i}" for i in range(dims)],
-            "bounds": [[0.0, 1.0]] * dims,
-        }
-        seed = int(rng.integers(0, 2**31))
-        return np.asarray(morris.sample(problem, n, num_levels=levels, seed=seed))
-    raise ValueError(f"unknown sampling method {method!r}")
-
-
-def _salib_sampler(where: str = "sample", method: str = "sobol"):
-    """SALib's sampler for `method` ("sobol" or "morris"), or a one-line error."""
-    try:
-        from SALib.sample import morris, sobol
-    except ImportError:
-        raise ConfigError(
-            f"{where}: method {method!r} needs SALib; install it (pip install -e '.[sensitivity]') "
-            "or use 'latin_hypercube'"
-        ) from None
-    return {"sobol": sobol, "morris": morris}[method]
 
 
 @dataclass(frozen=True)
@@ -276,14 +152,14 @@ class Sweep:
         seed = whole(data.get("seed", base["run.seed"]), f"{where}: seed", 0, 2**SEED_BITS - 1)
         steps = data.get("steps")
         if steps is not None:
-            steps = _checked("run.steps", steps, f"{where}: steps")
+            steps = checked("run.steps", steps, f"{where}: steps")
             base = base.with_values(validate({**base.values, "run.steps": steps}), base.source)
         common_seeds = data.get("common_seeds", False)
         if not isinstance(common_seeds, bool):
             raise ConfigError(f"{where}: common_seeds: {common_seeds!r}; use true or false")
         record = record_option(data.get("record", "all"), f"{where}: record")
         grid = _grid(data["grid"], f"{where}: grid") if "grid" in data else ()
-        sample = _sample(data["sample"], f"{where}: sample") if "sample" in data else None
+        sample = parse_sample(data["sample"], f"{where}: sample") if "sample" in data else None
         names = [name for name, _ in grid] + [r.name for r in (sample.ranges if sample else ())]
         for name in names:
             table = "grid" if name in dict(grid) else "sample"
@@ -480,61 +356,6 @@ def load_sweep(path: str | Path, max_runs: int | None = MAX_RUNS) -> Sweep:
     return Sweep.from_mapping(data, str(path), path.parent, text, max_runs)
 
 
-# --- validation helpers --------------------------------------------------------------------
-
-
-def whole(value: Any, where: str, low: int, high: int | None = None) -> int:
-    """`value` as an int from `low` to `high` (NumPy integers too), or a `ConfigError`."""
-    if isinstance(value, np.integer):
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ConfigError(f"{where}: {shown(value)} must be a whole number of {low} or more")
-    if high is not None and value > high:
-        raise ConfigError(f"{where}: {shown(value)} must be a whole number from {low} to {high}")
-    return value
-
-
-def count_text(n: int) -> str:
-    """A count for a message: ``1,000,000``, or ``about 10^400`` when it is huge."""
-    return f"{n:,}" if n < 10**15 else f"about 10^{len(str(n)) - 1}"
-
-
-def check_run_count(runs: int, limit: int | None, where: str, how: str = "") -> None:
-    """Refuse, in one line, a plan of more than `limit` runs (None: no limit)."""
-    if limit is not None and runs > limit:
-        raise ConfigError(
-            f"{where}: {count_text(runs)} runs planned{f' ({how})' if how else ''}, more than "
-            f"the limit of {limit:,}; plan fewer, or raise the limit (--max-runs)"
-        )
-
-
-def _checked(name: str, value: Any, where: str) -> Any:
-    try:
-        return PARAMETERS[name].check(value)
-    except ValueError as err:
-        raise ConfigError(f"{where}: {err}") from None
-
-
-def _known(name: str, where: str, extra: Sequence[str] = ()) -> None:
-    if name not in PARAMETERS:
-        raise ConfigError(
-            f"{where}: {name}: unknown parameter{suggest(name, [*PARAMETERS, *extra])}"
-        )
-
-
-def flatten_table(table: Any, where: str, prefix: str = "") -> dict[str, Any]:
-    """Dotted keys and nested tables (``[grid.event]``) alike, to dotted names."""
-    if not isinstance(table, Mapping):
-        raise ConfigError(f"{where}: must be a table")
-    flat: dict[str, Any] = {}
-    for key, value in table.items():
-        if isinstance(value, Mapping):
-            flat.update(flatten_table(value, where, f"{prefix}{key}."))
-        else:
-            flat[f"{prefix}{key}"] = value
-    return flat
-
-
 def _grid(table: Any, where: str) -> tuple[tuple[str, tuple[Any, ...]], ...]:
     flat = flatten_table(table, where)
     if not flat:
@@ -544,72 +365,16 @@ def _grid(table: Any, where: str) -> tuple[tuple[str, tuple[Any, ...]], ...]:
         )
     grid = []
     for name, values in flat.items():
-        _known(name, where)
+        known(name, where)
         if not isinstance(values, list):
             raise ConfigError(f"{where}: {name}: give a list of values, e.g. [{values!r}]")
         if not values:
             raise ConfigError(f"{where}: {name}: empty list; give at least one value")
-        checked = [_checked(name, v, where) for v in values]
-        if len(set(checked)) < len(checked):
+        good = [checked(name, v, where) for v in values]
+        if len(set(good)) < len(good):
             raise ConfigError(f"{where}: {name}: a value is listed twice in {values!r}")
-        grid.append((name, tuple(checked)))
+        grid.append((name, tuple(good)))
     return tuple(grid)
-
-
-def _sample(table: Any, where: str) -> Sample:
-    flat = flatten_table(table, where)
-    method = flat.pop("method", None)
-    if method is None:
-        raise ConfigError(
-            f"{where}: method: missing; use one of " + ", ".join(repr(m) for m in SAMPLE_METHODS)
-        )
-    if method not in SAMPLE_METHODS:
-        raise ConfigError(
-            f"{where}: method: {method!r} is not a sampling method"
-            f"{suggest(str(method), list(SAMPLE_METHODS))}; use one of "
-            + ", ".join(repr(m) for m in SAMPLE_METHODS)
-        )
-    if "n" not in flat:
-        raise ConfigError(f"{where}: n: missing; give the number of points, e.g. n = 64")
-    n = whole(flat.pop("n"), f"{where}: n", 1)
-    second_order = flat.pop("second_order", True)
-    if not isinstance(second_order, bool) or (method != "sobol" and "second_order" in table):
-        raise ConfigError(f"{where}: second_order: true or false, and only with method 'sobol'")
-    levels = flat.pop("levels", 4)
-    if method != "morris" and "levels" in table:
-        raise ConfigError(f"{where}: levels: only with method 'morris'")
-    levels = whole(levels, f"{where}: levels", 2)
-    dummy = flat.pop("dummy", False)
-    if not isinstance(dummy, bool):
-        raise ConfigError(f"{where}: dummy: {dummy!r}; use true or false")
-    if not flat:
-        raise ConfigError(f'{where}: no ranges; add e.g. "event.facilitation" = [0.0, 1.0]')
-    ranges = tuple(_range(name, value, where) for name, value in flat.items())
-    if method in ("sobol", "morris"):
-        _salib_sampler(where, method)
-    return Sample(method, n, ranges, second_order, levels, dummy)
-
-
-def _range(name: str, value: Any, where: str) -> Range:
-    _known(name, where, SAMPLE_OPTIONS)
-    p = PARAMETERS[name]
-    if not isinstance(value, list):
-        raise ConfigError(
-            f"{where}: {name}: bad range {value!r}; give [low, high]"
-            if p.kind in (int, float)
-            else f"{where}: {name}: give a list of values to draw from"
-        )
-    if p.kind in (int, float):
-        if len(value) != 2:
-            raise ConfigError(f"{where}: {name}: bad range {value!r}; give [low, high]")
-        low, high = (_checked(name, v, f"{where}: {name}: bad range") for v in value)
-        if not low < high:
-            raise ConfigError(f"{where}: {name}: bad range {value!r}; low must be below high")
-        return Range(name, low, high)
-    choices = tuple(_checked(name, v, where) for v in value)
-    if len(set(choices)) < 2 or len(set(choices)) < len(choices):
-        raise ConfigError(f"{where}: {name}: give two or more different values to draw from")
-    return Range(name, choices=choices)
 
 
 def _points(grid, sample: Sample | None, seed: int):
@@ -633,22 +398,3 @@ def describe_runs(sweep: Sweep) -> str:
         + (f" over {', '.join(sweep.parameters)}" if sweep.parameters else "")
         + ("; common seeds" if sweep.common_seeds else "")
     )
-
-
-def record_option(value: Any, where: str) -> str | int:
-    """A checked ``record`` option: ``"all"``, ``"final"`` or a whole number N >= 1."""
-    if value in ("all", "final"):
-        return value
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
-        return value
-    raise ConfigError(f'{where}: {shown(value)}; use "all", "final" or a whole number of months')
-
-
-def recorded_steps(record: str | int, steps: int) -> list[int]:
-    """The steps (0 to `steps`) whose outcomes a time series keeps under `record`: all of
-    them, only the final one, or every N-th from 0 and the final one."""
-    if record == "all":
-        return list(range(steps + 1))
-    if record == "final":
-        return [steps]
-    return sorted({*range(0, steps + 1, record), steps})

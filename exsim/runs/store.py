@@ -31,10 +31,7 @@ name that a reader opens.
 from __future__ import annotations
 
 import contextlib
-import datetime
-import json
 import os
-import socket
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -55,6 +52,7 @@ from .files import (
     write_json,
     write_parquet,
 )
+from .manifest import manifest_document, now, session_document, sweep_differences
 from .results import (
     LOCK,
     MANIFEST,
@@ -69,7 +67,6 @@ from .results import (
 )
 from .spec import Sweep
 from .tables import SUMMARY_OUTCOMES, runs_schema, summarize
-from .versions import environment, source_revision
 
 __all__ = [
     "SUMMARY_OUTCOMES",
@@ -80,19 +77,11 @@ __all__ = [
     "summarize",
 ]
 
-FORMAT = "exsim-sweep/1"
-"""The folder format, recorded in the manifest."""
-
 MANIFEST_EVERY = 30.0
 """Seconds between refreshes of manifest.json while a sweep runs."""
 
 
 # --- the writer ---------------------------------------------------------------------------
-
-
-def now() -> str:
-    """The current time, UTC, ISO 8601."""
-    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
 
 
 class SweepStore:
@@ -180,29 +169,10 @@ class SweepStore:
     def _check_same_sweep(self, manifest: dict) -> None:
         if manifest["sweep"].get("hash") == self.sweep.hash:
             return
-        old, new = manifest_identity(manifest), self.sweep.identity()
-        new["common_seeds"] = self.sweep.common_seeds
-        keys = ("seed", "replicates", "steps", "common_seeds", "grid", "sample")
-        differ = [k for k in keys if old[k] != new[k]]
-        shown = [f"{k} ({_short(old[k])} there, {_short(new[k])} here)" for k in differ]
-        base_old, base_new = old["base_config"], new["base_config"]
-        changed = [
-            k for k in sorted(set(base_old) | set(base_new)) if base_old.get(k) != base_new.get(k)
-        ]
-        if changed:
-            shown.append(
-                "base config ("
-                + ", ".join(
-                    f"{k}: {_short(base_old.get(k))} there, {_short(base_new.get(k))} here"
-                    for k in changed[:3]
-                )
-                + (", ..." if len(changed) > 3 else "")
-                + ")"
-            )
         raise ConfigError(
             f"{self.out}: holds another sweep (from {manifest['sweep'].get('file')}); it "
-            f"differs in {'; '.join(shown) or 'its definition'}. Use another --out, or "
-            f"delete {self.out} to start over"
+            f"differs in {sweep_differences(manifest, self.sweep) or 'its definition'}. Use "
+            f"another --out, or delete {self.out} to start over"
         )
 
     def _recover(self) -> None:
@@ -253,37 +223,16 @@ class SweepStore:
         return scan(self.out, {"parts": self._parts})
 
     def _begin_session(self, manifest: dict | None, session: dict[str, Any]) -> None:
-        versions = environment()
         previous = (manifest or {}).get("sessions", [])
-        if previous and isinstance(previous[-1], dict):
-            before = previous[-1].get("versions", {})
-            changed = [
-                f"{k} {before[k]} then, {v} now"
-                for k, v in versions.items()
-                if k in before and before[k] != v
-            ]
-            if changed:
-                self.notes.append("resuming with other versions than before: " + ", ".join(changed))
-        self.session = {
-            "started": now(),
-            "finished": None,
-            "status": "running",
-            "host": socket.gethostname(),
-            "pid": os.getpid(),
-            **session,
-            "versions": versions,
-            "revision": source_revision(),
-            "ran": 0,
-            "done": 0,
-            "failed": 0,
-        }
+        self.session, note = session_document(previous, session)
+        self.notes += [note] if note else []
         listed = (manifest or {}).get("parts", {})
         self._parts = {t: {k: dict(v) for k, v in listed.get(t, {}).items()} for t in TABLES}
         for entries in self._parts.values():
             for entry in entries.values():
                 entry.pop("or", None)
         self._manifest = manifest_document(self.sweep, self.schema, manifest)
-        self._manifest["versions"] = versions
+        self._manifest["versions"] = self.session["versions"]
         self._manifest["sessions"] = [*previous, self.session]
 
     # --- writing --------------------------------------------------------------------------
@@ -440,54 +389,3 @@ def _readable(paths: Iterable[Path]) -> bool:
     except (pa.ArrowException, OSError):
         return False
     return True
-
-
-def _short(value: Any) -> str:
-    text = json.dumps(value)
-    return text if len(text) <= 40 else text[:37] + "..."
-
-
-def manifest_document(sweep: Sweep, schema: pa.Schema, previous: dict | None) -> dict:
-    """The manifest's description of `sweep` (the file and its text as first given)."""
-    first = (previous or {}).get("sweep", {})
-    identity = sweep.identity()
-    return {
-        "format": FORMAT,
-        "sweep": {
-            "file": first.get("file", sweep.source),
-            "text": first.get("text", sweep.text),
-            "hash": sweep.hash,
-            "seed": sweep.seed,
-            "replicates": sweep.replicates,
-            "steps": sweep.steps,
-            "grid": identity["grid"],
-            "sample": identity["sample"],
-            "parameters": list(sweep.parameters),
-            "points": len(sweep.points),
-            "runs": len(sweep),
-            "common_seeds": sweep.common_seeds,
-            "seeds": sweep.seed_scheme,
-        },
-        "base_config": {
-            "file": sweep.base_file,
-            "hash": sweep.base_hash,
-            "values": identity["base_config"],
-        },
-        "columns": {"runs": schema.names},
-        "record": sweep.record,
-        "outcomes": {name: ref for name, ref, _ in sweep.base.outcomes},
-    }
-
-
-def manifest_identity(manifest: dict) -> dict:
-    """The sweep identity recorded in a manifest (compare with `Sweep.identity`)."""
-    sweep = manifest["sweep"]
-    return {
-        "base_config": manifest["base_config"]["values"],
-        "seed": sweep["seed"],
-        "replicates": sweep["replicates"],
-        "steps": sweep["steps"],
-        "grid": sweep["grid"],
-        "sample": sweep["sample"],
-        "common_seeds": sweep.get("common_seeds", False),
-    }

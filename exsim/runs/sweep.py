@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
-from .backends import BACKENDS, Task, available_cores, make_backend
-from .spec import MAX_RUNS, Sweep, load_sweep
+from .backends import BACKENDS, available_cores, make_backend
+from .checks import MAX_RUNS
+from .spec import Sweep, load_sweep
+from .tasks import Task
 
 __all__ = ["SweepReport", "choose_backend", "sweep"]
 

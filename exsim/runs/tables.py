@@ -17,7 +17,8 @@ import pyarrow as pa
 from ..model import registry
 from ..model.parameters import PARAMETERS
 from ..model.registry import FINAL, OUTCOMES, SELECTIONS, SUMMARIES, split_summary
-from .spec import Sweep, recorded_steps
+from .checks import recorded_steps
+from .spec import Sweep
 
 SUMMARY_OUTCOMES = SELECTIONS["summary"]
 """Outcomes summarised in the runs table, each as ``final_<name>`` and ``mean_<name>``;
