@@ -83,7 +83,9 @@ class Config:
             text += "\n# outcomes this config adds (module searched first in the folder named)\n"
             text += "[outcomes]\n"
             for name, ref, folder in self.outcomes:
-                text += f"{name} = {json.dumps(ref)}  # {folder}\n"
+                text += (
+                    f"{name} = {{function = {json.dumps(ref)}, folder = {json.dumps(folder)}}}\n"
+                )
         return text
 
 
@@ -316,22 +318,45 @@ if __name__ == "__main__":
 
 
 def outcome_table(table: Any, path: Path) -> dict[str, tuple[str, str, str]]:
-    """A config's ``[outcomes]`` table, checked for form: name -> ``"module:function"``."""
+    """A config's ``[outcomes]`` table, checked for form: name -> ``"module:function"``
+    (searched first in the config's folder), or ``{function = "module:function", folder =
+    "..."}`` (searched first in that folder, relative to the config's; `Config.to_toml`
+    writes this form, so that a run folder's config.toml finds the module where it was
+    declared)."""
     if not isinstance(table, dict):
         raise ConfigError(f'{path}: outcomes: a table of name = "module:function"')
-    folder = str(path.resolve().parent)
+    here = path.resolve().parent
     entries = {}
-    for name, ref in table.items():
+    for name, value in table.items():
         where = f"{path}: outcomes.{name}"
         if not name.isidentifier() or name.startswith(("_", "final_", "mean_")):
             raise ConfigError(
                 f"{where}: name an outcome with letters, digits and _ "
                 "(not starting with _, final_ or mean_)"
             )
+        ref, folder = _outcome_entry(value, where, here)
         if not isinstance(ref, str) or ref.count(":") != 1 or not all(ref.split(":")):
             raise ConfigError(f'{where}: {ref!r}; use "module:function"')
         entries[name] = (name, ref, folder)
     return entries
+
+
+def _outcome_entry(value: Any, where: str, here: Path) -> tuple[Any, str]:
+    """``(reference, folder searched first)`` of one entry of an ``[outcomes]`` table."""
+    if not isinstance(value, dict):
+        return value, str(here)
+    unknown = set(value) - {"function", "folder"}
+    if unknown or "function" not in value or not isinstance(value.get("folder", ""), str):
+        raise ConfigError(
+            f'{where}: use "module:function" or {{function = "module:function", folder = "..."}}}}'
+        )
+    folder = (here / value.get("folder", ".")).resolve()
+    if not folder.is_dir():
+        raise ConfigError(
+            f"{where}: folder {folder} (where the outcome was declared) is not there any "
+            "more; restore it, or give the folder that holds the module"
+        )
+    return value["function"], str(folder)
 
 
 def outcome_function(ref: str, folder: str):

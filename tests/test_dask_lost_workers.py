@@ -21,11 +21,11 @@ def killing_execute(task):
     """Run `task` as the workers do, except run p0-r1, which ends its worker process."""
     import os
 
-    import exsim.runs.backends as backends
+    import exsim.runs.tasks as tasks
 
     if task.run.run_id == "p0-r1":
         os._exit(1)
-    return backends.execute(task)
+    return tasks.execute(task)
 
 
 @pytest.mark.slow
@@ -35,7 +35,7 @@ def test_a_run_that_kills_its_worker_is_recorded_failed_and_the_sweep_goes_on(
     import dask
 
     cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers cannot import tests
-    monkeypatch.setattr("exsim.runs.backends.execute", killing_execute)
+    monkeypatch.setattr("exsim.runs.dask_backend.execute", killing_execute)
     spec = tmp_path / "s.toml"
     spec.write_text(f"base = '{BASE}'\nreplicates = 4\nseed = 3\nsteps = 2\n")
     with dask.config.set({"distributed.scheduler.allowed-failures": 2}):

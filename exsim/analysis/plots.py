@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from ..runs.evaluate import parse_outcome  # noqa: E402
+from ..runs.evaluate import split_outcome  # noqa: E402
 from .labels import axis_label  # noqa: E402
 from .outcomes import outcome_label  # noqa: E402
 from .statistics import bootstrap_band  # noqa: E402
@@ -194,7 +194,7 @@ def trajectory_plot(trajectories: pd.DataFrame, outcomes: list[str], path: str |
 def summary_label(outcome: str) -> str:
     """`axis_label` of an outcome named as in a sensitivity file, with how it is
     summarised over a run (``final_norm_endorsement``: "... (mean, 0-1), at the end")."""
-    name = parse_outcome(outcome)[0]
+    name = split_outcome(outcome)[0]  # checked by the caller; may be one a config adds
     return outcome_label(outcome, {name: axis_label(name)})
 
 

@@ -52,10 +52,11 @@ def _plot(args: argparse.Namespace) -> int:
     if chosen == ["list"]:
         print(outcome_listing())
         return 0
-    outcomes = check_outcomes(
-        sp.DEFAULT_OUTCOMES if chosen is None else chosen, "--outcomes", LISTING
-    )
     results = load_results(args.dir)
+    added = list(results.manifest.get("outcomes", {}))  # those the sweep's config adds
+    outcomes = check_outcomes(
+        sp.DEFAULT_OUTCOMES if chosen is None else chosen, "--outcomes", LISTING, added
+    )
     runs = results.runs[results.runs["status"] == "done"]
     if runs.empty:
         raise UsageError(f"{args.dir}: no finished runs to plot")
