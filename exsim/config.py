@@ -51,7 +51,7 @@ class Config:
         a bad value is a `ConfigError` naming the parameter."""
         for name in dotted:
             if name not in PARAMETERS:
-                raise ConfigError(f"{name}: unknown parameter{suggest(name)}")
+                raise ConfigError(f"{printable(name)}: unknown parameter{suggest(name)}")
         try:
             values = validate({**self.values, **dotted})
         except ValueError as err:
@@ -236,7 +236,7 @@ def flatten(data: Mapping[str, Any], where: str, prefix: str = "") -> dict[str, 
             flat.update(flatten(value, where, name + "."))
             continue
         if name not in PARAMETERS:
-            raise ConfigError(f"{where}: {name}: unknown parameter{suggest(name)}")
+            raise ConfigError(f"{where}: {printable(name)}: unknown parameter{suggest(name)}")
         flat[name] = value
     return flat
 
@@ -301,8 +301,14 @@ def parse_overrides(overrides: Iterable[str] | Mapping[str, Any]) -> dict[str, A
             items[key] = parse_value(raw.strip())
     for key in items:
         if key not in PARAMETERS:
-            raise ConfigError(f"--set: {key}: unknown parameter{suggest(key)}")
+            raise ConfigError(f"--set: {printable(key)}: unknown parameter{suggest(key)}")
     return items
+
+
+def printable(name: str) -> str:
+    """`name` for a one-line message: as it is, or quoted with escapes if it holds a
+    character that would break the line (a control character)."""
+    return name if name.isprintable() else repr(name)
 
 
 def parse_value(raw: str) -> Any:

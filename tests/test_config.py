@@ -152,3 +152,11 @@ def test_default_file_is_the_generated_one():
 
     expected = commented_toml(defaults(), DEFAULT_HEADER)
     assert DEFAULT.read_text() == expected, "regenerate: python -m exsim.config > configs/..."
+
+
+def test_a_control_character_in_a_set_name_stays_on_one_line():
+    from exsim.config import parse_overrides
+
+    with pytest.raises(ConfigError) as err:
+        parse_overrides(["0\x1e0=1"])  # hypothesis found \x1e (a line break to splitlines)
+    assert len(str(err.value).splitlines()) == 1 and "'0\\x1e0'" in str(err.value)
