@@ -13,10 +13,8 @@ allowed.
 
 from __future__ import annotations
 
-import importlib
 import json
 import stat
-import sys
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -27,6 +25,7 @@ import tomli_w
 
 from .errors import ConfigError
 from .model.parameters import PARAMETERS, suggest, validate
+from .outcome_modules import outcome_function
 
 __all__ = ["Config", "ConfigError", "default_config", "load_config"]
 
@@ -40,7 +39,7 @@ class Config:
     overrides: tuple[str, ...] = field(default=())
     outcomes: tuple[tuple[str, str, str], ...] = field(default=())
     """Outcomes the config adds (its ``[outcomes]`` table): ``(name, "module:function",
-    folder searched first)``; see `outcome_functions`."""
+    folder searched first)``; see `exsim.outcome_modules`."""
 
     def __getitem__(self, name: str) -> Any:
         """The value of parameter `name` (dotted)."""
@@ -363,19 +362,6 @@ def _outcome_entry(value: Any, where: str, here: Path) -> tuple[Any, str]:
             "more; restore it, or give the folder that holds the module"
         )
     return value["function"], str(folder)
-
-
-def outcome_function(ref: str, folder: str):
-    """The function `ref` (``"module:function"``) names, its module imported from
-    `folder` first, then from the installed packages. A process that has not imported
-    it yet (a sweep's worker) imports it the same way, so workers on this machine find it."""
-    module_name, function_name = ref.split(":")
-    sys.path.insert(0, folder)
-    try:
-        module = importlib.import_module(module_name)
-    finally:
-        sys.path.remove(folder)
-    return getattr(module, function_name)
 
 
 def check_outcomes(config: Config, where: str) -> None:
