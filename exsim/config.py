@@ -23,7 +23,7 @@ from typing import Any
 
 import tomli_w
 
-from .errors import ConfigError
+from .errors import ConfigError, OutcomeError
 from .model.parameters import PARAMETERS, suggest, validate
 from .outcome_modules import outcome_function
 
@@ -385,6 +385,8 @@ def check_outcomes(config: Config, where: str) -> None:
             raise ConfigError(f"{key}: is not callable (a function of the model)")
     try:
         ExchangeModel(**config.replace(**{"run.steps": 1}).model_kwargs(), outcomes=functions)
+    except OutcomeError as err:
+        raise ConfigError(f"{where}: outcomes.{err.outcome}: {err.detail}") from None
     except Exception as err:
         name = next((n for n in functions if repr(n) in str(err)), config.outcomes[0][0])
         raise ConfigError(f"{where}: outcomes.{name}: {_one_line(err)}") from None
