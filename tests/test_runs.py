@@ -47,17 +47,18 @@ def test_summary_has_start_end_mean_for_headline_outcomes():
     assert np.isfinite(summary.to_numpy()).all()
 
 
-def test_failed_write_keeps_earlier_files(tmp_path, monkeypatch):
+def test_failed_write_keeps_earlier_files(tmp_path):
+    from exsim.analysis.plots import plot_outcomes
+
     result = exsim.run(seed=1, steps=3)
-    result.write(tmp_path)
+    result.write(tmp_path, figure=plot_outcomes)
     before = (tmp_path / "outcomes.png").read_bytes()
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("exsim.analysis.plots.plot_outcomes", broken)
     with pytest.raises(RuntimeError):
-        exsim.run(seed=2, steps=3).write(tmp_path)
+        exsim.run(seed=2, steps=3).write(tmp_path, figure=broken)
     assert (tmp_path / "outcomes.png").read_bytes() == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 

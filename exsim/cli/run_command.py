@@ -36,6 +36,7 @@ def add(commands) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from ..analysis.plots import plot_outcomes
     from ..config import load_config
     from ..runs.single import run
 
@@ -44,7 +45,7 @@ def _run(args: argparse.Namespace) -> int:
     check_out(args.out)
     warm_up()
     result = run(config, seed=args.seed, steps=args.steps)
-    written = result.write(args.out)
+    written = result.write(args.out, figure=plot_outcomes)
     print(
         f"exsim {__version__}: {config.source}, seed {result.config['run.seed']}, "
         f"{result.config['run.steps']} months, {int(result.timeseries['events_held'].iloc[-1])}"

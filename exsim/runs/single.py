@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from ..model.registry import HEADLINE, OUTCOMES, summarize
 from ..model.vocabulary import KNOWLEDGE_TYPES
 
 OUTPUT_FILES = ("timeseries.csv", "events.csv", "agents.csv", "config.toml", "outcomes.png")
-"""What `RunResult.write` puts in its folder."""
+"""What `RunResult.write` puts in its folder (``outcomes.png`` when given a figure)."""
 
 
 @dataclass
@@ -65,15 +66,17 @@ class RunResult:
             "see .summary(), .timeseries, .events, .agents>"
         )
 
-    def write(self, out: str | Path) -> list[Path]:
-        """Write the tables, the resolved config and a figure into folder `out`.
+    def write(self, out: str | Path, figure: Callable | None = None) -> list[Path]:
+        """Write the tables and the resolved config into folder `out`, and the figure
+        ``outcomes.png`` if `figure` is given: a function of the time series and a path
+        that draws it there (`exsim.analysis.plots.plot_outcomes`, as `exsim run` passes;
+        the runs layer draws nothing itself).
 
         The files are written beside `out` and put in its place in one step, so `out`
         always holds the files of one run, the earlier or this one, never a mix, and a
         write killed halfway leaves nothing that the next write does not remove (see
         `exsim.runs.files.write_folder`).
         """
-        from ..analysis.plots import plot_outcomes
         from .files import write_folder
 
         writers = {
@@ -81,8 +84,9 @@ class RunResult:
             "events.csv": lambda p: self.events.to_csv(p, index=False),
             "agents.csv": lambda p: self.agents.to_csv(p, index=False),
             "config.toml": lambda p: Path(p).write_text(self.config.to_toml(), encoding="utf-8"),
-            "outcomes.png": lambda p: plot_outcomes(self.timeseries, p),
         }
+        if figure is not None:
+            writers["outcomes.png"] = lambda p: figure(self.timeseries, p)
         return write_folder(out, writers)
 
 
