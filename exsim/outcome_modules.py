@@ -18,7 +18,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-__all__ = ["module_file", "outcome_function"]
+__all__ = ["module_file", "module_source", "outcome_function", "source_digest"]
 
 
 def outcome_function(ref: str, folder: str) -> Any:
@@ -38,6 +38,29 @@ def module_file(module_name: str, folder: str) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def module_source(ref: str, folder: str) -> Path | None:
+    """The file of the module `ref` names, found as `outcome_function` finds it (in
+    `folder` first); None for a module that has no file (or none at all)."""
+    module_name = ref.split(":")[0]
+    if module_file(module_name, folder) is not None:
+        base = Path(folder).joinpath(*module_name.split("."))
+        for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+            if candidate.is_file():
+                return candidate
+        return None
+    try:
+        spec = importlib.util.find_spec(module_name)
+    except (ImportError, ValueError):
+        return None
+    origin = spec.origin if spec else None
+    return Path(origin) if origin and Path(origin).is_file() else None
+
+
+def source_digest(path: Path) -> str:
+    """The SHA-256 of the file `path`, in hex."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _module(module_name: str, folder: str) -> ModuleType:

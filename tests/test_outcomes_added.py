@@ -199,3 +199,27 @@ def test_an_outcome_that_returns_a_non_number_later_is_one_line(tmp_path: Path):
         assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
         assert "outcomes.x: returned None at month 2, not a number" in done.stderr
         assert str(path) in done.stderr and not (tmp_path / "never").exists()
+
+
+def test_a_resume_with_an_edited_outcome_module_is_refused(folder, capsys):
+    """The manifest keeps each outcome module's SHA-256; resuming after the module was
+    edited would mix two definitions of one column, so it is one line naming it."""
+    import hashlib
+    import json
+
+    from exsim.cli import main
+
+    (folder / "sweep.toml").write_text('base = "model.toml"\nreplicates = 2\nsteps = 2\n', "utf-8")
+    exsim.sweep(folder / "sweep.toml", folder / "out", progress=False)
+    manifest = json.loads((folder / "out" / "manifest.json").read_text("utf-8"))
+    module = folder / "my_outcomes.py"
+    digest = hashlib.sha256(module.read_bytes()).hexdigest()
+    assert manifest["outcome_files"]["voice"] == {"file": str(module), "sha256": digest}
+    exsim.sweep(folder / "sweep.toml", folder / "out", progress=False)  # unchanged: resumes
+    module.write_text(OUTCOME_FILE.replace("voice.mean()", "voice.max()"), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"outcomes\.voice: its module .*my_outcomes\.py"):
+        exsim.sweep(folder / "sweep.toml", folder / "out", progress=False)
+    capsys.readouterr()
+    assert main(["sweep", str(folder / "sweep.toml"), "--out", str(folder / "out")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and str(module) in err

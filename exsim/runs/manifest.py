@@ -13,11 +13,19 @@ from typing import Any
 
 import pyarrow as pa
 
+from ..outcome_modules import module_source, source_digest
 from .results import FORMAT
 from .spec import Sweep
 from .versions import environment, source_revision
 
-__all__ = ["manifest_document", "manifest_identity", "now", "session_document", "sweep_differences"]
+__all__ = [
+    "manifest_document",
+    "manifest_identity",
+    "now",
+    "outcome_file_changes",
+    "session_document",
+    "sweep_differences",
+]
 
 
 def now() -> str:
@@ -54,7 +62,33 @@ def manifest_document(sweep: Sweep, schema: pa.Schema, previous: dict | None) ->
         "columns": {"runs": schema.names},
         "record": sweep.record,
         "outcomes": {name: ref for name, ref, _ in sweep.base.outcomes},
+        "outcome_files": outcome_files(sweep),
     }
+
+
+def outcome_files(sweep: Sweep) -> dict[str, dict[str, str]]:
+    """The file of each outcome module `sweep`'s config adds and its SHA-256 (only the
+    module's own file: what it imports is not covered), so that a resume with an edited
+    module is refused (`outcome_file_changes`)."""
+    files = {}
+    for name, ref, folder in sweep.base.outcomes:
+        path = module_source(ref, folder)
+        if path is not None:
+            files[name] = {"file": str(path), "sha256": source_digest(path)}
+    return files
+
+
+def outcome_file_changes(manifest: dict, sweep: Sweep) -> str:
+    """Which outcome module of `sweep` is not the file the sweep in `manifest` began
+    with, in words (for the error that refuses to resume); empty if none changed."""
+    before, now_ = manifest.get("outcome_files", {}), outcome_files(sweep)
+    for name, then in before.items():
+        if now_.get(name, {}).get("sha256") != then.get("sha256"):
+            return (
+                f"outcomes.{name}: its module {then.get('file')} is not the file the sweep "
+                "began with (edited or gone: its SHA-256 differs)"
+            )
+    return ""
 
 
 def manifest_identity(manifest: dict) -> dict:

@@ -52,7 +52,13 @@ from .files import (
     write_json,
     write_parquet,
 )
-from .manifest import manifest_document, now, session_document, sweep_differences
+from .manifest import (
+    manifest_document,
+    now,
+    outcome_file_changes,
+    session_document,
+    sweep_differences,
+)
 from .results import (
     LOCK,
     MANIFEST,
@@ -168,6 +174,11 @@ class SweepStore:
 
     def _check_same_sweep(self, manifest: dict) -> None:
         if manifest["sweep"].get("hash") == self.sweep.hash:
+            if changed := outcome_file_changes(manifest, self.sweep):
+                raise ConfigError(
+                    f"{self.out}: {changed}; restore it, or use another --out, or delete "
+                    f"{self.out} to start over"
+                )
             return
         raise ConfigError(
             f"{self.out}: holds another sweep (from {manifest['sweep'].get('file')}); it "
