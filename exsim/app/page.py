@@ -262,6 +262,14 @@ CSS = """
 .exsim-label { font-size: 0.9em; }
 .exsim-month { font-size: 1.4em; font-weight: 500; display: block; margin-bottom: 8px; }
 .exsim-latest, .exsim-summary { font-size: 0.85em; display: block; }
+.exsim-chart-title { font-size: 0.9em; font-weight: 500; display: block; min-height: 2.6em; }
+.exsim-chart { overflow: hidden; }
+.exsim-chart .bqplot { overflow: hidden; }
+/* The sidebar keeps the width the main area leaves it (Solara pads the main area by 400
+   px): its buttons wrap rather than widen it over Design A. */
+.v-navigation-drawer { width: 400px !important; }
+.v-navigation-drawer .v-btn { max-width: 100%; height: auto !important; min-height: 36px; }
+.v-navigation-drawer .v-btn__content { white-space: normal; flex-shrink: 1; }
 """
 
 
