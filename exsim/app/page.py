@@ -264,7 +264,7 @@ CSS = """
 .exsim-latest, .exsim-summary { font-size: 0.85em; display: block; }
 .exsim-chart-title { font-size: 0.9em; font-weight: 500; display: block; min-height: 2.6em; }
 .exsim-chart { overflow: hidden; }
-.exsim-chart .bqplot { overflow: hidden; }
+.exsim-chart .jp-OutputArea-output, .exsim-network .jp-OutputArea-output { overflow: hidden; }
 /* The sidebar keeps the width the main area leaves it (Solara pads the main area by 400
    px): its buttons wrap rather than widen it over Design A. */
 .v-navigation-drawer { width: 400px !important; }
