@@ -40,7 +40,7 @@ from exsim.cli.app_command import DEFAULT_HOST, solara_arguments
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOT = ROOT / "docs" / "app.png"
-SERVER_START = 90  # seconds: bounded waits everywhere
+SERVER_START = 180  # seconds: bounded waits everywhere (a cold compile under load)
 PAGE_LOAD = 60
 DIFFERENCE_OUTCOME = "cross_role_uptake"
 """The outcome the browser test shows as the difference of the designs. The app opens on
