@@ -13,10 +13,8 @@ allowed.
 
 from __future__ import annotations
 
-import importlib
 import json
 import stat
-import sys
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -25,8 +23,9 @@ from typing import Any
 
 import tomli_w
 
-from .errors import ConfigError
+from .errors import ConfigError, OutcomeError
 from .model.parameters import PARAMETERS, suggest, validate
+from .outcome_modules import outcome_function
 
 __all__ = ["Config", "ConfigError", "default_config", "load_config"]
 
@@ -40,7 +39,7 @@ class Config:
     overrides: tuple[str, ...] = field(default=())
     outcomes: tuple[tuple[str, str, str], ...] = field(default=())
     """Outcomes the config adds (its ``[outcomes]`` table): ``(name, "module:function",
-    folder searched first)``; see `outcome_functions`."""
+    folder searched first)``; see `exsim.outcome_modules`."""
 
     def __getitem__(self, name: str) -> Any:
         """The value of parameter `name` (dotted)."""
@@ -365,19 +364,6 @@ def _outcome_entry(value: Any, where: str, here: Path) -> tuple[Any, str]:
     return value["function"], str(folder)
 
 
-def outcome_function(ref: str, folder: str):
-    """The function `ref` (``"module:function"``) names, its module imported from
-    `folder` first, then from the installed packages. A process that has not imported
-    it yet (a sweep's worker) imports it the same way, so workers on this machine find it."""
-    module_name, function_name = ref.split(":")
-    sys.path.insert(0, folder)
-    try:
-        module = importlib.import_module(module_name)
-    finally:
-        sys.path.remove(folder)
-    return getattr(module, function_name)
-
-
 def check_outcomes(config: Config, where: str) -> None:
     """Every outcome `config` adds names a function that a model can call and that
     returns a number (tried on the config's model at month 0); else a `ConfigError`."""
@@ -399,6 +385,8 @@ def check_outcomes(config: Config, where: str) -> None:
             raise ConfigError(f"{key}: is not callable (a function of the model)")
     try:
         ExchangeModel(**config.replace(**{"run.steps": 1}).model_kwargs(), outcomes=functions)
+    except OutcomeError as err:
+        raise ConfigError(f"{where}: outcomes.{err.outcome}: {err.detail}") from None
     except Exception as err:
         name = next((n for n in functions if repr(n) in str(err)), config.outcomes[0][0])
         raise ConfigError(f"{where}: outcomes.{name}: {_one_line(err)}") from None

@@ -7,3 +7,17 @@ class ConfigError(ValueError):
 
 class UsageError(Exception):
     """A command-line mistake; reported in one line with exit status 2."""
+
+
+class OutcomeError(ConfigError):
+    """An outcome added to a model returned something that is not a number, at some month.
+
+    Attributes:
+        outcome: the outcome's name.
+        detail: what it returned and when (the message without the name).
+    """
+
+    def __init__(self, outcome: str, detail: str) -> None:
+        super().__init__(f"outcome {outcome!r}: {detail}")
+        self.outcome = outcome
+        self.detail = detail

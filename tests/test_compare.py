@@ -246,7 +246,7 @@ def test_compare_bad_record_is_one_line(tmp_path, capsys, value):
         run_compare(tmp_path / "out", "--record", value)
     assert stop.value.code == 2
     err = capsys.readouterr().err
-    assert "--record: use all, final or a whole number of months" in err
+    assert "--record: use all, final or a whole number of months, 1 or more" in err
     assert len(err.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from exsim.analysis import plots, sweep_plots
-from exsim.analysis.labels import axis_label, outcome_range
+from exsim.analysis.labels import axis_label, label, outcome_range, unit
 from exsim.analysis.statistics import bootstrap_band, effect_size_interval
 from exsim.cli import main
 
@@ -131,19 +131,22 @@ def test_trajectory_band_skips_nan_month_and_stays_above_zero(tmp_path, figures)
     assert "n = 4 seeds" in ax.get_legend().get_title().get_text()
 
 
-def test_outcomes_figure_labels_every_axis(tmp_path, figures):
+def test_outcomes_figure_labels_every_axis_from_the_registry(tmp_path, figures):
+    """outcomes.png: one panel per outcome of the registry's selection (and one a config
+    added), titled with its label and with its unit on the y-axis, read from the registry
+    (a reviewer's finding: the figure kept its own list and its own labels)."""
     steps = np.arange(13)
     ts = pd.DataFrame({"step": steps, "event_held": (steps % 3 == 1).astype(float)})
-    for name in (
-        "attendance",
-        "challenges",
-        *{c for cols, _ in plots.PANELS.values() for c in cols},
-    ):
+    for name in (*plots.RUN_FIGURE, "my_voice"):
         ts[name] = np.linspace(0.1, 0.9, 13)
     ts.loc[0, ["speaking_equality", "challenges"]] = np.nan
     plots.plot_outcomes(ts, tmp_path / "o.png")
     (fig,) = figures
-    assert all(ax.get_ylabel() for ax in fig.axes)
+    shown = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in shown] == [label(n) for n in (*plots.RUN_FIGURE, "my_voice")]
+    for ax, name in zip(shown, plots.RUN_FIGURE, strict=False):
+        assert ax.get_ylabel().replace("\n", " ") == unit(name)
+    assert shown[0].get_lines()[0].get_xdata().min() == 1  # month 0: no session, not drawn
 
 
 def _grid_runs() -> pd.DataFrame:

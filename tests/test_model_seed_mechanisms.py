@@ -263,3 +263,18 @@ def test_the_default_network_has_15_to_25_attending_most_events():
 def test_every_role_is_named_in_the_offsets():
     for kind in ("norm", "voice"):
         assert all(f"{kind}.offset.{r}" in NEUTRAL for r in ROLES)
+
+
+def test_a_tally_holds_the_kernels_counts_once():
+    """`Tally` takes its arrays from `kernel.Counts` (one list of names, not two kept by
+    hand), each empty array shaped as the kernel fills it."""
+    from exsim.model import kernel
+
+    seats = np.array([[0, 1, -1], [2, 3, 4]])
+    tally = Tally.empty(seats, aspects=3)
+    assert tally._fields == ("seats", *kernel.Counts._fields)
+    shapes = {name: getattr(tally, name).shape for name in kernel.Counts._fields}
+    assert shapes["turns"] == shapes["challenges"] == (2, 3) and shapes["taken_up"] == (2,)
+    assert shapes["heard"] == shapes["took_up"] == (2, 3, 3) and shapes["mentioned"] == (2, 3)
+    arrays = tally.arrays()
+    assert all(getattr(arrays, n) is getattr(tally, n) for n in kernel.Counts._fields)

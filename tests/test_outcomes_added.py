@@ -168,3 +168,34 @@ def test_sweep_results_export_to_csv(folder):
     assert [p.name for p in written] == ["runs.csv", "timeseries.csv", "events.csv"]
     lines = (folder / "csv" / "timeseries.csv").read_text("utf-8").splitlines()
     assert len(lines) == 1 + 2 * 3 and ",," in lines[1]  # month 0: empty session cells
+
+
+LATER = """
+def later_none(model):
+    return None if model.steps >= 2 else 1.0
+"""
+
+
+def test_an_outcome_that_returns_a_non_number_later_is_one_line(tmp_path: Path):
+    """Month 0 is checked on load; a later month is caught by the run (a reviewer's
+    finding: a traceback and exit 1, from `exsim run` and `exsim compare`)."""
+    (tmp_path / "later.py").write_text(LATER, encoding="utf-8")
+    path = tmp_path / "m.toml"
+    path.write_text('[outcomes]\nx = "later:later_none"\n', encoding="utf-8")
+    (tmp_path / "m2.toml").write_text(path.read_text("utf-8"), encoding="utf-8")
+    model = ExchangeModel(rng=1, outcomes={"x": lambda m: None if m.steps >= 2 else 1.0})
+    model.step()
+    with pytest.raises(ConfigError, match=r"outcome 'x': returned None at month 2"):
+        model.step()
+    commands = [
+        ["run", str(path), "--steps", "3", "--out", str(tmp_path / "never")],
+        ["compare", str(path), str(tmp_path / "m2.toml"), "--replicates", "2", "--steps", "3"]
+        + ["--out", str(tmp_path / "never")],
+    ]
+    for command in commands:
+        done = subprocess.run(
+            [sys.executable, "-m", "exsim", *command], capture_output=True, text=True
+        )
+        assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1
+        assert "outcomes.x: returned None at month 2, not a number" in done.stderr
+        assert str(path) in done.stderr and not (tmp_path / "never").exists()

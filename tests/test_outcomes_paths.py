@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 import exsim
+from exsim.analysis.compare import compare
 from exsim.cli import main
 from exsim.config import load_config
 
@@ -80,3 +81,25 @@ def test_a_run_folder_config_reruns_and_a_moved_module_folder_is_one_line(study,
     assert len(err.strip().splitlines()) == 1
     assert "outcomes.dissent" in err and "is not there any more" in err
     assert not (study.parent / "third").exists()
+
+
+def test_modules_of_one_name_in_two_folders_stay_apart(tmp_path: Path):
+    """Each config's folder is searched first, even when another folder's module of the
+    same name was imported before (a reviewer's finding: both got the first one's)."""
+    for name, body in (("a", "float(model.population.voice.mean())"), ("b", "1000.0")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "metrics.py").write_text(
+            f"def voice_avg(model):\n    return {body}\n", encoding="utf-8"
+        )
+        (tmp_path / name / "cfg.toml").write_text(
+            '[outcomes]\nvoice_avg = "metrics:voice_avg"\n', encoding="utf-8"
+        )
+    comparison = compare(
+        [tmp_path / "a" / "cfg.toml", tmp_path / "b" / "cfg.toml"],
+        replicates=2,
+        steps=3,
+        names=["a", "b"],
+        outcomes=["voice_avg"],
+    )
+    rows = comparison.table.query("outcome == 'voice_avg'").set_index("design")["mean"]
+    assert rows["b"] == 1000.0 and 0.0 <= rows["a"] <= 1.0  # not the same module twice

@@ -1,6 +1,7 @@
 """`exsim plot` on any outcome: per-role outcomes, mean and final values of state outcomes,
 named as in a sensitivity file, with one-line errors for unknown names."""
 
+import numpy as np
 import pytest
 
 import exsim
@@ -83,3 +84,25 @@ def test_labels_say_how_an_outcome_is_summarised():
     )
     assert split_role("final_belief_error_carer") == ("final_belief_error", "carer")
     assert split_role("challenges_low_status") == ("challenges_low_status", "all")
+
+
+def test_one_recorded_month_draws_a_point_with_its_interval_per_group(monkeypatch, tmp_path):
+    """`record = "final"` keeps one month a run: a line through one month draws nothing
+    (a reviewer's finding: an empty figure), so each group is a point with its interval."""
+    from exsim.analysis import sweep_plots
+
+    out = tmp_path / "sweep"
+    grid = {"event.suspension": [0.0, 1.0], "population.size": [20]}
+    spec = {"seed": 3, "replicates": 3, "steps": 4, "record": "final", "grid": grid}
+    results = exsim.sweep(spec, out, progress=False).results()
+    drawn = []
+    monkeypatch.setattr(sweep_plots, "save", lambda fig, path: drawn.append(fig) or path)
+    series = results.table("timeseries")
+    sweep_plots.timeseries_by_group(
+        series, results.runs, "norm_endorsement", "event.suspension", tmp_path / "t.png"
+    )
+    ax = drawn[0].axes[0]
+    assert len(ax.containers) == 2  # one error bar per value of event.suspension
+    for bar in ax.containers:
+        assert np.isfinite(bar.lines[0].get_ydata()).all() and bar.lines[0].get_marker() == "o"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "1"]

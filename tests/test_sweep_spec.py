@@ -314,3 +314,12 @@ def test_shipped_sweeps_include_the_promised_ones():
         if "latin_hypercube" in p.read_text(encoding="utf-8")
     }
     assert methods == {"latin_hypercube"}
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "2.5", '"sometimes"'])
+def test_a_bad_record_says_what_numbers_are_allowed(tmp_path, value):
+    """`record = 0` is refused: the message says "1 or more", not only "a whole number"
+    (a reviewer's finding: 0 is a whole number)."""
+    path = write(tmp_path, f"replicates = 1\nrecord = {value}\n", base=False)
+    with pytest.raises(ConfigError, match=r"record: .*a whole number of months, 1 or more"):
+        load_sweep(path)

@@ -192,7 +192,9 @@ def design_tasks(
 def execute_all(tasks: list, workers, backend, scheduler) -> dict[str, pd.DataFrame]:
     """Run the tasks on the chosen backend; return each run's time series by run id.
 
-    A failed run stops the comparison (a comparison needs every run), with its error.
+    A failed run stops the comparison (a comparison needs every run), with its error: a
+    `ConfigError` when the run's config was at fault (an added outcome that returned a
+    non-number), else a `RuntimeError`.
     """
     from ..runs.backends import make_backend
     from ..runs.sweep import choose_backend
@@ -202,9 +204,11 @@ def execute_all(tasks: list, workers, backend, scheduler) -> dict[str, pd.DataFr
     with make_backend(name, n, scheduler) as runner:
         for outcome in runner.run(tasks):
             if outcome.status != "done":
-                raise RuntimeError(
+                message = (
                     f"compare: run {outcome.run.run_id} (seed "
                     f"{outcome.run.seed}) failed: {outcome.error}"
                 )
+                bad_input = outcome.error.startswith(f"{ConfigError.__name__}: ")
+                raise (ConfigError if bad_input else RuntimeError)(message)
             series[outcome.run.run_id] = outcome.timeseries.drop_columns("run_id").to_pandas()
     return series

@@ -12,55 +12,48 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from ..model.registry import OUTCOMES, SELECTIONS  # noqa: E402
 from ..runs.evaluate import split_outcome  # noqa: E402
-from .labels import axis_label  # noqa: E402
+from .labels import axis_label, label, unit  # noqa: E402
 from .outcomes import outcome_label  # noqa: E402
 from .statistics import bootstrap_band  # noqa: E402
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 """Okabe & Ito's palette, distinguishable with the common colour-vision deficiencies."""
 
-PANELS = {
-    "Dialogue in events": (
-        ["speaking_equality", "cross_role_uptake", "reciprocity"],
-        "index, 0-1",
-    ),
-    "Norm-challenging in events": (["challenges_per_attendee"], "challenges per attendee"),
-    "Learning": (["belief_error", "experiential_error"], "mean |belief - truth|"),
-    "Members' state": (
-        ["norm_endorsement", "dialogic_capacity", "cross_role_ties", "credibility_gap"],
-        "mean, 0-1 (credibility gap: -1 to 1)",
-    ),
-}
-"""The panels of `plot_outcomes`: their outcomes and the unit all of them share."""
-EVENT_SERIES = {"speaking_equality", "cross_role_uptake", "reciprocity", "challenges_per_attendee"}
-"""Outcomes of `plot_outcomes` that describe an event: drawn at the months events were held."""
+RUN_FIGURE = SELECTIONS["trajectories"]
+"""The outcomes of `plot_outcomes` (a run's trajectories, as `compare` draws them), then
+any outcome the run's config added."""
 BAND = "band: 95% percentile bootstrap interval of the mean; {n}"
 """What a band says it is (in the legend); `n` says over how many runs."""
 
 
 def plot_outcomes(timeseries: pd.DataFrame, path: str | Path) -> Path:
-    """Draw the main outcomes over time, months with an event marked, into `path`.
+    """Draw a run's outcomes over time (`RUN_FIGURE`, then those its config added), one
+    panel each, titled with the outcome's label and its y-axis with its unit (from the
+    registry, `exsim.model.registry`); months with an event marked.
 
-    Event outcomes are drawn at the months events were held (NaN months, such as a month
-    0 with no event yet, are left out); each panel's outcomes share its y-axis unit.
+    An event outcome is drawn at the months events were held, with markers; NaN months
+    (month 0, which holds no session) are left out.
     """
-    ts = timeseries.assign(
-        challenges_per_attendee=timeseries["challenges"] / timeseries["attendance"].clip(lower=1)
+    added = [c for c in timeseries.columns if c not in OUTCOMES and c != "step"]
+    names = [*RUN_FIGURE, *added]
+    held = timeseries[timeseries["event_held"] == 1]
+    rows = -(-len(names) // 2)
+    fig, axes = plt.subplots(
+        rows, 2, figsize=(11, 2.3 * rows), sharex=True, squeeze=False, constrained_layout=True
     )
-    held = ts[ts["event_held"] == 1]
-    fig, axes = plt.subplots(2, 2, figsize=(11, 7), sharex=True, constrained_layout=True)
-    for ax, (title, (columns, unit)) in zip(axes.flat, PANELS.items(), strict=True):
-        for colour, col in zip(OKABE_ITO, columns, strict=False):
-            event = col in EVENT_SERIES
-            data = (held if event else ts)[["step", col]].dropna()
-            style = {"marker": "o", "markersize": 3} if event else {}
-            ax.plot(data["step"], data[col], color=colour, label=axis_label(col), **style)
+    for ax, name in zip(axes.flat, names, strict=False):
+        event = name in OUTCOMES and OUTCOMES[name].kind == "event"
+        data = (held if event else timeseries)[["step", name]].dropna()
+        style = {"marker": "o", "markersize": 3} if event or len(data) <= 30 else {}
+        ax.plot(data["step"], data[name], color=OKABE_ITO[0], **style)
         for step in held["step"]:
             ax.axvline(step, color="0.85", linewidth=0.6, zorder=0)
-        ax.set_title(title)
-        ax.set_ylabel(unit)
-        ax.legend(fontsize=8, loc="best")
+        ax.set_title(label(name), fontsize=10)
+        ax.set_ylabel(wrapped(unit(name) or "value", 24), fontsize=8)
+    for ax in axes.flat[len(names) :]:
+        ax.set_visible(False)
     for ax in axes[-1]:
         ax.set_xlabel("month (grey lines: events)")
     return save(fig, path)

@@ -153,20 +153,36 @@ def timeseries_by_group(
 ) -> Path:
     """Mean time series of `outcome` for each value of parameter `by`, with a band: the
     95% percentile bootstrap interval of the mean over runs (`bootstrap_band`); months
-    where the outcome is NaN are left out."""
+    where the outcome is NaN are left out. With one recorded month (``record =
+    "final"``) each value of `by` is a point with its interval."""
     joined = timeseries[["run_id", "step", outcome]].merge(runs[["run_id", by]], on="run_id")
+    months = sorted(set(joined["step"]))
     fig, ax = plt.subplots(figsize=(7.5, 4.2), constrained_layout=True)
-    counts = []
+    counts, values = [], []
     for k, (value, part) in enumerate(joined.groupby(by, sort=True)):
         wide = part.pivot_table(index="run_id", columns="step", values=outcome, dropna=False)
         mean, low, high = bootstrap_band(wide.to_numpy(), seed=k)
         counts.append(len(wide))
-        colour = OKABE_ITO[k % len(OKABE_ITO)]
-        ax.plot(wide.columns, mean, color=colour, label=f"{by} = {_tick(value)}")
+        values.append(_tick(value))
+        colour, name = OKABE_ITO[k % len(OKABE_ITO)], f"{by} = {_tick(value)}"
+        if len(months) < 2:
+            bar = [mean - low, high - mean]
+            ax.errorbar([k], mean, bar, fmt="o", color=colour, label=name, capsize=3)
+            continue
+        marker = "o" if len(months) <= 30 else None  # few recorded months: show them
+        ax.plot(wide.columns, mean, color=colour, label=name, marker=marker, markersize=3)
         ax.fill_between(wide.columns, low, high, color=colour, alpha=0.2, linewidth=0)
-    ax.set_xlabel("month")
+    if len(months) < 2:
+        ax.set_xticks(range(len(values)), values)
+        ax.set_xlim(-0.5, len(values) - 0.5)
+        ax.set_xlabel(f"{by}, at month {months[0] if months else '-'} (the one recorded)")
+    else:
+        ax.set_xlabel("month")
     ax.set_ylabel(wrapped(axis_label(outcome)), fontsize=9)
-    band = BAND.format(n=f"{replicates_text(counts).replace('replicates', 'runs')} per line")
+    each = "per line" if len(months) >= 2 else "per point"
+    band = BAND.format(n=f"{replicates_text(counts).replace('replicates', 'runs')} {each}")
+    if len(months) < 2:
+        band = band.replace("band:", "bars:", 1)
     ax.legend(fontsize=8, title=band, title_fontsize=7)
     return save(fig, path)
 

@@ -68,7 +68,10 @@ def record(text: str) -> str | int:
     try:
         return positive(text)
     except argparse.ArgumentTypeError:
-        raise argparse.ArgumentTypeError("use all, final or a whole number of months") from None
+        raise argparse.ArgumentTypeError(
+            "use all, final or a whole number of months, 1 or more "
+            "(every that many months and the final one)"
+        ) from None
 
 
 MAX_WORKERS = 4096

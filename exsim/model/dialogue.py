@@ -17,6 +17,7 @@ population's arrays and returns what happened (`Tally`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -107,34 +108,39 @@ def members(pop: Population) -> kernel.Members:
     )
 
 
-@dataclass
-class Tally:
-    """What happened in a session: who sat where, spoke, heard whom, challenged."""
+_COUNT_SHAPES = {
+    "heard": "gmm",
+    "uptake": "gmm",
+    "took_up": "gmm",
+    "taken_up": "g",
+    "mentioned": "ga",
+}
+"""The shape of each array of `kernel.Counts` not (G, m): g groups, m seats, a aspects."""
 
-    seats: np.ndarray  # (G, m) member index, -1 for an empty seat
-    turns: np.ndarray  # (G, m) turns taken
-    heard: np.ndarray  # (G, m, m) utterances listener i heard from speaker j
-    uptake: np.ndarray  # (G, m, m) summed credibility listener i gave speaker j
-    challenges: np.ndarray  # (G, m) challenges voiced
-    taken_up: np.ndarray  # (G,) challenge take-ups
-    took_up: np.ndarray  # (G, m, m) take-ups listener i made of challenger j's challenges
-    sanctions: np.ndarray  # (G, m) challenges heard by the challenger's own leader
-    experience: np.ndarray  # (G, m) credit received less threat and discomfort felt
-    threat: np.ndarray  # (G, m) threat felt from status set aside
-    actions_committed: np.ndarray  # (G, m) 1 where a presenter left with an action
-    actions_attempted: np.ndarray  # (G, m) pending actions tried (a challenge voiced)
-    actions_taken_up: np.ndarray  # (G, m) attempts whose challenge a listener took up
-    mentioned: np.ndarray  # (G, aspects) utterances that mentioned each aspect
+
+_TallyFields = NamedTuple(  # the fields of kernel.Counts, not listed again
+    "_TallyFields", [("seats", np.ndarray), *((f, np.ndarray) for f in kernel.Counts._fields)]
+)
+
+
+class Tally(_TallyFields):
+    """What happened in a session: `seats` (G, m; the member in each seat, -1 for an
+    empty one), then every array of `kernel.Counts` by its name (turns taken, who heard
+    and took up whom, challenges...; their meanings are given there)."""
+
+    __slots__ = ()
 
     @classmethod
     def empty(cls, seats: np.ndarray, aspects: int = len(KNOWLEDGE_TYPES)) -> Tally:
         """A tally of nothing yet, for a session in `seats`."""
-        g, m = seats.shape
-        return cls(seats, np.zeros((g, m)), np.zeros((g, m, m)), np.zeros((g, m, m)),
-                   np.zeros((g, m)), np.zeros(g), np.zeros((g, m, m)), np.zeros((g, m)),
-                   np.zeros((g, m)),
-                   np.zeros((g, m)), np.zeros((g, m)), np.zeros((g, m)),
-                   np.zeros((g, m)), np.zeros((g, aspects)))  # fmt: skip
+        sizes = dict(zip("gm", seats.shape, strict=True), a=aspects)
+        return cls(
+            seats,
+            *(
+                np.zeros([sizes[d] for d in _COUNT_SHAPES.get(name, "gm")])
+                for name in kernel.Counts._fields
+            ),
+        )
 
     def arrays(self) -> kernel.Counts:
         """The arrays the kernel fills (views of this tally's)."""

@@ -17,6 +17,7 @@ from typing import Any
 import mesa
 import numpy as np
 
+from ..errors import OutcomeError
 from . import events, outcomes, projects, registry
 from .agents import Participant
 from .dialogue import hold_session
@@ -299,7 +300,7 @@ class ExchangeModel(mesa.Model):
             out.update(dict.fromkeys(_EVENT_NAMES, math.nan))
         self.outcomes = out
         for name, function in self.added_outcomes.items():
-            out[name] = added_value(name, function(self))
+            out[name] = added_value(name, function(self), self.steps)
         return out
 
     def __repr__(self) -> str:
@@ -349,14 +350,14 @@ def added_outcomes(functions: Mapping[str, Callable] | None) -> dict[str, Callab
     return checked
 
 
-def added_value(name: str, value: Any) -> float:
-    """The value of an added outcome as a float; a `TypeError` for anything but a real
-    number (a bool counts as 0 or 1)."""
+def added_value(name: str, value: Any, month: int = 0) -> float:
+    """The value of an added outcome as a float; for anything but a real number (a bool
+    counts as 0 or 1) an `OutcomeError` naming the outcome, what it returned and when."""
     if isinstance(value, int | float | np.integer | np.floating) or (
         isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "biuf"
     ):
         return float(value)
-    raise TypeError(f"outcome {name!r}: returned {value!r:.60}, not a number")
+    raise OutcomeError(name, f"returned {value!r:.60} at month {month}, not a number")
 
 
 def _signature() -> inspect.Signature:

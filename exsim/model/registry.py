@@ -450,15 +450,11 @@ HEADLINE = (
 """The headline outcomes, in the order they are reported (`exsim.run`'s summary)."""
 
 _FINAL_STATE = (
-    "norm_endorsement",
-    "credibility_gap",
-    "belief_error",
-    "experiential_error",
-    "dialogic_capacity",
-    "cross_role_ties",
+    *(n for n in HEADLINE if OUTCOMES[n].kind == "state"),
     "calibration_error",
     "belief_diversity",
 )
+"""The state outcomes `compare` reports at the end of a run: the headline's, and two more."""
 
 SELECTIONS = {
     "summary": HEADLINE + names("project"),

@@ -89,7 +89,10 @@ def record_option(value: Any, where: str) -> str | int:
         return value
     if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
         return value
-    raise ConfigError(f'{where}: {shown(value)}; use "all", "final" or a whole number of months')
+    raise ConfigError(
+        f'{where}: {shown(value)}; use "all", "final" or a whole number of months, 1 or more '
+        "(every that many months and the final one)"
+    )
 
 
 def recorded_steps(record: str | int, steps: int) -> list[int]:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import Config, default_config
+from ..errors import ConfigError, OutcomeError
 from ..model import ExchangeModel
 from ..model.registry import HEADLINE, OUTCOMES, summarize
 from ..model.vocabulary import KNOWLEDGE_TYPES
@@ -133,8 +134,11 @@ def simulate(config: Config) -> ExchangeModel:
     the model without building DataFrames) both call it.
     """
     model = ExchangeModel(**config.model_kwargs(), outcomes=config.model_outcomes())
-    for _ in range(config["run.steps"]):
-        model.step()
+    try:
+        for _ in range(config["run.steps"]):
+            model.step()
+    except OutcomeError as err:  # one line naming the file and the key
+        raise ConfigError(f"{config.source}: outcomes.{err.outcome}: {err.detail}") from None
     return model
 
 
