@@ -25,7 +25,7 @@ DESIGN_COLOURS = {"Design A": "#0072B2", "Design B": "#D55E00"}
 """One colour per design (Okabe-Ito blue and vermillion)."""
 
 DIFFERENCE_COLOUR = "#444444"
-MARGIN = {"top": 30, "bottom": 38, "left": 52, "right": 12}
+MARGIN = {"top": 12, "bottom": 38, "left": 52, "right": 16}
 TIE_CLASSES = ((0.02, 0.2, 0.8, 0.25), (0.2, 0.5, 1.6, 0.4), (0.5, 1.01, 2.6, 0.6))
 """Ties drawn in three classes: (from, below, line width, opacity); weaker ones not."""
 NODE_AREA = 170
@@ -52,6 +52,14 @@ def fitted_range(series: dict, bands: dict | None, fixed: tuple) -> tuple[float,
         float(ticks[0]) if fixed[0] is None else low,
         float(ticks[-1]) if fixed[1] is None else high,
     )
+
+
+def round_ticks(low: float, high: float, most: int = 5) -> np.ndarray:
+    """At most about `most` round tick values within [low, high] (0 among them when the
+    range holds it)."""
+    ticks = MaxNLocator(nbins=most, steps=[1, 2, 2.5, 5, 10]).tick_values(low, high)
+    span = 1e-9 * max(1.0, high - low)
+    return ticks[(ticks >= low - span) & (ticks <= high + span)]
 
 
 def _same(old, new) -> bool:
@@ -85,7 +93,7 @@ def _follow(changes, update: Callable[[], None], dependencies: list) -> None:
 class TimeWidgets:
     """The bqplot widgets of one chart of an outcome over the months."""
 
-    def __init__(self, title: str, names: list[str], months: int, zero_line: bool):
+    def __init__(self, names: list[str], months: int, zero_line: bool):
         self.names = names
         self.x = bqplot.LinearScale(min=0.0, max=float(months), allow_padding=False)
         self.y = bqplot.LinearScale(min=0.0, max=1.0, allow_padding=False)
@@ -114,18 +122,22 @@ class TimeWidgets:
                     line_style="dashed",
                 )
             )
-        self.lines = bqplot.Lines(scales=scales, colors=colours, stroke_width=2.0)
+        # One mark per line, hidden while it has no value to draw (an event outcome
+        # before the first event): a line of NaN only has no path, which logs errors.
+        self.lines = [
+            bqplot.Lines(scales=scales, colors=[c], stroke_width=2.0, visible=False)
+            for c in colours
+        ]
+        self.y_axis = bqplot.Axis(scale=self.y, orientation="vertical", tick_values=[0, 1])
         self.figure = bqplot.Figure(
-            marks=[*marks, self.lines],
+            marks=[*marks, *self.lines],
             axes=[
-                bqplot.Axis(scale=self.x, label="month", num_ticks=6),
-                bqplot.Axis(scale=self.y, orientation="vertical", num_ticks=5),
+                bqplot.Axis(scale=self.x, label="month", tick_values=round_ticks(0, months, 6)),
+                self.y_axis,
             ],
-            title=title,
             fig_margin=MARGIN,
             animation_duration=0,
-            title_style={"font-size": "14px"},
-            layout=ipywidgets.Layout(width="100%", height="230px"),
+            layout=ipywidgets.Layout(width="100%", height="210px", overflow="hidden"),
         )
 
     def show(self, series: dict, bands: dict | None, y_range: tuple) -> None:
@@ -135,7 +147,12 @@ class TimeWidgets:
         ys = np.vstack([series[k][:n] if n > 1 else np.repeat(series[k][:1], 2) for k in series])
         low, high = fitted_range(series, bands, y_range)
         _set(self.y, min=low, max=high)
-        _set(self.lines, x=x, y=ys[0] if len(ys) == 1 else ys)  # bqplot squeezes (1, n)
+        _set(self.y_axis, tick_values=round_ticks(low, high))
+        for mark, y in zip(self.lines, ys, strict=True):
+            if np.isfinite(y).any():
+                _set(mark, x=x, y=y, visible=True)
+            else:
+                _set(mark, visible=False)
         for mark, name in zip(self.bands, self.names, strict=True):
             band = (bands or {}).get(name)
             if band is None:
@@ -162,12 +179,10 @@ def TimeChart(
 ):
     """One outcome over the months: `read()` gives the series (a line per name, coloured
     by it) and the 95% bands of several seeds (or None); x runs from 0 to `months`."""
-    widgets = solara.use_memo(
-        lambda: TimeWidgets(title, list(names), months, zero_line), [months, names]
-    )
-    widgets.figure.title = title
+    widgets = solara.use_memo(lambda: TimeWidgets(list(names), months, zero_line), [months, names])
     _follow(changes, lambda: widgets.show(*read(), y_range), [widgets, read])
     with solara.Div(classes=["exsim-chart", css]):
+        solara.Text(title, classes=["exsim-chart-title"])  # wraps, unlike a figure's title
         solara.display(widgets.figure)
 
 

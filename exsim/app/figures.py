@@ -288,7 +288,8 @@ def draw_speaking(fig, model) -> None:
 def describe(model) -> list[str]:
     """A few short plain lines on where a run is: the month, the events so far and what
     happened at the latest one."""
-    lines = [f"Month {model.steps}: {model.events_held} events so far."]
+    held = model.events_held
+    lines = [f"Month {model.steps}: {held} event{'' if held == 1 else 's'} so far."]
     event = last_event(model)
     if event is None:
         every = model.params["event.every"]

@@ -123,3 +123,30 @@ def role_uptake(record: EventRecord, model: ExchangeModel) -> pd.DataFrame:
     frame = pd.DataFrame(mean, index=names, columns=names)
     frame.index.name = "listeners \\ speakers"
     return frame
+
+
+def shade_range(frame: pd.DataFrame, low: float = 0.0) -> tuple[float, float]:
+    """The range a table's shading spans: from `low` to its largest value, never an
+    empty range (an empty one makes pandas divide by zero when every value is equal)."""
+    values = frame.to_numpy(dtype=float)
+    finite = values[np.isfinite(values)]
+    high = float(finite.max()) if len(finite) else low
+    return low, max(high, low + 1e-9)
+
+
+def moved_range(members: pd.DataFrame) -> tuple[float, float]:
+    """The symmetric range of the bars of "moved by challenges" (never empty)."""
+    moved = members["moved by challenges"].to_numpy(dtype=float)
+    finite = np.abs(moved[np.isfinite(moved)])
+    reach = max(float(finite.max()) if len(finite) else 0.0, 1e-9)
+    return -reach, reach
+
+
+def no_event_words(name: str, design: dict) -> str:
+    """Why design `name` has no event to look inside yet, or never will."""
+    if int(design["event.every"]) == 0:
+        return (
+            f"{name} holds no events: its months between events are 0. Set them above 0 "
+            "to hold some."
+        )
+    return f"{name} has held no event yet: press Step."

@@ -7,7 +7,16 @@ from __future__ import annotations
 import pandas as pd
 import solara
 
-from .inside import challenge_uptake, event_groups, group_members, member_uptake, role_uptake
+from .inside import (
+    challenge_uptake,
+    event_groups,
+    group_members,
+    member_uptake,
+    moved_range,
+    no_event_words,
+    role_uptake,
+    shade_range,
+)
 from .pair import DESIGNS
 
 inside_design = solara.reactive(DESIGNS[0])
@@ -19,9 +28,12 @@ def _html(styler) -> None:
     solara.HTML("div", styler.to_html(), classes=["exsim-table"])
 
 
-def _heat(frame: pd.DataFrame, caption: str):
+def _heat(frame: pd.DataFrame, caption: str, high: float | None = None):
+    low, top = shade_range(frame)
     return (
-        frame.style.background_gradient(cmap="Blues", axis=None)
+        frame.style.background_gradient(
+            cmap="Blues", axis=None, vmin=low, vmax=top if high is None else high
+        )
         .highlight_null(color="#EEEEEE")
         .format("{:.2f}", na_rep="–")
         .set_caption(caption)
@@ -53,7 +65,7 @@ def InsideEvent(session, version: solara.Reactive, playing: solara.Reactive):
                     on_value=inside_month.set,
                 )
         if not records:
-            solara.Text(f"{inside_design.value} has held no event yet: press Step.")
+            solara.Text(no_event_words(inside_design.value, pair.designs[inside_design.value]))
             return
         record = records[months.index(chosen)]
         model = pair.models[inside_design.value]
@@ -62,7 +74,9 @@ def InsideEvent(session, version: solara.Reactive, playing: solara.Reactive):
         solara.Text(
             f"{len(groups)} groups, {int((record.seats >= 0).sum())} members: "
             f"{groups['turns'].sum()} turns, {groups['challenges voiced'].sum()} challenges "
-            f"to the norm voiced, {groups['challenges taken up'].sum()} taken up.",
+            f"to the norm voiced, {groups['challenges taken up'].sum()} take-ups (a "
+            "take-up is one listener taking up one challenger's challenges: one challenge "
+            "can be taken up by several listeners).",
         )
         _html(groups.style.hide(axis="index").set_caption("The groups"))
         _html(
@@ -70,6 +84,7 @@ def InsideEvent(session, version: solara.Reactive, playing: solara.Reactive):
                 role_uptake(record, model),
                 "Whose words moved whom, by role: the mean credibility listeners (rows) "
                 "gave a turn they heard from speakers (columns); – never heard.",
+                high=1.0,  # credibility runs from 0 to 1
             )
         )
         solara.Select("Group", values=list(groups["group"]), value=group, on_value=inside_group.set)
@@ -77,7 +92,13 @@ def InsideEvent(session, version: solara.Reactive, playing: solara.Reactive):
         _html(
             members.style.hide(axis="index")
             .bar(subset=["share of turns"], color="#9ecae1", vmin=0, vmax=1)
-            .bar(subset=["moved by challenges"], color=["#D00000", "#9ecae1"], align="zero")
+            .bar(
+                subset=["moved by challenges"],
+                color=["#F4A6A6", "#9ecae1"],  # light: the number stays readable on it
+                align="zero",
+                vmin=moved_range(members)[0],
+                vmax=moved_range(members)[1],
+            )
             .format(
                 {
                     "status": "{:.2f}",
@@ -100,7 +121,9 @@ def InsideEvent(session, version: solara.Reactive, playing: solara.Reactive):
             solara.Text(f"Group {group}: no challenge to the norm was taken up.")
         else:
             _html(
-                taken.style.background_gradient(cmap="Reds", axis=None).set_caption(
+                taken.style.background_gradient(
+                    cmap="Reds", axis=None, vmin=0.0, vmax=shade_range(taken)[1]
+                ).set_caption(
                     f"Group {group}: who took up whose challenge. Each cell: how many of "
                     "the challenger's (column) challenges the member (row) took up."
                 )

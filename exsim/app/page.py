@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pandas as pd
 import solara
 
 from exsim.app.charts import DESIGN_COLOURS, LiveText, NetworkChart, TimeChart
@@ -45,7 +46,7 @@ from exsim.app.state import (
     version,
 )
 from exsim.model.registry import OUTCOMES as REGISTRY
-from exsim.model.registry import SELECTIONS
+from exsim.model.registry import SELECTIONS, label
 
 
 def chart(name: str) -> tuple[str, tuple[float | None, float | None]]:
@@ -176,10 +177,7 @@ def Difference(session: Session):
                 value=OUTCOMES[outcome][0],
                 on_value=lambda title: difference_outcome.set(titles[title]),
             )
-        Explains(
-            "Above 0: higher under Design B. Both run on one seed, so the difference is the "
-            "designs' and one seed's luck; run several seeds to see a 95% band."
-        )
+        Explains(difference_words(current_several(pair)))
         TimeChart(
             f"{OUTCOMES[outcome][0]}: B - A",
             read,
@@ -192,16 +190,29 @@ def Difference(session: Session):
         DifferenceNow(session, outcome)
 
 
+def difference_words(result: SeveralSeeds | None) -> str:
+    """What the difference chart shows: one seed's luck, or a band over seeds."""
+    if result is None:
+        return (
+            "Above 0: higher under Design B. Both run on one seed, so the difference is the "
+            "designs' and one seed's luck; run several seeds to see a 95% band."
+        )
+    return (
+        f"Above 0: higher under Design B. The line is this seed's run; the band, the 95% "
+        f"interval of the mean difference over {result.replicates} seeds."
+    )
+
+
 @solara.component
 def DifferenceNow(session: Session, outcome: str):
     """The difference at the month on screen and, after several seeds, their verdict."""
     redesigned.value  # noqa: B018 (subscribe: the verdict goes when the designs change)
     pair = session.pair
 
+    label = REGISTRY[outcome].label
+
     def now() -> str:
-        a, b = (pair.series(n, outcome) for n in DESIGNS)
-        month = min(len(a), len(b)) - 1  # both, even while a step is under way
-        return f"Month {month}: B - A = {b[month] - a[month]:+.3f}"
+        return pair.difference_now(outcome, label)
 
     LiveText(now, version, "exsim-diff")
     result = current_several(pair)
@@ -209,26 +220,38 @@ def DifferenceNow(session: Session, outcome: str):
         SeveralTable(result)
 
 
-def SeveralTable(result: SeveralSeeds):
-    """The verdict of `exsim compare` on each outcome: means and B - A, 95% intervals."""
-    rows = ["| outcome | Design A | Design B | B - A | verdict |", "| --- " * 5 + "|"]
-    table = result.table
+def several_rows(result: SeveralSeeds) -> pd.DataFrame:
+    """The verdict of `exsim compare` on each charted outcome, labelled as the registry
+    labels it: an event outcome averaged over the months with an event, any other at the
+    end of the run (``final_``). Means and B - A with their 95% intervals."""
+    table, rows = result.table, []
     for outcome in OUTCOMES:
-        found = table[table["outcome"] == outcome]
+        name = outcome if REGISTRY[outcome].kind == "event" else f"final_{outcome}"
+        found = table[table["outcome"] == name]
         if found.empty:
             continue
         ra, rb = (found[found["design"] == n].iloc[0] for n in DESIGNS)
-        verdict = "differs" if rb["resolved"] else "within noise"
         rows.append(
-            f"| {outcome} | {ra['mean']:.3f} [{ra['mean_low']:.3f}, {ra['mean_high']:.3f}] "
-            f"| {rb['mean']:.3f} [{rb['mean_low']:.3f}, {rb['mean_high']:.3f}] "
-            f"| {rb['difference']:+.3f} [{rb['difference_low']:+.3f}, "
-            f"{rb['difference_high']:+.3f}] | {verdict} |"
+            {
+                "outcome": label(name),
+                "Design A": f"{ra['mean']:.3f} [{ra['mean_low']:.3f}, {ra['mean_high']:.3f}]",
+                "Design B": f"{rb['mean']:.3f} [{rb['mean_low']:.3f}, {rb['mean_high']:.3f}]",
+                "B - A": f"{rb['difference']:+.3f} [{rb['difference_low']:+.3f}, "
+                f"{rb['difference_high']:+.3f}]",
+                "verdict": "differs" if rb["resolved"] else "within noise",
+            }
         )
-    solara.Markdown(
-        f"Over {result.replicates} seeds (event outcomes averaged over the months with an "
-        "event, the others at the end), as `exsim compare` reports them:\n\n" + "\n".join(rows)
+    return pd.DataFrame(rows)
+
+
+def SeveralTable(result: SeveralSeeds):
+    """The verdict of `exsim compare` on each charted outcome, as a table."""
+    caption = (
+        f"Over {result.replicates} seeds, as exsim compare reports them (event outcomes "
+        "averaged over the months with an event, the others at the end of the run):"
     )
+    styler = several_rows(result).style.hide(axis="index").set_caption(caption)
+    solara.HTML("div", styler.to_html(), classes=["exsim-table", "exsim-several-table"])
 
 
 CSS = """
@@ -239,6 +262,14 @@ CSS = """
 .exsim-label { font-size: 0.9em; }
 .exsim-month { font-size: 1.4em; font-weight: 500; display: block; margin-bottom: 8px; }
 .exsim-latest, .exsim-summary { font-size: 0.85em; display: block; }
+.exsim-chart-title { font-size: 0.9em; font-weight: 500; display: block; min-height: 2.6em; }
+.exsim-chart { overflow: hidden; }
+.exsim-chart .jp-OutputArea-output, .exsim-network .jp-OutputArea-output { overflow: hidden; }
+/* The sidebar keeps the width the main area leaves it (Solara pads the main area by 400
+   px): its buttons wrap rather than widen it over Design A. */
+.v-navigation-drawer { width: 400px !important; }
+.v-navigation-drawer .v-btn { max-width: 100%; height: auto !important; min-height: 36px; }
+.v-navigation-drawer .v-btn__content { white-space: normal; flex-shrink: 1; }
 """
 
 

@@ -27,6 +27,11 @@ STARTING_DESIGNS = {"Design A": {"event.suspension": 0.0}, "Design B": {"event.s
 hierarchy at events, B suspends it (the real Exchange Network's design)."""
 
 
+SEED_WORDS = "2^63 - 1"
+"""The highest seed, in words a student can read (``run.seed``'s upper bound)."""
+assert PARAMETERS["run.seed"].high == 2**63 - 1
+
+
 def read_seed(text: object) -> tuple[int | None, str]:
     """A seed typed as text: ``(seed, "")`` for a whole number in the allowed range, else
     ``(None, note)`` with a note saying what is allowed."""
@@ -34,7 +39,7 @@ def read_seed(text: object) -> tuple[int | None, str]:
     highest = PARAMETERS["run.seed"].high
     if typed.isascii() and typed.isdigit() and int(typed) <= highest:
         return int(typed), ""
-    return None, f"A seed is a whole number from 0 to {highest}; {typed!r} is not."
+    return None, f"A seed is a whole number from 0 to {SEED_WORDS}; {typed!r} is not."
 
 
 @dataclass(frozen=True)
@@ -158,6 +163,23 @@ class DesignPair:
             self.events[name].append(record_event(model))
 
     # --- what the page reads -----------------------------------------------------------
+
+    def difference_now(self, outcome: str, label: str) -> str:
+        """B - A of `outcome` (called `label`) at the month on screen, or in words why
+        there is none: an event outcome has no value before a design's first event
+        (NaN by design), and none at all in a design that holds no events."""
+        a, b = (self.series(n, outcome) for n in DESIGNS)
+        month = min(len(a), len(b)) - 1  # both, even while a step is under way
+        if np.isfinite(a[month]) and np.isfinite(b[month]):
+            return f"Month {month}: B - A = {b[month] - a[month]:+.3f}"
+        missing = [n for n, v in zip(DESIGNS, (a, b), strict=True) if not np.isfinite(v[month])]
+        never = [n for n in missing if int(self.models[n].params["event.every"]) == 0]
+        why = (
+            f"{' and '.join(never)} holds no events"
+            if never
+            else f"no event held yet in {' or '.join(missing)}"
+        )
+        return f"Month {month}: no B - A of {label.lower()} ({why})."
 
     def series(self, name: str, outcome: str) -> np.ndarray:
         """Outcome `outcome` of design `name`, month 0 to the month on screen."""

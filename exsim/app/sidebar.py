@@ -192,7 +192,11 @@ def TakeAway(session: Session):
                 filename=f"{slug}.toml",
                 label=f"{name} as a config file",
             )
-        Explains("exsim run design_a.toml reruns Design A exactly, month for month.")
+        Explains(
+            "exsim run design_a.toml reruns Design A exactly, month for month. The events "
+            "CSV is what exsim run writes: its groups are numbered from 0 (the app's group "
+            "1 is group 0 there) and each event by its month (step)."
+        )
         redesigned.value  # noqa: B018 (subscribe: the several-seed runs go stale)
         result = current_several(session.pair)
         if result is not None:

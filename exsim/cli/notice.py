@@ -8,9 +8,11 @@ import threading
 from collections.abc import Iterator
 
 COMPILING = (
-    "exsim: compiling the model's rules (once after an install or an upgrade; a minute or two)..."
+    "exsim: loading the model's compiled rules (the first run after an install or an "
+    "upgrade compiles them: a minute or two)..."
 )
-"""Said while `exsim.model.warmup.warm_up` compiles instead of loading from the cache."""
+"""Said when `exsim.model.warmup.warm_up` takes over two seconds: compiling after an
+install, or loading the cache on a busy machine."""
 
 
 @contextlib.contextmanager
@@ -28,7 +30,7 @@ def said_if_slow(message: str, after: float = 1.0) -> Iterator[None]:
 
 def warm_up() -> None:
     """Load the model's compiled rules, saying so when that means compiling them."""
-    from ..model.warmup import warm_up as load
+    from ..model.warmup import warm_up as load  # imported first: only compiling is slow
 
-    with said_if_slow(COMPILING):
+    with said_if_slow(COMPILING, after=2.0):
         load()
