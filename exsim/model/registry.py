@@ -199,7 +199,7 @@ def _project(o: Outcome) -> Outcome:
     if range_ == "integer 0 … ":
         range_ += "`project_challenges`"
     if o.name == "speaking_equality":
-        range_ = "[0, 1] (0 if `project.rounds` = 0)"
+        range_ = "[0, 1]"
     return replace(
         o,
         name=f"project_{o.name}",
