@@ -166,10 +166,10 @@ class PlainNetwork(mesa.Model):
     def feel_the_room(self, group: list, setting: Setting) -> None:
         """What each member finds in the room at the start: their own leader's status over
         theirs if the leader is here, the threat of the status the session sets aside
-        (ODD 7.16), the discomfort of knowledge of other types from people they have no
-        tie with (ODD 7.18), their mean tie to the others (ODD 7.21), the status risk that
-        weighs on their experience (ODD 7.19); and how well the room knows each aspect
-        (ODD 7.25)."""
+        (ODD 7.16), less what their ties to those below them take away, the discomfort
+        of knowledge of other types from people they have no tie with (ODD 7.18), their
+        mean tie to the others (ODD 7.21), the status risk that weighs on their experience
+        (ODD 7.19); and how well the room knows each aspect (ODD 7.25)."""
         p = self.params
         members = {m.index for m in group}
         mean_status = sum(m.status for m in group) / len(group)
@@ -196,6 +196,9 @@ class PlainNetwork(mesa.Model):
             share = unfamiliar / len(others) if others else 0.0
             m.discomfort = p["challenge.discomfort"] * (1.0 - m.dialogic) * share
             m.tied = tied / len(others) if others else 0.0
+            below = [self.tie(m.index, o.index) for o in others if o.status < m.status]
+            if below:  # contact with those below takes threat away
+                m.threat *= 1.0 - p["threat.contact"] * sum(below) / len(below)
 
     # --- turns -------------------------------------------------------------------------
 

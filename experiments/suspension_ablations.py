@@ -32,6 +32,7 @@ ABLATIONS = {
     "none": {},
     "threat.sensitivity 0": {"threat.sensitivity": 0.0},
     "threat.reactance 0": {"threat.reactance": 0.0},
+    "threat.contact 0": {"threat.contact": 0.0},
     "action.motive 0": {"action.motive": 0.0},
     "attendance.responsiveness 0": {"attendance.responsiveness": 0.0},
     "attendance.safety 0": {"attendance.safety": 0.0},

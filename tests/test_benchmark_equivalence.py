@@ -302,6 +302,12 @@ class ActionsNeverDone(PlainNetwork):
             m.action = 1.0
 
 
+class NoContact(OtherParameters):
+    """A rule changed: ties to those below take no threat away."""
+
+    CHANGED = {"threat.contact": 0.0}
+
+
 class OracleFeedback(OtherParameters):
     """A rule changed: learned credibility is checked against the truth alone."""
 
@@ -322,6 +328,7 @@ class OracleFeedback(OtherParameters):
         (NoSharedBias, "action_learning", 30),
         (ActionsNeverDone, "project_meeting", 30),
         (OracleFeedback, "action_learning", 30),
+        (NoContact, "threatened", 20),
     ],
 )
 def test_the_comparison_detects_a_changed_rule(mutant, setting, sessions):

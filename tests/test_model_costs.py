@@ -110,6 +110,25 @@ def test_threat_is_status_above_the_room_mean_that_the_session_sets_aside(hierar
     np.testing.assert_allclose(tally.threat[0], want, rtol=1e-12)
 
 
+def test_ties_to_those_below_take_threat_away_by_the_odd_equation():
+    """Member 2 (status 0.9) stands above 0 and 1; a tie of strength t to member 0 only
+    takes contact * t / 2 of its threat away; member 1 (0.4, below the mean 0.5) feels
+    none, and its tie to 0 changes nothing."""
+    values = {"population.size": 3, "threat.sensitivity": 2.0, "threat.contact": 0.6}
+    pop, p = make_population(0, **values)
+    pop.status[:] = [0.2, 0.4, 0.9]
+    pop.ties.reinforce(np.array([0, 0]), np.array([2, 1]), np.array([1.0, 1.0]), 1.0)
+    t = pop.ties.strength(np.array([0]), np.array([2]))[0]
+    assert 0.5 < t < 0.9
+    tally = session(pop, p, np.array([[0, 1, 2]]), 0.0)
+    want = min(1.0, 2.0 * (0.9 - 0.5)) * (1.0 - 0.6 * t / 2)
+    np.testing.assert_allclose(tally.threat[0], [0.0, 0.0, want], rtol=1e-12)
+    pop, p = make_population(0, **(values | {"threat.contact": 0.0}))
+    pop.status[:] = [0.2, 0.4, 0.9]
+    pop.ties.reinforce(np.array([0, 0]), np.array([2, 1]), np.array([1.0, 1.0]), 1.0)
+    assert session(pop, p, np.array([[0, 1, 2]]), 0.0).threat[0, 2] == pytest.approx(0.8)
+
+
 def test_no_threat_where_hierarchy_is_kept():
     pop, p = make_population(0, **{"population.size": 3, "threat.sensitivity": 10.0})
     pop.status[:] = [0.2, 0.4, 0.9]
@@ -296,6 +315,7 @@ MECHANISMS = {
     "challenge_discomfort": st.floats(0.0, 2.0),
     "threat_sensitivity": st.floats(0.0, 10.0),
     "threat_reactance": st.floats(0.0, 1.0),
+    "threat_contact": st.floats(0.0, 1.0),
     "attendance_responsiveness": st.floats(0.0, 10.0),
     "attendance_memory": st.floats(0.0, 1.0),
     "attendance_reference": st.floats(-1.0, 1.0),
@@ -362,6 +382,7 @@ def test_neutral_settings_name_real_parameters_within_their_plausible_ranges():
             assert low <= value <= high, name
     switches = ["status.competence", "challenge.sanction", "challenge.discomfort"]
     switches += ["threat.sensitivity", "attendance.responsiveness", "attendance.safety"]
+    switches += ["threat.contact"]
     assert all(PARAMETERS[name].default != NEUTRAL[name] for name in switches)
 
 

@@ -63,6 +63,7 @@ _PARAMETER_OF = {
     "calibration": "credibility.calibration",
     "sanction_rate": "challenge.sanction",
     "threat_sensitivity": "threat.sensitivity",
+    "threat_contact": "threat.contact",
     "reactance": "threat.reactance",
     "discomfort_weight": "challenge.discomfort",
     "safety_weight": "attendance.safety",

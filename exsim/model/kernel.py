@@ -53,6 +53,7 @@ class Rules(NamedTuple):
     calibration: float
     sanction_rate: float
     threat_sensitivity: float
+    threat_contact: float  # share of threat a full tie to everyone below takes away
     reactance: float
     discomfort_weight: float
     safety_weight: float  # how much felt status risk lowers the experience of a session
@@ -228,7 +229,8 @@ def _seat_ties(room, m, group, size):
 @njit(cache=True, inline="always")
 def _reads_ties(rules):
     """Whether a session under `rules` reads the ties between its members."""
-    return rules.trust > 0.0 or rules.tie_safety > 0.0 or rules.discomfort_weight > 0.0
+    felt = rules.threat_contact > 0.0 and rules.threat_sensitivity * (1.0 - rules.hierarchy) > 0.0
+    return rules.trust > 0.0 or rules.tie_safety > 0.0 or rules.discomfort_weight > 0.0 or felt
 
 
 @njit(cache=True, inline="always")
@@ -244,10 +246,11 @@ def _shared_factors(room, rules):
 @njit(cache=True)
 def _threats(room, rules):
     """Fill `room.threat`: the threat each member feels from the status that the
-    session sets aside, min(1, threat * (1 - h) * max(0, s_i - mean status of the room))
-    (ODD 7.16). Zero where hierarchy is kept (h = 1) or nobody stands above the mean.
-    The gap to the mean is summed as sum_j (s_i - s_j) / size, which is exactly 0 among
-    equals (the mean itself can differ from equal numbers in the last bit)."""
+    session sets aside, min(1, threat * (1 - h) * max(0, s_i - mean status of the room)),
+    times 1 - contact * (mean tie to those present below s_i) (ODD 7.16). Zero where
+    hierarchy is kept (h = 1) or nobody stands above the mean. The gap to the mean is
+    summed as sum_j (s_i - s_j) / size, which is exactly 0 among equals (the mean itself
+    can differ from equal numbers in the last bit)."""
     size = 0
     for i in range(len(room.present)):
         size += room.present[i]
@@ -255,11 +258,16 @@ def _threats(room, rules):
     for i in range(len(room.present)):
         room.threat[i] = 0.0
         if room.present[i] and set_aside > 0.0:
-            above = 0.0
+            above, contact, below = 0.0, 0.0, 0
             for j in range(len(room.present)):
                 if room.present[j]:
                     above += room.status[i] - room.status[j]
+                    if room.status[j] < room.status[i]:
+                        contact += room.tie[i, j]
+                        below += 1
             room.threat[i] = min(1.0, set_aside * max(0.0, above / size))
+            if rules.threat_contact > 0.0 and below > 0:
+                room.threat[i] *= 1.0 - rules.threat_contact * contact / below
 
 
 # --- what a group's members make of each other -------------------------------------------

@@ -430,6 +430,16 @@ def _schema() -> list[Parameter]:
             10.0,
         ),
         P(
+            "threat.contact",
+            0.5,
+            "share of the threat a member feels that a full tie with every member below "
+            "them in the room takes away",
+            "Pettigrew & Tropp 2008 (contact lowers intergroup anxiety and threat); value "
+            "a modelling assumption",
+            0.0,
+            1.0,
+        ),
+        P(
             "threat.reactance",
             0.1,
             "share of the gap to full endorsement a fully threatened listener closes on "
@@ -685,6 +695,7 @@ _PLAUSIBLE = {
     "challenge.sanction": (0.0, 0.3),
     "challenge.discomfort": (0.0, 1.0),
     "threat.sensitivity": (0.0, 3.0),
+    "threat.contact": (0.0, 1.0),
     "threat.reactance": (0.0, 0.3),
     "challenge.uptake": (0.2, 0.8),
     "challenge.shift": (0.05, 0.4),
@@ -718,6 +729,7 @@ NEUTRAL = {
     "challenge.sanction": 0.0,
     "challenge.discomfort": 0.0,
     "threat.sensitivity": 0.0,
+    "threat.contact": 0.0,
     "attendance.responsiveness": 0.0,
     "attendance.safety": 0.0,
     "ties.trust": 0.0,
