@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from . import memory
+from .parameter_units import UNITS
 from .vocabulary import FORMATS, GROUPINGS, KNOWLEDGE_TYPES, ROLES
 
 
@@ -35,6 +36,8 @@ class Parameter:
     plausible: tuple[float, float] | None = None
     """The range a modeller would defend (within low..high), for exploring the model;
     None where the parameter is a design choice, a size or not numeric."""
+    unit: str = ""
+    """The unit, in the field's plain terms (`exsim.model.parameter_units`)."""
 
     @property
     def kind(self) -> type:
@@ -746,7 +749,8 @@ that the model gives that version's outputs bit for bit (`threat.reactance` and 
 other attendance parameters act only through these)."""
 
 PARAMETERS: dict[str, Parameter] = {
-    p.name: replace(p, plausible=_PLAUSIBLE.get(p.name)) for p in _schema()
+    p.name: replace(p, plausible=_PLAUSIBLE.get(p.name), unit=UNITS.get(p.name, ""))
+    for p in _schema()
 }
 """Every parameter by dotted name, in documentation order."""
 
