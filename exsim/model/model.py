@@ -284,7 +284,8 @@ class ExchangeModel(mesa.Model):
         """Compute this step's outcomes into `self.outcomes` (in the registry's order,
         then the added outcomes) and return them. Step 0 holds no event or project
         outcome (NaN): no session has been held; nor does any month before the first
-        event hold an event outcome."""
+        event hold an event outcome, nor any month a project outcome when
+        `project.rounds` = 0 (no project meeting is held)."""
         found = {
             "event_held": float(self.event_held),
             "events_held": float(self.events_held),
@@ -298,6 +299,8 @@ class ExchangeModel(mesa.Model):
             out.update(dict.fromkeys(_SESSION_NAMES, math.nan))
         elif self.events_held == 0:  # no event yet (or ever, with event.every = 0)
             out.update(dict.fromkeys(_EVENT_NAMES, math.nan))
+        if self.params["project.rounds"] == 0:  # no project meeting is ever held
+            out.update(dict.fromkeys(_PROJECT_NAMES, math.nan))
         self.outcomes = out
         for name, function in self.added_outcomes.items():
             out[name] = added_value(name, function(self), self.steps)
@@ -327,7 +330,9 @@ _EMPTY_SESSION = outcomes.empty_session_summary
 
 _EVENT_NAMES = registry.names("event")
 """Outcomes that describe the most recent event."""
-_SESSION_NAMES = _EVENT_NAMES + registry.names("project")
+_PROJECT_NAMES = registry.names("project")
+"""Outcomes that describe the month's project meetings."""
+_SESSION_NAMES = _EVENT_NAMES + _PROJECT_NAMES
 """Outcomes that describe a session (an event or the month's project meetings)."""
 
 EVENT_COLUMNS = ["step", "event", "group", *outcomes.GROUP_OUTCOMES]
