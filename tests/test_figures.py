@@ -96,6 +96,22 @@ def test_forest_plot_puts_d_on_one_axis_beside_raw_differences(tmp_path, figures
     assert "(challenges)" in raw[0].get_title(loc="left")
 
 
+def test_forest_plot_marks_intervals_cut_at_the_axis_edge(tmp_path, figures):
+    table = _table()
+    wild = (table["outcome"] == "challenges") & (table["design"] == "one")
+    table.loc[wild, ["effect_size_low", "effect_size_high"]] = [-30.0, 40.0]  # few replicates
+    plots.forest_plot(table, tmp_path / "forest.png")
+    (fig,) = figures
+    std = np.array(fig.axes).reshape(-1, 2)[:, 1]
+    low, high = std[0].get_xlim()
+    assert low > -30.0 and high < 40.0  # the wild interval does not set the axis
+    heads = [line.get_marker() for ax in std for line in ax.lines if line.get_marker() in "<>"]
+    assert sorted(heads) == ["<", ">"]
+    assert "2 interval end(s) cut at the axis edge" in std[0].get_title(loc="left")
+    plots.forest_plot(_table(), tmp_path / "plain.png")
+    assert figures[1].axes[1].get_title(loc="left") == "standardised effect (d)"
+
+
 def test_forest_plot_tick_labels_do_not_overlap(tmp_path, figures):
     plots.forest_plot(_table(), tmp_path / "forest.png")
     (fig,) = figures

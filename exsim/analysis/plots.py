@@ -95,10 +95,11 @@ def forest_plot(table: pd.DataFrame, path: str | Path, role: str | None = "all")
             std.tick_params(axis="x", labelbottom=False)
         title = summary_label(outcome)
         raw.set_title(title if who == "all" else f"{title}, {who}", fontsize=8.5, loc="left")
-    _clip_effects(axes[:, 1], part)
+    cut = _clip_effects(axes[:, 1], part)
     axes[-1, 0].set_xlabel(f"difference from {baseline}\n(the outcome's unit; 95% bootstrap CI)")
     axes[-1, 1].set_xlabel("Cohen's d (pooled s.d.; 95% bootstrap CI),\none axis for all rows")
-    axes[0, 1].set_title("standardised effect (d)", fontsize=8.5, loc="left")
+    note = f"; < > {cut} interval end(s) cut at the axis edge" if cut else ""
+    axes[0, 1].set_title(f"standardised effect (d){note}", fontsize=8.5, loc="left")
     fig.suptitle(
         f"Differences from {baseline}: n = {replicates(table)} replicates per design, "
         "paired by seed",
@@ -107,14 +108,32 @@ def forest_plot(table: pd.DataFrame, path: str | Path, role: str | None = "all")
     return save(fig, path)
 
 
-def _clip_effects(axes, part: pd.DataFrame) -> None:
+def _clip_effects(axes, part: pd.DataFrame) -> int:
     """Limit the common d axis to the point estimates (and at least +-1), so that one
-    wild interval (few replicates) does not squash every other row; intervals that
-    reach beyond the axis are cut at its edge."""
+    wild interval (few replicates) does not squash every other row; an interval that
+    reaches beyond the axis is cut at its edge and marked there with an arrowhead.
+    Returns the number of interval ends cut."""
     d = part["effect_size"].to_numpy(dtype=float)
     d = d[np.isfinite(d)]
     edge = max(1.0, 1.5 * float(np.abs(d).max())) if len(d) else 1.0
     axes[0].set_xlim(-edge, edge)
+    return sum(_mark_cut_intervals(ax, edge) for ax in axes)
+
+
+def _mark_cut_intervals(ax, edge: float) -> int:
+    """Draw an arrowhead at the axis edge for each interval of `ax` beyond +-`edge`;
+    return how many intervals were cut."""
+    cut = 0
+    for container in ax.containers:
+        bars = container.lines[2]
+        if not bars:
+            continue
+        for (low, y), (high, _) in bars[0].get_segments():
+            for end, side, marker in ((low, -edge, "<"), (high, edge, ">")):
+                if abs(end) > edge and np.sign(end) == np.sign(side):
+                    ax.plot(side, y, marker=marker, color=bars[0].get_color()[0], clip_on=False)
+                    cut += 1
+    return cut
 
 
 def _forest_row(ax, rows: pd.DataFrame, column: str) -> None:
