@@ -2,6 +2,7 @@
 named as in a sensitivity file, with one-line errors for unknown names."""
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import exsim
@@ -106,3 +107,25 @@ def test_one_recorded_month_draws_a_point_with_its_interval_per_group(monkeypatc
     for bar in ax.containers:
         assert np.isfinite(bar.lines[0].get_ydata()).all() and bar.lines[0].get_marker() == "o"
     assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "1"]
+
+
+def test_a_band_over_fewer_runs_at_some_months_says_so(monkeypatch, tmp_path):
+    """The band at a month averages the runs with a value there; when some runs have
+    none (an event not held in every run), the legend says how few it can be."""
+    from exsim.analysis import sweep_plots
+
+    runs = pd.DataFrame({"run_id": [0, 1, 2, 3], "event.suspension": [0.0, 0.0, 1.0, 1.0]})
+    rows = [(r, m, float(r + m)) for r in range(4) for m in range(1, 6)]
+    series = pd.DataFrame(rows, columns=["run_id", "step", "challenges"])
+    drawn = []
+    monkeypatch.setattr(sweep_plots, "save", lambda fig, path: drawn.append(fig) or path)
+
+    def legend_title(series):
+        sweep_plots.timeseries_by_group(
+            series, runs, "challenges", "event.suspension", tmp_path / "t.png"
+        )
+        return drawn[-1].axes[0].get_legend().get_title().get_text()
+
+    assert "fewer at some months" not in legend_title(series)
+    series.loc[(series["run_id"] == 1) & (series["step"] == 3), "challenges"] = np.nan
+    assert "fewer at some months (as few as 1)" in legend_title(series)

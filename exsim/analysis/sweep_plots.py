@@ -168,7 +168,7 @@ def timeseries_by_group(
     joined = timeseries[["run_id", "step", outcome]].merge(runs[["run_id", by]], on="run_id")
     months = sorted(set(joined["step"]))
     fig, ax = plt.subplots(figsize=(7.5, 4.2), constrained_layout=True)
-    counts, values, missing = [], [], []
+    counts, values, missing, fewest = [], [], [], []
     for k, (value, part) in enumerate(joined.groupby(by, sort=True)):
         if part[outcome].isna().all():  # e.g. project outcomes with project.rounds = 0
             missing.append(f"{by} = {_tick(value)}")
@@ -176,6 +176,8 @@ def timeseries_by_group(
         wide = part.pivot_table(index="run_id", columns="step", values=outcome, dropna=False)
         mean, low, high = bootstrap_band(wide.to_numpy(), seed=k)
         counts.append(len(wide))
+        present = np.isfinite(wide.to_numpy()).sum(axis=0)
+        fewest.append(int(present[present > 0].min()))
         values.append(_tick(value))
         colour, name = OKABE_ITO[k % len(OKABE_ITO)], f"{by} = {_tick(value)}"
         if len(months) < 2:
@@ -199,6 +201,8 @@ def timeseries_by_group(
         band = BAND.format(n=f"{replicates_text(counts).replace('replicates', 'runs')} {each}")
         if len(months) < 2:
             band = band.replace("band:", "bars:", 1)
+        if min(fewest) < min(counts):  # some months lack a value in some runs
+            band += f"\nfewer at some months (as few as {min(fewest)}): runs without a value there"
         ax.legend(fontsize=8, title=band, title_fontsize=7)
     return save(fig, path)
 
