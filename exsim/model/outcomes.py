@@ -76,9 +76,10 @@ _FIRST_BY_ROLE = GROUP_OUTCOMES.index(f"members_{ROLES[0]}")
 
 
 @njit(cache=True)
-def _group_table(seats, role, status, leader, tally):
-    """The `GROUP_OUTCOMES` of every group, (G, len(GROUP_OUTCOMES)); `tally` as
-    `Tally.arrays` gives it, `leader` each member's project leader."""
+def _group_table(seats, role, status, leader, counts):
+    """The `GROUP_OUTCOMES` of every group, (G, len(GROUP_OUTCOMES)); `counts` the
+    arrays of a `Tally` after its seats, `leader` each member's project leader."""
+    tally = kernel.Counts(*counts)
     leader_here = kernel.leaders_present(seats, leader)
     turns, heard, uptake, challenges = tally.turns, tally.heard, tally.uptake, tally.challenges
     roles, by_role = _ROLE_COUNT, _FIRST_BY_ROLE
@@ -150,7 +151,7 @@ def session_outcomes(pop: Population, tally: Tally) -> tuple[np.ndarray, np.ndar
     `speaking_ratio_<role>`: turns per member of the role over turns per member overall
     (1: a fair share; 0 if the role was absent or nobody spoke).
     """
-    table = _group_table(tally.seats, pop.role, pop.status, pop.leader, tally.arrays())
+    table = _group_table(tally.seats, pop.role, pop.status, pop.leader, tally[1:])
     summary = _pooled(table, _SUMMED)
     size = table[:, 0].astype(float)  # contiguous, as `@` was always given it
     total = summary[0]  # set aside by `_pooled`

@@ -95,10 +95,10 @@ class Ties:
         self._cross_sum += gain
         self.count += added
 
-    def kernel_view(self) -> dict:
-        """The table as `tie_table.Members` reads it (`tie_table.tie_strength`): valid until
-        the ties next grow."""
-        return {"tie_table": self._table, "tie_values": self._scaled, "tie_scale": self._scale}
+    def kernel_view(self) -> tuple[np.ndarray, np.ndarray, float]:
+        """The table as `kernel.Members` holds it (``tie_table``, ``tie_values``,
+        ``tie_scale``; read by `tie_table.tie_strength`): valid until the ties next grow."""
+        return self._table, self._scaled, self._scale
 
     def _make_room(self, pairs: int) -> None:
         """Grow the table, if need be, so that `pairs` more pairs fit."""
