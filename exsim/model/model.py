@@ -206,9 +206,7 @@ class ExchangeModel(mesa.Model):
         work, fading, norm pressure."""
         self.event_held = events.event_due(self.steps, self.params) and self.hold_event()
         self.work_in_projects()
-        projects.gather_evidence(self.population, self.params, self.streams["evidence"])
-        projects.fade(self.population, self.params)
-        projects.apply_norm_pressure(self.population, self.params)
+        projects.end_month(self.population, self.params, self.streams["evidence"])
         self._measure()
         self.datacollector.collect(self)
         if self.steps >= self.params["run.steps"]:
