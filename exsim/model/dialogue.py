@@ -215,17 +215,20 @@ def hold_session(
     seats = np.ascontiguousarray(seats, dtype=np.int64)
     tally = Tally.empty(seats)
     shuffle, draws = draw_numbers(rng, setting, seats.shape, params["talk.sampling"])
-    kernel.hold_packed(
+    growth = float(params["ties.growth"])
+    if growth != 0:
+        pop.ties.make_room_for(seats)
+    grown = kernel.hold_packed(
         _member_arrays(pop),
         seats,
         np.asarray(legitimacy, dtype=float),
         pop.problem.truth,
         tuple(rules(setting, params)),
-        shuffle,
-        draws,
+        (shuffle, draws),
         tally[1:],
+        (pop.role, growth),
     )
-    pop.ties.reinforce_groups(seats, tally.uptake, params["ties.growth"])
+    pop.ties.grown(*grown)
     return tally
 
 

@@ -151,8 +151,7 @@ def session_outcomes(pop: Population, tally: Tally) -> tuple[np.ndarray, np.ndar
     `speaking_ratio_<role>`: turns per member of the role over turns per member overall
     (1: a fair share; 0 if the role was absent or nobody spoke).
     """
-    table = _group_table(tally.seats, pop.role, pop.status, pop.leader, tally[1:])
-    summary = _pooled(table, _SUMMED)
+    table, summary = _tables(tally.seats, pop.role, pop.status, pop.leader, tally[1:], _SUMMED)
     size = table[:, 0].astype(float)  # contiguous, as `@` was always given it
     total = summary[0]  # set aside by `_pooled`
     for at, column in _WEIGHTED:  # NumPy's `@` (BLAS), as these were always summed
@@ -164,6 +163,13 @@ def group_outcomes(pop: Population, tally: Tally) -> dict[str, np.ndarray]:
     """`session_outcomes`' group table as a dict, `GROUP_OUTCOMES` as arrays of length G."""
     table, _ = session_outcomes(pop, tally)
     return dict(zip(GROUP_OUTCOMES, table.T, strict=True))
+
+
+@njit(cache=True)
+def _tables(seats, role, status, leader, counts, summed):
+    """`_group_table` and `_pooled` in one call."""
+    table = _group_table(seats, role, status, leader, counts)
+    return table, _pooled(table, summed)
 
 
 @njit(cache=True)
