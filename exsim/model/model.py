@@ -107,10 +107,15 @@ class OutcomeCollector(mesa.DataCollector):
             self.model_reporters = reporters
         if hasattr(self, "_collection_steps"):  # Mesa >= 3.4 records when it collected
             self._collection_steps.append(model.time)
-        added = {k: r for k, r in self.model_reporters.items() if k not in model.outcomes}
+        found = model.outcomes
+        if self.model_reporters.keys() == found.keys():  # no reporter added the Mesa way
+            for name, values in self.model_vars.items():
+                values.append(found[name])
+            return
+        added = {k: r for k, r in self.model_reporters.items() if k not in found}
         for name, values in self.model_vars.items():
             if name not in added:
-                values.append(model.outcomes[name])
+                values.append(found[name])
         if added:  # reporters added the Mesa way (`_new_model_reporter`): Mesa reads them
             reporters, self.model_reporters = self.model_reporters, added
             agents, self.agent_reporters = self.agent_reporters, {}
