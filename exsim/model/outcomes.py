@@ -159,12 +159,6 @@ def session_outcomes(pop: Population, tally: Tally) -> tuple[np.ndarray, np.ndar
     return table, summary
 
 
-def group_outcomes(pop: Population, tally: Tally) -> dict[str, np.ndarray]:
-    """`session_outcomes`' group table as a dict, `GROUP_OUTCOMES` as arrays of length G."""
-    table, _ = session_outcomes(pop, tally)
-    return dict(zip(GROUP_OUTCOMES, table.T, strict=True))
-
-
 @njit(cache=True)
 def _tables(seats, role, status, leader, counts, summed):
     """`_group_table` and `_pooled` in one call."""
