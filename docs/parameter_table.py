@@ -22,7 +22,15 @@ ODD = Path(__file__).resolve().parent / "ODD.md"
 
 START = "<!-- parameters:start -->"
 END = "<!-- parameters:end -->"
-COLUMNS = ("Name", "Meaning", "Default", "Range / allowed values", "Plausible range", "Source")
+COLUMNS = (
+    "Name",
+    "Meaning",
+    "Unit",
+    "Default",
+    "Range / allowed values",
+    "Plausible range",
+    "Source",
+)
 
 
 def _parameters() -> dict[str, Any]:
@@ -64,6 +72,7 @@ def markdown_table() -> str:
         cells = (
             f"`{p.name}`",
             _cell(p.meaning),
+            _cell(p.unit),
             f"`{format_default(p.default)}`",
             _cell(p.allowed()),
             _plausible(p.plausible),

@@ -96,3 +96,27 @@ def test_bad_config_file_leaves_earlier_results_untouched(tmp_path):
     assert done.returncode == 2
     assert str(bad) in done.stderr and "event.suspension" in done.stderr
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_failed_runs_are_listed_ten_at_most_then_counted(capsys):
+    from exsim.cli.arguments import SHOWN_FAILURES, report_failures
+
+    failures = [(f"p{k}-r0", k, "boom") for k in range(SHOWN_FAILURES + 2)]
+    report_failures(failures, "the runs table")
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == SHOWN_FAILURES + 1
+    assert lines[0] == "exsim: run p0-r0 (seed 0) failed: boom"
+    assert lines[-1] == "exsim: ... and 2 more failed runs; see the runs table"
+    report_failures(failures[:1], "the runs table")
+    assert capsys.readouterr().err.splitlines() == [lines[0]]
+
+
+def test_compare_and_plot_describe_outcomes_alike(capsys):
+    from exsim.cli import main
+
+    shared = "separated by commas, named as in a sensitivity file"
+    for command in ("compare", "plot"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        text = " ".join(capsys.readouterr().out.split())
+        assert shared in text and "'list' lists them" in text

@@ -99,3 +99,15 @@ def test_a_stale_outcome_table_fails_the_check(generator, odd_text, tmp_path, ca
     stale.write_text(odd_text.replace("| Event held (1 = yes) |", "| Event (yes) |"), "utf-8")
     assert generator.main(["--check", "--odd", str(stale)]) == 1
     assert "outcome table differs" in capsys.readouterr().err
+
+
+def test_every_parameter_has_a_unit_and_the_odd_table_shows_it(generator):
+    from exsim.model.parameter_units import UNITS
+
+    assert set(UNITS) == set(PARAMETERS), "a parameter without a unit, or a unit without one"
+    assert all(p.unit.strip() for p in PARAMETERS.values())
+    rows = generator.markdown_table().splitlines()
+    assert rows[0].split(" | ")[2] == "Unit"
+    cells = {row.split(" | ")[0].strip("| `"): row.split(" | ")[2] for row in rows[2:]}
+    assert cells["threat.contact"] == "share (0-1)"
+    assert cells["event.every"] == "months"

@@ -122,6 +122,10 @@ def check_timeseries(frame, values):
     assert frame.loc[before, event_columns].isna().all().all()
     frame = frame.copy()
     frame.loc[before, event_columns] = 0.0  # checked above; the bounds below hold for 0
+    project_columns = [c for c in frame.columns if c in names("project")]
+    if values["project.rounds"] == 0:  # no project meeting held: no project outcome
+        assert frame[project_columns].isna().all().all()
+        frame[project_columns] = 0.0  # checked above; the bounds below hold for 0
     assert np.all(np.isfinite(frame.to_numpy(dtype=float)))
     for column in UNIT:
         assert frame[column].between(0.0, 1.0).all(), column

@@ -144,6 +144,7 @@ def test_parquet_fields_describe_themselves(folder):
     runs = pq.read_schema(next((folder / "out" / "runs").glob("*.parquet")))
     meta = {f.name: {k.decode(): v.decode() for k, v in (f.metadata or {}).items()} for f in runs}
     assert meta["event.suspension"]["role"] == "parameter"
+    assert meta["event.suspension"]["unit"] == "index (0-1)"  # parameters carry their unit
     assert meta["mean_challenges"]["unit"] == "challenges"
     assert meta["mean_challenges"]["summary"] == "mean over the months with an event"
     assert all(meta[name] for name in runs.names)

@@ -123,7 +123,7 @@ def comparison_markdown(table: pd.DataFrame, role: str = "all") -> str:
 def verdict(row: pd.Series) -> str:
     """Plain words for one difference: resolved, or within noise and what would resolve it."""
     if pd.isna(row["difference"]):
-        return "no value to compare (NaN: e.g. no event held)"
+        return "no value to compare (NaN: no event, or no project meeting, held)"
     if row["resolved"]:
         return "differs"
     needed = row["replicates_needed"]

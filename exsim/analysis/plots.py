@@ -156,8 +156,12 @@ def trajectory_plot(trajectories: pd.DataFrame, outcomes: list[str], path: str |
         rows, cols, figsize=(11, 3 * rows), squeeze=False, sharex=True, constrained_layout=True
     )
     for ax, outcome in zip(axes.flat, outcomes, strict=False):
+        missing = []
         for k, design in enumerate(designs):
             part = trajectories[trajectories["design"] == design]
+            if part[outcome].isna().all():  # e.g. project outcomes with project.rounds = 0
+                missing.append(design)
+                continue
             wide = part.pivot_table(index="seed", columns="step", values=outcome, dropna=False)
             mean, low, high = bootstrap_band(wide.to_numpy(), seed=k)
             colour = OKABE_ITO[k % len(OKABE_ITO)]
@@ -169,7 +173,8 @@ def trajectory_plot(trajectories: pd.DataFrame, outcomes: list[str], path: str |
             ax.plot(wide.columns, mean, color=colour, label=design, marker=marker, markersize=3)
             ax.fill_between(wide.columns, low, high, color=colour, alpha=0.2, linewidth=0)
         ax.set_ylabel(wrapped(axis_label(outcome), 40), fontsize=8)
-        ax.set_title(axis_label(outcome).split(" (")[0], fontsize=10)
+        title = axis_label(outcome).split(" (")[0]
+        ax.set_title(title + missing_note(missing), fontsize=10 if not missing else 8)
     for ax in axes.flat[len(outcomes) :]:
         ax.set_visible(False)
     n = trajectories.groupby("design")["seed"].nunique().min()
@@ -182,6 +187,16 @@ def trajectory_plot(trajectories: pd.DataFrame, outcomes: list[str], path: str |
         axes.flat[0].set_xticks(range(len(designs)), designs)
         axes.flat[0].set_xlim(-0.5, len(designs) - 0.5)
     return save(fig, path)
+
+
+NO_VALUE = "no value (NaN: no such session held) for {}"
+"""What a figure says where a design or a parameter value has no value to draw."""
+
+
+def missing_note(missing: list[str]) -> str:
+    """A second title line saying which designs (or parameter values) have no value to
+    draw, so that an absent line is not read as one hidden behind another; "" if none."""
+    return "\n" + wrapped(NO_VALUE.format(", ".join(missing)), 70) if missing else ""
 
 
 def summary_label(outcome: str) -> str:

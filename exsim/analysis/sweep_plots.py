@@ -13,7 +13,7 @@ import pandas as pd
 from ..model.parameters import PARAMETERS
 from ..model.registry import SELECTIONS
 from .labels import axis_label, outcome_range
-from .plots import BAND, OKABE_ITO, plt, save, summary_label, wrapped
+from .plots import BAND, OKABE_ITO, missing_note, plt, save, summary_label, wrapped
 from .statistics import bootstrap_band
 
 DEFAULT_OUTCOMES = SELECTIONS["plot"]
@@ -60,9 +60,18 @@ def outcome_by_parameter(
     groups = [(None, runs)] if by is None else list(runs.groupby(by, sort=True))
     categorical = not pd.api.types.is_numeric_dtype(runs[x])
     levels = sorted(runs[x].unique())
-    counts = []
+    counts, missing = [], []
     for k, (value, part) in enumerate(groups):
-        present = [v for v in levels if (part[x] == v).any()]
+        where = "" if by is None else f" ({by} = {value})"
+        empty = [
+            v
+            for v in levels
+            if (part[x] == v).any() and part.loc[part[x] == v, column].isna().all()
+        ]
+        missing += [f"{x} = {v}{where}" for v in empty]
+        present = [v for v in levels if (part[x] == v).any() and v not in empty]
+        if not present:
+            continue
         rows = [interval(part.loc[part[x] == v, column]) for v in present]
         counts += [int(part.loc[part[x] == v, column].notna().sum()) for v in present]
         xs = [levels.index(v) if categorical else v for v in present]
@@ -83,7 +92,8 @@ def outcome_by_parameter(
     ax.set_xlabel(wrapped(label(x), 90))
     ax.set_ylabel(wrapped(label(column)), fontsize=9)
     ax.set_title(
-        f"means with 95% bootstrap intervals over replicates ({replicates_text(counts)} per point)",
+        f"means with 95% bootstrap intervals over replicates ({replicates_text(counts or [0])} "
+        f"per point){missing_note(missing)}",
         fontsize=9,
     )
     if by is not None:
@@ -158,8 +168,11 @@ def timeseries_by_group(
     joined = timeseries[["run_id", "step", outcome]].merge(runs[["run_id", by]], on="run_id")
     months = sorted(set(joined["step"]))
     fig, ax = plt.subplots(figsize=(7.5, 4.2), constrained_layout=True)
-    counts, values = [], []
+    counts, values, missing = [], [], []
     for k, (value, part) in enumerate(joined.groupby(by, sort=True)):
+        if part[outcome].isna().all():  # e.g. project outcomes with project.rounds = 0
+            missing.append(f"{by} = {_tick(value)}")
+            continue
         wide = part.pivot_table(index="run_id", columns="step", values=outcome, dropna=False)
         mean, low, high = bootstrap_band(wide.to_numpy(), seed=k)
         counts.append(len(wide))
@@ -172,6 +185,8 @@ def timeseries_by_group(
         marker = "o" if len(months) <= 30 else None  # few recorded months: show them
         ax.plot(wide.columns, mean, color=colour, label=name, marker=marker, markersize=3)
         ax.fill_between(wide.columns, low, high, color=colour, alpha=0.2, linewidth=0)
+    if missing:
+        ax.set_title(missing_note(missing).strip(), fontsize=8)
     if len(months) < 2:
         ax.set_xticks(range(len(values)), values)
         ax.set_xlim(-0.5, len(values) - 0.5)
@@ -179,11 +194,12 @@ def timeseries_by_group(
     else:
         ax.set_xlabel("month")
     ax.set_ylabel(wrapped(axis_label(outcome)), fontsize=9)
-    each = "per line" if len(months) >= 2 else "per point"
-    band = BAND.format(n=f"{replicates_text(counts).replace('replicates', 'runs')} {each}")
-    if len(months) < 2:
-        band = band.replace("band:", "bars:", 1)
-    ax.legend(fontsize=8, title=band, title_fontsize=7)
+    if counts:
+        each = "per line" if len(months) >= 2 else "per point"
+        band = BAND.format(n=f"{replicates_text(counts).replace('replicates', 'runs')} {each}")
+        if len(months) < 2:
+            band = band.replace("band:", "bars:", 1)
+        ax.legend(fontsize=8, title=band, title_fontsize=7)
     return save(fig, path)
 
 

@@ -139,6 +139,50 @@ def add_parallel(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def parallel_options(args: argparse.Namespace) -> dict:
+    """The ``workers``, ``backend`` and ``scheduler`` that `add_parallel` parsed, checked
+    together before any work (`exsim.runs.sweep.choose_backend`), as keyword arguments."""
+    from ..runs.sweep import choose_backend
+
+    choose_backend(args.backend, args.workers, args.scheduler)
+    return {"workers": args.workers, "backend": args.backend, "scheduler": args.scheduler}
+
+
+def add_outcomes(parser: argparse.ArgumentParser, what: str, default: str, *aliases) -> None:
+    """The ``--outcomes`` option (``exsim compare``, ``exsim plot``): names separated by
+    commas, as in a sensitivity file, or ``list``; `what` says what they are for."""
+    parser.add_argument(
+        "--outcomes",
+        *aliases,
+        action="append",
+        metavar="NAMES",
+        help=f"{what}, separated by commas, named as in a sensitivity file (challenges: "
+        "mean over the run; final_norm_endorsement: at the end; challenges_patient: per "
+        f"role); 'list' lists them; default: {default}",
+    )
+
+
+def add_results_folder(parser: argparse.ArgumentParser) -> None:
+    """The positional DIR of the commands that read a sweep's results folder."""
+    parser.add_argument("dir", metavar="DIR", help="a sweep's results folder")
+
+
+SHOWN_FAILURES = 10
+"""How many failed runs a command lists, one line each, before it counts the rest."""
+
+
+def report_failures(failures, see: str) -> None:
+    """List failed runs ``(run_id, seed, error)`` on stderr, one line each, at most
+    `SHOWN_FAILURES`, then how many more and where to `see` them."""
+    for run_id, seed, error in failures[:SHOWN_FAILURES]:
+        print(f"exsim: run {run_id} (seed {seed}) failed: {error}", file=sys.stderr)
+    if len(failures) > SHOWN_FAILURES:
+        print(
+            f"exsim: ... and {len(failures) - SHOWN_FAILURES} more failed runs; see {see}",
+            file=sys.stderr,
+        )
+
+
 def check_out(path: str, flag: str = "--out") -> None:
     """Refuse an output folder that cannot be written, before any work (`UsageError`)."""
     from ..errors import ConfigError

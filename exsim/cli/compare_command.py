@@ -7,9 +7,11 @@ import argparse
 from ..errors import UsageError
 from .arguments import (
     add_max_runs,
+    add_outcomes,
     add_parallel,
     check_kind,
     check_out,
+    parallel_options,
     parameter,
     positive,
     record,
@@ -40,15 +42,7 @@ def add(commands) -> None:
     )
     p.add_argument("--out", default="results/compare", help="output folder")
     add_parallel(p)
-    p.add_argument(
-        "--outcomes",
-        action="append",
-        metavar="NAMES",
-        help="outcomes to compare, separated by commas, named as in a sensitivity file "
-        "(challenges: mean over the run; final_norm_endorsement: at the end; "
-        "challenges_patient: per role); 'list' lists them; default: the headline "
-        "outcomes, overall and per role",
-    )
+    add_outcomes(p, "outcomes to compare", "the headline outcomes, overall and per role")
     p.add_argument(
         "--record",
         type=record,
@@ -65,7 +59,6 @@ def _compare(args: argparse.Namespace) -> int:
     from ..analysis.compare import compare
     from ..analysis.outcomes import outcome_listing, split_names
     from ..runs.checks import check_run_count
-    from ..runs.sweep import choose_backend
 
     outcomes = split_names(args.outcomes)
     if outcomes == ["list"]:
@@ -82,16 +75,14 @@ def _compare(args: argparse.Namespace) -> int:
     runs = len(args.designs) * args.replicates
     how = f"{len(args.designs)} designs x {args.replicates} replicates"
     check_run_count(runs, args.max_runs, "compare", how)
-    choose_backend(args.backend, args.workers, args.scheduler)
+    parallel = parallel_options(args)
     check_out(args.out)
     result = compare(
         args.designs,
         replicates=args.replicates,
         seed=args.seed,
         steps=args.steps,
-        workers=args.workers,
-        backend=args.backend,
-        scheduler=args.scheduler,
+        **parallel,
         outcomes=outcomes,
         max_runs=args.max_runs,
         record=args.record,

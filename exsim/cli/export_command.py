@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..errors import UsageError
-from .arguments import check_out
+from .arguments import add_results_folder, check_out
 
 
 def add(commands) -> None:
@@ -18,7 +18,7 @@ def add(commands) -> None:
         "timeseries.csv and events.csv (month 0's session outcomes are empty cells), "
         "to DIR/csv by default. Every table is checked before anything is written.",
     )
-    p.add_argument("dir", metavar="DIR", help="a sweep's results folder")
+    add_results_folder(p)
     p.add_argument("--csv", action="store_true", help="write CSV (the one format for now)")
     p.add_argument("--out", help="folder for the files (default: DIR/csv)")
     p.set_defaults(handler=_export)

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..errors import UsageError
-from .arguments import check_out
+from .arguments import add_outcomes, add_results_folder, check_out
 
 
 def add(commands) -> None:
@@ -18,16 +18,8 @@ def add(commands) -> None:
         "intervals over replicates), a heatmap over two varied parameters, and time "
         "series by the values of a parameter. PNG and SVG, to DIR/figures by default.",
     )
-    p.add_argument("dir", metavar="DIR", help="a sweep's results folder")
-    p.add_argument(
-        "--outcomes",
-        "--outcome",
-        action="append",
-        metavar="NAMES",
-        help="outcomes, separated by commas, named as in a sensitivity file (challenges: "
-        "mean over the run; final_norm_endorsement: at the end; challenges_patient: per "
-        "role); 'list' lists them; default: six headline outcomes",
-    )
+    add_results_folder(p)
+    add_outcomes(p, "outcomes", "six headline outcomes", "--outcome")
     p.add_argument("--x", help="parameter on the x axis (default: the first varied one)")
     p.add_argument("--y", help="second parameter, for a heatmap (default: the second varied)")
     p.add_argument("--by", help="parameter whose values group the time series (default: --x)")

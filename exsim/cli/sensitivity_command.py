@@ -10,9 +10,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .arguments import add_max_runs, add_parallel, check_kind, check_out
-
-SHOWN_FAILURES = 10
+from .arguments import (
+    add_max_runs,
+    add_parallel,
+    check_kind,
+    check_out,
+    parallel_options,
+    report_failures,
+)
 
 
 def add(commands) -> None:
@@ -42,32 +47,18 @@ def add(commands) -> None:
 def _sensitivity(args: argparse.Namespace) -> int:
     from ..analysis.sensitivity import IncompleteRuns, load_sensitivity, sensitivity
     from ..analysis.sensitivity_report import markdown, summary_line
-    from ..runs.sweep import choose_backend
 
     check_kind(args.spec, "sensitivity")
     spec = load_sensitivity(args.spec, max_runs=args.max_runs)
-    choose_backend(args.backend, args.workers, args.scheduler)
+    parallel = parallel_options(args)
     check_out(args.out)
     try:
         analysis = sensitivity(
-            spec,
-            args.out,
-            allow_failed=args.allow_failed,
-            workers=args.workers,
-            backend=args.backend,
-            scheduler=args.scheduler,
-            progress=not args.quiet,
+            spec, args.out, allow_failed=args.allow_failed, progress=not args.quiet, **parallel
         )
     except IncompleteRuns as err:
         print(f"exsim: error: {args.spec}: {err}", file=sys.stderr)
-        for run_id, seed, error in err.failures[:SHOWN_FAILURES]:
-            print(f"exsim: run {run_id} (seed {seed}) failed: {error}", file=sys.stderr)
-        if len(err.failures) > SHOWN_FAILURES:
-            print(
-                f"exsim: ... and {len(err.failures) - SHOWN_FAILURES} more failed runs; "
-                f"see the runs table in {args.out}/runs",
-                file=sys.stderr,
-            )
+        report_failures(err.failures, f"the runs table in {args.out}/runs")
         return 1
     print(markdown(analysis))
     print(f"{summary_line(analysis)}; wrote the indices and their charts to {args.out}")

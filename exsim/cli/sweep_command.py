@@ -13,9 +13,15 @@ import sys
 
 from .. import __version__
 from ..errors import UsageError
-from .arguments import add_max_runs, add_parallel, check_kind, check_out, positive
-
-SHOWN_FAILURES = 10
+from .arguments import (
+    add_max_runs,
+    add_parallel,
+    check_kind,
+    check_out,
+    parallel_options,
+    positive,
+    report_failures,
+)
 
 
 def add(commands) -> None:
@@ -70,21 +76,15 @@ def _sweep(args: argparse.Namespace) -> int:
     if args.dry_run:
         _list_runs(plan, describe_runs(plan))
         return 0
-    from ..runs.sweep import choose_backend, sweep
+    from ..runs.sweep import sweep
 
-    choose_backend(args.backend, args.workers, args.scheduler)  # fail before any output
+    parallel = parallel_options(args)  # fail before any output
     if args.out is not None:
         check_out(args.out)
     previous = _stop_on_sigterm()
     try:
         report = sweep(
-            plan,
-            args.out,
-            workers=args.workers,
-            backend=args.backend,
-            scheduler=args.scheduler,
-            progress=not args.quiet,
-            batch_size=args.batch_size,
+            plan, args.out, progress=not args.quiet, batch_size=args.batch_size, **parallel
         )
     except KeyboardInterrupt:
         print(
@@ -97,14 +97,7 @@ def _sweep(args: argparse.Namespace) -> int:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     print(f"exsim {__version__}: {plan.source}: {report}")
-    for run_id, seed, error in report.failures[:SHOWN_FAILURES]:
-        print(f"exsim: run {run_id} (seed {seed}) failed: {error}", file=sys.stderr)
-    if len(report.failures) > SHOWN_FAILURES:
-        print(
-            f"exsim: ... and {len(report.failures) - SHOWN_FAILURES} more failed runs; "
-            "see the runs table",
-            file=sys.stderr,
-        )
+    report_failures(report.failures, "the runs table")
     return 1 if report.failed else 0
 
 

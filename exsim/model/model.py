@@ -298,7 +298,8 @@ class ExchangeModel(mesa.Model):
         """Compute this step's outcomes into `self.outcomes` (in the registry's order,
         then the added outcomes) and return them. Step 0 holds no event or project
         outcome (NaN): no session has been held; nor does any month before the first
-        event hold an event outcome."""
+        event hold an event outcome, nor any month a project outcome when
+        `project.rounds` = 0 (no project meeting is held)."""
         values = np.concatenate(
             (
                 (float(self.event_held), float(self.events_held), self.last_event_attendance),
@@ -311,6 +312,8 @@ class ExchangeModel(mesa.Model):
             values[_SESSION_AT] = math.nan
         elif self.events_held == 0:  # no event yet (or ever, with event.every = 0)
             values[_EVENT_AT] = math.nan
+        if self.params["project.rounds"] == 0:  # no project meeting is ever held
+            values[_PROJECT_AT] = math.nan
         self.outcomes = out = dict(zip(_MEASURED, values.tolist(), strict=True))
         for name, function in self.added_outcomes.items():
             out[name] = added_value(name, function(self), self.steps)
@@ -355,11 +358,15 @@ if tuple(registry.OUTCOMES) != _MEASURED:
 
 _EVENT_NAMES = registry.names("event")
 """Outcomes that describe the most recent event."""
-_SESSION_NAMES = _EVENT_NAMES + registry.names("project")
+_PROJECT_NAMES = registry.names("project")
+"""Outcomes that describe the month's project meetings."""
+_SESSION_NAMES = _EVENT_NAMES + _PROJECT_NAMES
 """Outcomes that describe a session (an event or the month's project meetings)."""
-_EVENT_AT, _SESSION_AT = (
-    [_MEASURED.index(k) for k in names] for names in (_EVENT_NAMES, _SESSION_NAMES)
+_EVENT_AT, _PROJECT_AT, _SESSION_AT = (
+    [_MEASURED.index(k) for k in names]
+    for names in (_EVENT_NAMES, _PROJECT_NAMES, _SESSION_NAMES)
 )
+"""Where the outcomes of each kind of session sit in `_MEASURED`."""
 
 EVENT_COLUMNS = ["step", "event", "group", *outcomes.GROUP_OUTCOMES]
 """The columns of the datacollector's table ``events``: one row per event group."""

@@ -2,7 +2,7 @@
 its time series and its events, as Arrow tables whose fields describe themselves.
 
 Every field carries metadata (Parquet keeps it): a parameter says it is one, with its
-meaning and allowed values; an outcome its label, unit, kind and how it was summarised
+meaning, unit and allowed values; an outcome its label, unit, kind and how it was summarised
 (`exsim.model.registry`); the run's identity columns what they are.
 """
 
@@ -73,7 +73,8 @@ def describe(name: str) -> dict[bytes, bytes]:
     """The metadata of a column: what it is, and its meaning, unit and summary."""
     if name in PARAMETERS:
         p = PARAMETERS[name]
-        info = {"role": "parameter", "meaning": p.meaning, "allowed": p.allowed()}
+        info = {"role": "parameter", "meaning": p.meaning, "unit": p.unit}
+        info["allowed"] = p.allowed()
     elif name in _IDENTITY:
         info = {"role": "run", "meaning": _IDENTITY[name]}
     else:

@@ -1,0 +1,101 @@
+"""With ``project.rounds = 0`` no project meeting is held: the project outcomes have no
+value (NaN, empty in CSV), never 0, in the time series, the run summaries, a sweep's
+runs table, a comparison and its figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import exsim
+from exsim.analysis.compare import compare
+from exsim.analysis.comparison import comparison_markdown
+from exsim.analysis.plots import missing_note
+from exsim.analysis.sensitivity import undefined
+from exsim.cli import main
+from exsim.model import ExchangeModel
+from exsim.model.registry import names
+
+PROJECT = list(names("project"))
+
+
+def test_no_project_meeting_means_no_project_outcome():
+    model = ExchangeModel(rng=3, project_rounds=0, event_every=1)
+    for _ in range(3):
+        model.step()
+    frame = model.datacollector.get_model_vars_dataframe()
+    assert frame[PROJECT].isna().all().all()  # not 0: no meeting was held
+    rest = frame.iloc[1:].drop(columns=PROJECT)
+    assert np.isfinite(rest.to_numpy(dtype=float)).all()  # an event every month
+
+
+def test_with_project_meetings_the_project_outcomes_are_numbers():
+    model = ExchangeModel(rng=3, project_rounds=1)
+    model.step()
+    frame = model.datacollector.get_model_vars_dataframe()
+    assert frame[PROJECT].iloc[1].notna().all()
+
+
+@pytest.fixture(scope="module")
+def swept(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("no_projects")
+    (folder / "sweep.toml").write_text(
+        'replicates = 2\nsteps = 3\n[grid]\n"project.rounds" = [0, 1]\n', encoding="utf-8"
+    )
+    exsim.sweep(folder / "sweep.toml", folder / "out", progress=False)
+    return folder / "out"
+
+
+def test_the_runs_table_and_its_csv_hold_no_project_summary(swept):
+    results = exsim.load_results(swept)
+    runs = results.runs.set_index("run_id")
+    columns = [f"{k}_{n}" for n in PROJECT for k in ("final", "mean") if f"{k}_{n}" in runs]
+    assert columns  # the runs table summarises project outcomes
+    none, some = runs[runs["project.rounds"] == 0], runs[runs["project.rounds"] == 1]
+    assert (none["status"] == "done").all() and len(none) == 2
+    assert none[columns].isna().all().all()
+    assert some[columns].notna().all().all()
+    results.to_csv(swept / "csv")
+    csv = pd.read_csv(swept / "csv" / "runs.csv", keep_default_na=False)
+    cells = csv.loc[csv["project.rounds"] == 0, "final_project_challenges"]
+    assert (cells == "").all()
+
+
+def test_sweep_figures_say_which_values_have_none(swept, capsys):
+    code = main(["plot", str(swept), "--outcomes", "project_challenges", "--out", str(swept / "f")])
+    assert code == 0
+    assert sorted(p.name for p in (swept / "f").glob("*.png")) == [
+        "mean_project_challenges_by_project.rounds.png",
+        "timeseries_project_challenges_by_project.rounds.png",
+    ]
+    assert "no value (NaN" in missing_note(["project.rounds = 0"])
+    assert missing_note([]) == ""
+
+
+def test_a_comparison_says_there_is_no_value_to_compare(tmp_path):
+    (tmp_path / "kept.toml").write_text("[project]\nrounds = 1\n", encoding="utf-8")
+    (tmp_path / "none.toml").write_text("[project]\nrounds = 0\n", encoding="utf-8")
+    comparison = compare(
+        [tmp_path / "kept.toml", tmp_path / "none.toml"],
+        replicates=2,
+        steps=3,
+        names=["kept", "none"],
+        outcomes=["project_challenges", "challenges"],
+    )
+    table = comparison.table.set_index(["outcome", "design"])
+    row = table.loc[("project_challenges", "none")]
+    assert np.isnan(row["mean"]) and np.isnan(row["difference"]) and not row["resolved"]
+    assert np.isfinite(table.loc[("project_challenges", "kept"), "mean"])
+    assert np.isfinite(table.loc[("challenges", "none"), "mean"])
+    text = comparison_markdown(comparison.table)
+    line = next(t for t in text.splitlines() if t.startswith("| project_challenges | none"))
+    assert "no value to compare" in line and "project meeting" in line
+
+
+def test_sensitivity_refuses_indices_of_values_that_are_not_numbers():
+    values = pd.Series([np.nan, np.nan, 1.0, 2.0])
+    reason = undefined(values, pd.Series([0, 0, 1, 1]))
+    assert reason is not None and "NaN" in reason
