@@ -363,8 +363,7 @@ _PROJECT_NAMES = registry.names("project")
 _SESSION_NAMES = _EVENT_NAMES + _PROJECT_NAMES
 """Outcomes that describe a session (an event or the month's project meetings)."""
 _EVENT_AT, _PROJECT_AT, _SESSION_AT = (
-    [_MEASURED.index(k) for k in names]
-    for names in (_EVENT_NAMES, _PROJECT_NAMES, _SESSION_NAMES)
+    [_MEASURED.index(k) for k in names] for names in (_EVENT_NAMES, _PROJECT_NAMES, _SESSION_NAMES)
 )
 """Where the outcomes of each kind of session sit in `_MEASURED`."""
 
