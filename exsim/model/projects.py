@@ -56,6 +56,8 @@ def end_month(pop: Population, p: dict, rng: np.random.Generator) -> None:
 
 @njit(cache=True)
 def _end_month(evidence, normals, rate, dialogic, kept, norm, pressure):
+    """`_take_evidence`, capacity times `kept`, then `_pull_toward_norm` (arguments
+    grouped as `end_month` hands them over)."""
     _take_evidence(*evidence, normals, rate)
     for i in range(len(dialogic)):
         dialogic[i] *= kept
