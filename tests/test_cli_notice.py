@@ -25,4 +25,4 @@ def test_warm_up_leaves_the_compiled_rules_ready(capsys):
     from exsim.model import kernel
 
     notice.warm_up()
-    assert kernel.hold_groups.signatures  # compiled or loaded from the cache
+    assert kernel.hold_packed.signatures  # compiled or loaded from the cache (the model calls it)

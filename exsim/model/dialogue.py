@@ -16,7 +16,9 @@ population's arrays and returns what happened (`Tally`).
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -77,35 +79,55 @@ _PARAMETER_OF = {
 """The fields of the kernel's `Rules` that come from parameters, and their parameter."""
 
 
+_READ = operator.itemgetter(*_PARAMETER_OF.values(), "action.motive", "talk.sampling")
+"""The parameters a session's `Rules` are made of, read in one call."""
+
+
 def rules(setting: Setting, p: dict) -> kernel.Rules:
     """The kernel's `Rules` for `setting` under parameters `p` (dotted names)."""
+    return _rules(setting, _READ(p))
+
+
+@lru_cache(maxsize=64)
+def _rules(setting: Setting, values: tuple) -> kernel.Rules:
+    """`rules` from the values of the parameters `_READ` reads (kept: a run holds the
+    same few sessions month after month)."""
+    *read, motive, sampling = values
     return kernel.Rules(
         hierarchy=float(setting.hierarchy),
         facilitation=float(setting.facilitation),
         turn_rule=TURN_RULES[setting.turn_rule],
         rounds=int(setting.rounds),
         extra_risk=float(setting.extra_risk),
-        **{field: float(p[name]) for field, name in _PARAMETER_OF.items()},
-        commit=float(not setting.project and p["action.motive"] > 0),
-        action_motive=float(p["action.motive"]) if setting.project else 0.0,
-        sampling=float(p["talk.sampling"]),
+        **{field: float(v) for field, v in zip(_PARAMETER_OF, read, strict=True)},
+        commit=float(not setting.project and motive > 0),
+        action_motive=float(motive) if setting.project else 0.0,
+        sampling=float(sampling),
     )
 
 
 def members(pop: Population) -> kernel.Members:
     """The population's arrays as the kernel reads and writes them (views, not copies)."""
-    return kernel.Members(
-        beliefs=pop.beliefs,
-        knowledge=pop.knowledge,
-        status=pop.status,
-        voice=pop.voice,
-        dialogic=pop.dialogic,
-        endorsement=pop.endorsement,
-        calibrated=pop.calibrated,
-        main_type=pop.main_type,
-        leader=pop.leader,
-        **pop.ties.kernel_view(),
-        action=pop.action,
+    return kernel.Members(*_member_arrays(pop))
+
+
+def _member_arrays(pop: Population) -> tuple:
+    """`members` as a plain tuple (which the compiled kernel takes in faster)."""
+    table, values, scale = pop.ties.kernel_view()
+    return (
+        pop.beliefs,
+        pop.knowledge,
+        pop.status,
+        pop.voice,
+        pop.dialogic,
+        pop.endorsement,
+        pop.calibrated,
+        pop.main_type,
+        pop.leader,
+        table,
+        values,
+        scale,
+        pop.action,
     )
 
 
@@ -117,6 +139,15 @@ _COUNT_SHAPES = {
     "mentioned": "ga",
 }
 """The shape of each array of `kernel.Counts` not (G, m): g groups, m seats, a aspects."""
+
+
+@lru_cache(maxsize=16)
+def _count_shapes(groups: int, seats: int, aspects: int) -> tuple[tuple[int, ...], ...]:
+    """The shape of each array of `kernel.Counts`, in order, for `groups` of `seats`."""
+    sizes = {"g": groups, "m": seats, "a": aspects}
+    return tuple(
+        tuple(sizes[d] for d in _COUNT_SHAPES.get(name, "gm")) for name in kernel.Counts._fields
+    )
 
 
 _TallyFields = NamedTuple(  # the fields of kernel.Counts, not listed again
@@ -134,18 +165,11 @@ class Tally(_TallyFields):
     @classmethod
     def empty(cls, seats: np.ndarray, aspects: int = len(KNOWLEDGE_TYPES)) -> Tally:
         """A tally of nothing yet, for a session in `seats`."""
-        sizes = dict(zip("gm", seats.shape, strict=True), a=aspects)
-        return cls(
-            seats,
-            *(
-                np.zeros([sizes[d] for d in _COUNT_SHAPES.get(name, "gm")])
-                for name in kernel.Counts._fields
-            ),
-        )
+        return cls(seats, *map(np.zeros, _count_shapes(*seats.shape, aspects)))
 
     def arrays(self) -> kernel.Counts:
         """The arrays the kernel fills (views of this tally's)."""
-        return kernel.Counts(*(getattr(self, name) for name in kernel.Counts._fields))
+        return kernel.Counts(*self[1:])
 
     @property
     def present(self) -> np.ndarray:
@@ -191,17 +215,20 @@ def hold_session(
     seats = np.ascontiguousarray(seats, dtype=np.int64)
     tally = Tally.empty(seats)
     shuffle, draws = draw_numbers(rng, setting, seats.shape, params["talk.sampling"])
-    kernel.hold_groups(
-        members(pop),
+    growth = float(params["ties.growth"])
+    if growth != 0:
+        pop.ties.make_room_for(seats)
+    grown = kernel.hold_packed(
+        _member_arrays(pop),
         seats,
         np.asarray(legitimacy, dtype=float),
         pop.problem.truth,
-        rules(setting, params),
-        shuffle,
-        draws,
-        tally.arrays(),
+        tuple(rules(setting, params)),
+        (shuffle, draws),
+        tally[1:],
+        (pop.role, growth),
     )
-    pop.ties.reinforce_groups(seats, tally.uptake, params["ties.growth"])
+    pop.ties.grown(*grown)
     return tally
 
 

@@ -7,6 +7,7 @@ part), are facilitated, and follow one of three formats.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from .dialogue import Setting, Tally
 from .population import Population
@@ -129,57 +130,82 @@ def deal(order: np.ndarray, n_groups: int, chunked: bool, avoid: np.ndarray | No
     return seats
 
 
+@njit(cache=True)
 def _separate_from_leaders(seats: np.ndarray, leader: np.ndarray) -> None:
     """Swap members out of groups that hold their own leader, in place; where no member
-    can move, move the leader out instead."""
-    group_of = np.full(len(leader), -1)
-    rows, cols = np.nonzero(seats >= 0)
-    group_of[seats[rows, cols]] = rows
-    seated = seats[rows, cols]
-    for g, c in _seated_with_leader(seats, rows, cols, leader, group_of):
+    can move, move the leader out instead. Partners are sought among the seated members
+    in seat order (group by group), the first that fits taken."""
+    group_of = np.full(len(leader), -1, dtype=np.int64)
+    seated = seats.ravel()[seats.ravel() >= 0]  # in seat order
+    for g in range(seats.shape[0]):
+        for c in range(seats.shape[1]):
+            if seats[g, c] >= 0:
+                group_of[seats[g, c]] = g
+    for g, c in _seated_with_leader(seats, leader, group_of):
         member = seats[g, c]
         if leader[member] == member or group_of[leader[member]] != g:
             continue
         # a partner elsewhere who is not a leader, whose leader is not in g, and whose
         # group does not hold the member's leader
-        ok = (group_of[seated] != g) & (leader[seated] != seated)
-        ok &= group_of[leader[seated]] != g
-        ok &= group_of[seated] != group_of[leader[member]]
-        if not ok.any():
-            continue
-        partner = seated[np.argmax(ok)]
-        h = group_of[partner]
-        pos = np.flatnonzero(seats[h] == partner)[0]
-        seats[g, c], seats[h, pos] = partner, member
-        group_of[partner], group_of[member] = g, h
-    for g, c in _seated_with_leader(seats, rows, cols, leader, group_of):
+        partner = -1
+        for s in seated:
+            if (
+                group_of[s] != g
+                and leader[s] != s
+                and group_of[leader[s]] != g
+                and group_of[s] != group_of[leader[member]]
+            ):
+                partner = s
+                break
+        if partner >= 0:
+            _swap(seats, group_of, member, partner)
+    for g, c in _seated_with_leader(seats, leader, group_of):
         boss = leader[seats[g, c]]
         if boss == seats[g, c] or group_of[boss] != g:
             continue
         # a partner elsewhere whose group holds no other follower of the boss, whose own
         # leader is not in g (unless it is the boss) and who leads nobody in g
-        follows = (leader[seated] == boss) & (seated != boss)
-        followers_in = np.bincount(group_of[seated[follows]], minlength=len(seats))
-        ok = (group_of[seated] != g) & (followers_in[group_of[seated]] == follows)
-        ok &= (leader[seated] == boss) | (group_of[leader[seated]] != g)
-        in_g = (group_of[seated] == g) & (leader[seated] != seated)
-        ok &= np.bincount(leader[seated[in_g]], minlength=len(leader))[seated] == 0
-        if not ok.any():
-            continue
-        partner = seated[np.argmax(ok)]
-        h = group_of[partner]
-        pos, at = np.flatnonzero(seats[h] == partner)[0], np.flatnonzero(seats[g] == boss)[0]
-        seats[g, at], seats[h, pos] = partner, boss
-        group_of[partner], group_of[boss] = g, h
+        followers_in = np.zeros(seats.shape[0], dtype=np.int64)
+        led_in_g = np.zeros(len(leader), dtype=np.int64)
+        for s in seated:
+            if leader[s] == boss and s != boss:
+                followers_in[group_of[s]] += 1
+            if group_of[s] == g and leader[s] != s:
+                led_in_g[leader[s]] += 1
+        partner = -1
+        for s in seated:
+            follows = 1 if leader[s] == boss and s != boss else 0
+            if (
+                group_of[s] != g
+                and followers_in[group_of[s]] == follows
+                and (leader[s] == boss or group_of[leader[s]] != g)
+                and led_in_g[s] == 0
+            ):
+                partner = s
+                break
+        if partner >= 0:
+            _swap(seats, group_of, boss, partner)
 
 
-def _seated_with_leader(
-    seats: np.ndarray, rows: np.ndarray, cols: np.ndarray, leader: np.ndarray, group_of: np.ndarray
-) -> list[tuple[int, int]]:
+@njit(cache=True)
+def _swap(seats: np.ndarray, group_of: np.ndarray, a: int, b: int) -> None:
+    """Swap the seats of members `a` and `b` (in different groups)."""
+    g, h = group_of[a], group_of[b]
+    at = np.flatnonzero(seats[g] == a)[0]
+    pos = np.flatnonzero(seats[h] == b)[0]
+    seats[g, at], seats[h, pos] = b, a
+    group_of[b], group_of[a] = g, h
+
+
+@njit(cache=True)
+def _seated_with_leader(seats: np.ndarray, leader: np.ndarray, group_of: np.ndarray) -> list:
     """The seats (group, position), in seat order, of members now seated with their own
     leader. A pass of `_separate_from_leaders` need visit only these: no swap seats
     anyone with their own leader, so no other seat can come to need one."""
-    member = seats[rows, cols]
-    boss = leader[member]
-    together = (boss != member) & (group_of[boss] == rows)
-    return list(zip(rows[together].tolist(), cols[together].tolist(), strict=True))
+    found = []
+    for g in range(seats.shape[0]):
+        for c in range(seats.shape[1]):
+            member = seats[g, c]
+            if member >= 0 and leader[member] != member and group_of[leader[member]] == g:
+                found.append((g, c))
+    return found

@@ -21,6 +21,7 @@ from ..errors import OutcomeError
 from . import events, outcomes, projects, registry
 from .agents import Participant
 from .dialogue import hold_session
+from .outcomes import empty_session_summary
 from .parameters import KEYWORDS, PARAMETERS, suggest, validate
 from .population import create_population, create_problem
 from .vocabulary import KNOWLEDGE_TYPES
@@ -106,10 +107,15 @@ class OutcomeCollector(mesa.DataCollector):
             self.model_reporters = reporters
         if hasattr(self, "_collection_steps"):  # Mesa >= 3.4 records when it collected
             self._collection_steps.append(model.time)
-        added = {k: r for k, r in self.model_reporters.items() if k not in model.outcomes}
+        found = model.outcomes
+        if self.model_reporters.keys() == found.keys():  # no reporter added the Mesa way
+            for name, values in self.model_vars.items():
+                values.append(found[name])
+            return
+        added = {k: r for k, r in self.model_reporters.items() if k not in found}
         for name, values in self.model_vars.items():
             if name not in added:
-                values.append(model.outcomes[name])
+                values.append(found[name])
         if added:  # reporters added the Mesa way (`_new_model_reporter`): Mesa reads them
             reporters, self.model_reporters = self.model_reporters, added
             agents, self.agent_reporters = self.agent_reporters, {}
@@ -181,10 +187,10 @@ class ExchangeModel(mesa.Model):
         self.participants = [Participant(self, i) for i in range(self.population.size)]
         self.events_held = 0
         self.last_event_step = 0
-        self.last_event = _EMPTY_SESSION()
+        self.last_event_outcomes = empty_session_summary()
         self.last_event_attendance = 0
         self.event_held = False
-        self.project_meeting = _EMPTY_SESSION()
+        self.project_meeting_outcomes = empty_session_summary()
         self.listener_updates = 0  # listeners weighing an utterance, in every session
         self.event_listener_updates = 0  # the same, at events only (for benchmarks)
         self.last_speakers: dict[str, np.ndarray] = {}
@@ -205,9 +211,7 @@ class ExchangeModel(mesa.Model):
         work, fading, norm pressure."""
         self.event_held = events.event_due(self.steps, self.params) and self.hold_event()
         self.work_in_projects()
-        projects.gather_evidence(self.population, self.params, self.streams["evidence"])
-        projects.fade(self.population, self.params)
-        projects.apply_norm_pressure(self.population, self.params)
+        projects.end_month(self.population, self.params, self.streams["evidence"])
         self._measure()
         self.datacollector.collect(self)
         if self.steps >= self.params["run.steps"]:
@@ -231,8 +235,7 @@ class ExchangeModel(mesa.Model):
         updates = tally.listener_updates
         self.listener_updates += updates
         self.event_listener_updates += updates
-        groups = outcomes.group_outcomes(pop, tally)
-        self.last_event = outcomes.session_summary(groups)
+        groups, self.last_event_outcomes = outcomes.session_outcomes(pop, tally)
         self.last_event_attendance = len(attendees)
         self.last_speakers = {
             "seats": tally.seats,
@@ -251,7 +254,7 @@ class ExchangeModel(mesa.Model):
         """Every project team meets under kept hierarchy and target pressure."""
         setting = projects.project_setting(self.params)
         if setting.rounds == 0:
-            self.project_meeting = outcomes.empty_session_summary()
+            self.project_meeting_outcomes = empty_session_summary()
             return
         tally = hold_session(
             self.population,
@@ -262,8 +265,7 @@ class ExchangeModel(mesa.Model):
             self.streams["dialogue"],
         )
         self.listener_updates += tally.listener_updates
-        groups = outcomes.group_outcomes(self.population, tally)
-        self.project_meeting = outcomes.session_summary(groups)
+        _, self.project_meeting_outcomes = outcomes.session_outcomes(self.population, tally)
 
     def team_seats(self) -> np.ndarray:
         """The project teams in their seats (teams, seats; -1 empty): worked out at the
@@ -280,28 +282,39 @@ class ExchangeModel(mesa.Model):
 
     # --- outcomes -------------------------------------------------------------------------
 
+    @property
+    def last_event(self) -> dict[str, float]:
+        """The most recent event's outcomes pooled over its groups, by name
+        (`outcomes.SUMMARY_OUTCOMES`; all 0 before the first event)."""
+        return dict(zip(outcomes.SUMMARY_OUTCOMES, self.last_event_outcomes.tolist(), strict=True))
+
+    @property
+    def project_meeting(self) -> dict[str, float]:
+        """The outcomes of the month's project meetings pooled over the teams, by name."""
+        pooled = self.project_meeting_outcomes.tolist()
+        return dict(zip(outcomes.SUMMARY_OUTCOMES, pooled, strict=True))
+
     def _measure(self) -> dict[str, float]:
         """Compute this step's outcomes into `self.outcomes` (in the registry's order,
         then the added outcomes) and return them. Step 0 holds no event or project
         outcome (NaN): no session has been held; nor does any month before the first
         event hold an event outcome, nor any month a project outcome when
         `project.rounds` = 0 (no project meeting is held)."""
-        found = {
-            "event_held": float(self.event_held),
-            "events_held": float(self.events_held),
-            "attendance": float(self.last_event_attendance),
-            **self.last_event,
-            **{f"project_{k}": v for k, v in self.project_meeting.items()},
-            **outcomes.state_outcomes(self.population, self.legitimacy),
-        }
-        out = {name: found[name] for name in registry.OUTCOMES}
+        values = np.concatenate(
+            (
+                (float(self.event_held), float(self.events_held), self.last_event_attendance),
+                self.last_event_outcomes,
+                self.project_meeting_outcomes[: len(outcomes.SESSION_OUTCOMES)],
+                outcomes.state_outcomes(self.population, self.legitimacy),
+            )
+        )
         if self.steps == 0:
-            out.update(dict.fromkeys(_SESSION_NAMES, math.nan))
+            values[_SESSION_AT] = math.nan
         elif self.events_held == 0:  # no event yet (or ever, with event.every = 0)
-            out.update(dict.fromkeys(_EVENT_NAMES, math.nan))
+            values[_EVENT_AT] = math.nan
         if self.params["project.rounds"] == 0:  # no project meeting is ever held
-            out.update(dict.fromkeys(_PROJECT_NAMES, math.nan))
-        self.outcomes = out
+            values[_PROJECT_AT] = math.nan
+        self.outcomes = out = dict(zip(_MEASURED, values.tolist(), strict=True))
         for name, function in self.added_outcomes.items():
             out[name] = added_value(name, function(self), self.steps)
         return out
@@ -318,15 +331,30 @@ class ExchangeModel(mesa.Model):
             f"{self.events_held} events held{', ' + shown if shown else ''}{more}>"
         )
 
-    def _record_event_groups(self, groups: dict[str, np.ndarray]) -> None:
-        columns = {k: np.asarray(v, dtype=float).tolist() for k, v in groups.items()}
-        for g in range(len(groups["size"])):
-            row = {"step": self.steps, "event": self.events_held, "group": g}
-            row.update({k: v[g] for k, v in columns.items()})
-            self.datacollector.add_table_row("events", row)
+    def _record_event_groups(self, groups: np.ndarray) -> None:
+        """Add a row per group of the event just held (`groups`, as
+        `outcomes.session_outcomes` gives them) to the datacollector's table ``events``,
+        column by column."""
+        table, count = self.datacollector.tables["events"], len(groups)
+        table["step"].extend([self.steps] * count)
+        table["event"].extend([self.events_held] * count)
+        table["group"].extend(range(count))
+        for name, values in zip(outcomes.GROUP_OUTCOMES, groups.T.tolist(), strict=True):
+            table[name].extend(values)
 
 
-_EMPTY_SESSION = outcomes.empty_session_summary
+_MEASURED = (
+    "event_held",
+    "events_held",
+    "attendance",
+    *outcomes.SUMMARY_OUTCOMES,
+    *(f"project_{k}" for k in outcomes.SESSION_OUTCOMES),
+    *outcomes.STATE_OUTCOMES,
+)
+"""The outcomes `ExchangeModel._measure` computes, in the order it computes them: the
+registry's order (checked below), so that the DataCollector's columns follow it."""
+if tuple(registry.OUTCOMES) != _MEASURED:
+    raise RuntimeError("exsim.model.registry lists the outcomes out of the model's order")
 
 _EVENT_NAMES = registry.names("event")
 """Outcomes that describe the most recent event."""
@@ -334,6 +362,10 @@ _PROJECT_NAMES = registry.names("project")
 """Outcomes that describe the month's project meetings."""
 _SESSION_NAMES = _EVENT_NAMES + _PROJECT_NAMES
 """Outcomes that describe a session (an event or the month's project meetings)."""
+_EVENT_AT, _PROJECT_AT, _SESSION_AT = (
+    [_MEASURED.index(k) for k in names] for names in (_EVENT_NAMES, _PROJECT_NAMES, _SESSION_NAMES)
+)
+"""Where the outcomes of each kind of session sit in `_MEASURED`."""
 
 EVENT_COLUMNS = ["step", "event", "group", *outcomes.GROUP_OUTCOMES]
 """The columns of the datacollector's table ``events``: one row per event group."""

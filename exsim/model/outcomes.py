@@ -12,18 +12,13 @@ import math
 import numpy as np
 from numba import njit
 
-from . import registry
-from .dialogue import Tally, leaders_present
+from . import kernel, registry
+from .dialogue import Tally
 from .population import Population
 from .vocabulary import KNOWLEDGE_TYPES, ROLES
 
 SESSION_OUTCOMES = tuple(o.name for o in registry.SESSION)
 """Outcomes of one session (an event or the month's project meetings)."""
-
-
-def _divide(nums: list[float], dens: list[float]) -> list[float]:
-    """`_ratio` of two short lists of numbers, as a list (the same IEEE divisions)."""
-    return [n / d if d > 0 else 0.0 for n, d in zip(nums, dens, strict=True)]
 
 
 @njit(cache=True)
@@ -78,14 +73,14 @@ GROUP_OUTCOMES = (
 _ROLE_COUNT = len(ROLES)
 _FIRST_BY_ROLE = GROUP_OUTCOMES.index(f"members_{ROLES[0]}")
 """The column of the first per-role group outcome (the table's fixed columns come first)."""
-_BY_ROLE = {name: [f"{name}_{r}" for r in ROLES] for name in ("members", "turns", "challenges")}
-"""Column names of the per-role group outcomes, in the order of ROLES."""
 
 
 @njit(cache=True)
-def _group_table(seats, role, status, leader_here, tally):
-    """The `GROUP_OUTCOMES` of every group, (G, len(GROUP_OUTCOMES)); `tally` as
-    `Tally.arrays` gives it."""
+def _group_table(seats, role, status, leader, counts):
+    """The `GROUP_OUTCOMES` of every group, (G, len(GROUP_OUTCOMES)); `counts` the
+    arrays of a `Tally` after its seats, `leader` each member's project leader."""
+    tally = kernel.Counts(*counts)
+    leader_here = kernel.leaders_present(seats, leader)
     turns, heard, uptake, challenges = tally.turns, tally.heard, tally.uptake, tally.challenges
     roles, by_role = _ROLE_COUNT, _FIRST_BY_ROLE
     table = np.zeros((seats.shape[0], by_role + 3 * roles))
@@ -121,57 +116,89 @@ def _group_table(seats, role, status, leader_here, tally):
     return table
 
 
-def group_outcomes(pop: Population, tally: Tally) -> dict[str, np.ndarray]:
-    """Outcomes of each group in a session, `GROUP_OUTCOMES` as arrays of length G:
-    the speaking equality, cross-role uptake and reciprocity of each group, its
-    challenges (in all, by low-status members, taken up), members sitting with their
-    own leader, and members, turns and challenges per role."""
-    table = _group_table(
-        tally.seats,
-        pop.role,
-        pop.status,
-        leaders_present(pop, tally.seats),
-        tally.arrays(),
-    )
-    return dict(zip(GROUP_OUTCOMES, table.T, strict=True))
+SUMMARY_OUTCOMES = (
+    *SESSION_OUTCOMES,
+    *(f"speaking_ratio_{r}" for r in ROLES),
+    *(f"challenges_{r}" for r in ROLES),
+)
+"""Outcomes of a session pooled over its groups (`session_outcomes`), in this order."""
+
+_WEIGHTED = [
+    (SUMMARY_OUTCOMES.index(k), GROUP_OUTCOMES.index(k))
+    for k in ("speaking_equality", "cross_role_uptake", "reciprocity", "threat")
+]
+"""Pooled outcomes that are group outcomes weighted by group size: (where in the
+summary, which column of the group table)."""
+_SUMMED = np.array(
+    [
+        [SUMMARY_OUTCOMES.index(k), GROUP_OUTCOMES.index(k)]
+        for k in (*SESSION_OUTCOMES, *(f"challenges_{r}" for r in ROLES))
+        if k not in ("speaking_equality", "cross_role_uptake", "reciprocity", "threat")
+    ]
+)
+"""Pooled outcomes that are counts summed over the groups: (summary, group column)."""
+_RATIOS = SUMMARY_OUTCOMES.index(f"speaking_ratio_{ROLES[0]}")
+_SUMMARY_SIZE = len(SUMMARY_OUTCOMES)
 
 
-def session_summary(groups: dict[str, np.ndarray]) -> dict[str, float]:
-    """Pool a session's group outcomes: counts summed, ratios weighted by group size.
+def session_outcomes(pop: Population, tally: Tally) -> tuple[np.ndarray, np.ndarray]:
+    """A session's group outcomes, (G, `GROUP_OUTCOMES`): the speaking equality,
+    cross-role uptake and reciprocity of each group, its challenges (in all, by
+    low-status members, taken up), members sitting with their own leader, and members,
+    turns and challenges per role; and the session's outcomes pooled over its groups,
+    (`SUMMARY_OUTCOMES`,): counts summed, ratios weighted by group size.
 
     `speaking_ratio_<role>`: turns per member of the role over turns per member overall
     (1: a fair share; 0 if the role was absent or nobody spoke).
     """
-    size = groups["size"].astype(float)  # (what `@` would make of it)
-    total = max(float(sum(groups["size"].tolist())), 1.0)
-    summary = {
-        k: float(groups[k] @ size) / total
-        for k in ("speaking_equality", "cross_role_uptake", "reciprocity", "threat")
-    }
-    # counts are whole numbers, so summing them in Python gives NumPy's sums exactly
-    counts = ("challenges", "challenges_low_status", "challenges_taken_up", "sanctions")
-    for k in (*counts, "actions_committed", "actions_attempted", "actions_taken_up"):
-        summary[k] = float(sum(groups[k].tolist()))
-    turns, members, challenges = (
-        [float(sum(groups[k].tolist())) for k in _BY_ROLE[name]]
-        for name in ("turns", "members", "challenges")
-    )
-    fair = sum(turns) / total
-    ratio = [r / fair for r in _divide(turns, members)] if fair > 0 else [0.0] * len(ROLES)
-    for (ratio_key, challenges_key), r, c in zip(_PER_ROLE_SUMMARY, ratio, challenges, strict=True):
-        summary[ratio_key], summary[challenges_key] = r, c
-    return summary
+    table, summary = _tables(tally.seats, pop.role, pop.status, pop.leader, tally[1:], _SUMMED)
+    size = table[:, 0].astype(float)  # contiguous, as `@` was always given it
+    total = summary[0]  # set aside by `_pooled`
+    for at, column in _WEIGHTED:  # NumPy's `@` (BLAS), as these were always summed
+        summary[at] = float(table[:, column] @ size) / total
+    return table, summary
 
 
-_PER_ROLE_SUMMARY = [(f"speaking_ratio_{r}", f"challenges_{r}") for r in ROLES]
-"""Per-role keys of a session summary, role by role (the order of `session_summary`)."""
+@njit(cache=True)
+def _tables(seats, role, status, leader, counts, summed):
+    """`_group_table` and `_pooled` in one call."""
+    table = _group_table(seats, role, status, leader, counts)
+    return table, _pooled(table, summed)
 
 
-def empty_session_summary() -> dict[str, float]:
-    """The summary of a session that was not held: every outcome 0."""
-    keys = list(SESSION_OUTCOMES)
-    keys += [f"speaking_ratio_{r}" for r in ROLES] + [f"challenges_{r}" for r in ROLES]
-    return dict.fromkeys(keys, 0.0)
+@njit(cache=True)
+def _pooled(table, summed):
+    """A session's pooled outcomes from its group `table` but the four weighted by
+    group size, which the caller fills in; their first place holds the total size,
+    max(members, 1). Sums run group by group, in order."""
+    out = np.zeros(_SUMMARY_SIZE)
+    total = 0.0
+    for g in range(table.shape[0]):
+        total += table[g, 0]
+    for k in range(summed.shape[0]):
+        for g in range(table.shape[0]):
+            out[summed[k, 0]] += table[g, summed[k, 1]]
+    roles, first = _ROLE_COUNT, _FIRST_BY_ROLE
+    turns, members = np.zeros(roles), np.zeros(roles)
+    all_turns = 0.0
+    for r in range(roles):
+        for g in range(table.shape[0]):
+            members[r] += table[g, first + r]
+            turns[r] += table[g, first + roles + r]
+        all_turns += turns[r]
+    total = max(total, 1.0)
+    fair = all_turns / total
+    for r in range(roles):
+        if fair > 0:
+            share = turns[r] / members[r] if members[r] > 0 else 0.0
+            out[_RATIOS + r] = share / fair
+    out[0] = total
+    return out
+
+
+def empty_session_summary() -> np.ndarray:
+    """The pooled outcomes of a session that was not held: every one 0."""
+    return np.zeros(len(SUMMARY_OUTCOMES))
 
 
 _RESEARCH, _EXPERIENTIAL = (KNOWLEDGE_TYPES.index(k) for k in ("research", "experiential"))
@@ -180,14 +207,14 @@ STATE_OUTCOMES = tuple(o.name for o in registry.STATE)
 """Outcomes read from the members' state, in the order `state_outcomes` gives them."""
 
 
-def state_outcomes(pop: Population, legitimacy: np.ndarray) -> dict[str, float]:
-    """Outcomes read from the members' state (`STATE_OUTCOMES`): mean norm endorsement;
-    the credibility gap, the weight members give research over experiential knowledge;
-    calibration error, the mean gap between the weight members give each knowledge type
-    held by someone and the reliability of its holders on their own aspect (exp(-|error|));
-    belief error (overall and per aspect) and diversity (the standard deviation of views
-    on each aspect); dialogic capacity; the mean strength of cross-role ties; endorsement,
-    capacity and belief error per role (0 for a role nobody holds)."""
+def state_outcomes(pop: Population, legitimacy: np.ndarray) -> np.ndarray:
+    """Outcomes read from the members' state (`STATE_OUTCOMES`, in that order): mean norm
+    endorsement; the credibility gap, the weight members give research over experiential
+    knowledge; calibration error, the mean gap between the weight members give each
+    knowledge type held by someone and the reliability of its holders on their own aspect
+    (exp(-|error|)); belief error (overall and per aspect) and diversity (the standard
+    deviation of views on each aspect); dialogic capacity; the mean strength of cross-role
+    ties; endorsement, capacity and belief error per role (0 for a role nobody holds)."""
     values = _state_table(
         pop.role,
         pop.main_type,
@@ -196,10 +223,13 @@ def state_outcomes(pop: Population, legitimacy: np.ndarray) -> dict[str, float]:
         pop.beliefs,
         pop.dialogic,
         pop.problem.truth,
-        np.asarray(legitimacy, dtype=float),
-    ).tolist()
-    values[STATE_OUTCOMES.index("cross_role_ties")] = pop.ties.cross_role_mean()
-    return dict(zip(STATE_OUTCOMES, values, strict=True))
+        legitimacy,
+    )
+    values[_CROSS_ROLE_TIES] = pop.ties.cross_role_mean()
+    return values
+
+
+_CROSS_ROLE_TIES = STATE_OUTCOMES.index("cross_role_ties")
 
 
 @njit(cache=True)

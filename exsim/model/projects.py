@@ -8,6 +8,7 @@ on its members, and what is not practised fades.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from .dialogue import Setting
 from .population import Population
@@ -36,17 +37,54 @@ def team_seats(pop: Population) -> np.ndarray:
     return seats
 
 
+def end_month(pop: Population, p: dict, rng: np.random.Generator) -> None:
+    """The month's close, after its sessions, in one compiled pass: `gather_evidence`,
+    then `fade`, then `apply_norm_pressure` (the same arithmetic in the same order)."""
+    normals = rng.standard_normal(pop.beliefs.shape)
+    weight = np.exp(p["norm.status_weight"] * pop.status)  # NumPy's exp, as always
+    _end_month(
+        (pop.beliefs, pop.knowledge, pop.precision, pop.problem.truth, pop.problem.noise),
+        normals,
+        p["problem.evidence"],
+        pop.dialogic,
+        1.0 - p["dialogic.decay"],
+        (pop.project, weight, pop.endorsement),
+        (p["norm.pressure"], p["norm.institutional_pull"]),
+    )
+    pop.ties.fade(p["ties.decay"])
+
+
+@njit(cache=True)
+def _end_month(evidence, normals, rate, dialogic, kept, norm, pressure):
+    """`_take_evidence`, capacity times `kept`, then `_pull_toward_norm` (arguments
+    grouped as `end_month` hands them over)."""
+    _take_evidence(*evidence, normals, rate)
+    for i in range(len(dialogic)):
+        dialogic[i] *= kept
+    _pull_toward_norm(*norm, *pressure)
+
+
 def apply_norm_pressure(pop: Population, p: dict) -> None:
     """Pull each member's endorsement toward their team's status-weighted norm, and
     everyone's toward full endorsement (the institution's pull)."""
     weight = np.exp(p["norm.status_weight"] * pop.status)
-    teams = pop.project.max() + 1
-    team_norm = np.bincount(pop.project, weight * pop.endorsement, teams) / np.bincount(
-        pop.project, weight, teams
-    )
-    e = pop.endorsement
-    e += p["norm.pressure"] * (team_norm[pop.project] - e)
-    e += p["norm.institutional_pull"] * (1.0 - e)
+    pressure, pull = p["norm.pressure"], p["norm.institutional_pull"]
+    _pull_toward_norm(pop.project, weight, pop.endorsement, pressure, pull)
+
+
+@njit(cache=True)
+def _pull_toward_norm(project, weight, endorsement, pressure, pull):
+    """`apply_norm_pressure` with each member's status `weight`: the team's norm is the
+    weight-weighted mean endorsement of its members, summed member by member."""
+    teams = project.max() + 1
+    weighted, total = np.zeros(teams), np.zeros(teams)
+    for i in range(len(project)):
+        weighted[project[i]] += weight[i] * endorsement[i]
+        total[project[i]] += weight[i]
+    for i in range(len(project)):
+        e = endorsement[i]
+        e += pressure * (weighted[project[i]] / total[project[i]] - e)
+        endorsement[i] = e + pull * (1.0 - e)
 
 
 def gather_evidence(pop: Population, p: dict, rng: np.random.Generator) -> None:
@@ -54,9 +92,26 @@ def gather_evidence(pop: Population, p: dict, rng: np.random.Generator) -> None:
     more on the aspects they know well (their evidence there is also less noisy, and
     less noisy still the higher their `precision`, ODD 7.20)."""
     problem = pop.problem
-    sd = problem.noise[None, :] / (pop.knowledge * pop.precision[:, None])
-    evidence = problem.truth[None, :] + sd * rng.standard_normal(pop.beliefs.shape)
-    pop.beliefs += p["problem.evidence"] * pop.knowledge * (evidence - pop.beliefs)
+    normals = rng.standard_normal(pop.beliefs.shape)
+    _take_evidence(
+        pop.beliefs,
+        pop.knowledge,
+        pop.precision,
+        problem.truth,
+        problem.noise,
+        normals,
+        p["problem.evidence"],
+    )
+
+
+@njit(cache=True)
+def _take_evidence(beliefs, knowledge, precision, truth, noise, normals, rate):
+    """`gather_evidence` with the standard normal draws `normals` (members, aspects)."""
+    for i in range(beliefs.shape[0]):
+        for a in range(beliefs.shape[1]):
+            sd = noise[a] / (knowledge[i, a] * precision[i])
+            evidence = truth[a] + sd * normals[i, a]
+            beliefs[i, a] += rate * knowledge[i, a] * (evidence - beliefs[i, a])
 
 
 def fade(pop: Population, p: dict) -> None:

@@ -87,18 +87,28 @@ class Ties:
         (G, m; -1 empty) by their exchange, min(U_ij, U_ji), of `uptake` (G, m, m)."""
         if growth == 0:
             return
-        g, m = seats.shape
-        self._make_room(g * m * (m - 1) // 2)  # at most this many pairs met
+        self.make_room_for(seats)
         gain, added = tie_table.reinforce_groups(
             self._table, self._scaled, self._scale, seats, uptake, self._role, float(growth)
         )
-        self._cross_sum += gain
+        self.grown(gain, added)
+
+    def make_room_for(self, seats: np.ndarray) -> None:
+        """Grow the table, if need be, so that every pair of a session in `seats` (G, m)
+        fits (call before `kernel_view`: growing moves the table)."""
+        g, m = seats.shape
+        self._make_room(g * m * (m - 1) // 2)  # at most this many pairs meet
+
+    def grown(self, cross_gain: float, added: int) -> None:
+        """Record what `tie_table.reinforce_groups` did to the table: the gain of the
+        cross-role ties and the pairs it added."""
+        self._cross_sum += cross_gain
         self.count += added
 
-    def kernel_view(self) -> dict:
-        """The table as `tie_table.Members` reads it (`tie_table.tie_strength`): valid until
-        the ties next grow."""
-        return {"tie_table": self._table, "tie_values": self._scaled, "tie_scale": self._scale}
+    def kernel_view(self) -> tuple[np.ndarray, np.ndarray, float]:
+        """The table as `kernel.Members` holds it (``tie_table``, ``tie_values``,
+        ``tie_scale``; read by `tie_table.tie_strength`): valid until the ties next grow."""
+        return self._table, self._scaled, self._scale
 
     def _make_room(self, pairs: int) -> None:
         """Grow the table, if need be, so that `pairs` more pairs fit."""
