@@ -4,6 +4,7 @@ start-up, the plain-Mesa baseline and sweep throughput.
     python benchmarks/run.py             # everything, as in benchmarks/README.md (~5 min)
     python benchmarks/run.py --quick     # fewer repeats, a 100-run sweep (~1 min)
     python benchmarks/run.py --skip-sweep --skip-plain
+    python benchmarks/run.py --hundred-thousand   # also 100,000 runs, measured (~10+ min)
 
 Prints a table and writes every figure, with the machine it was measured on, to
 benchmarks/results.json (or --json PATH). Wall times are medians over repeats after a
@@ -24,9 +25,10 @@ What is measured:
   and over 10, 20 and 40 simulated years, with the fitted exponent of time against size;
 - peak memory (maximum resident set size) of the largest case, in a fresh process;
 - start-up: ``python -m exsim --help`` and the ``exsim`` entry point;
-- first run: a year of the default network in a fresh process whose Numba cache is
-  empty (the kernel is compiled), then again with the cache filled;
-- sweep: a sweep of `runs` default runs (1,000; 100 with --quick) with 2 workers.
+- sweep: a sweep of `runs` default runs (1,000; 100 with --quick) with 2 workers;
+- the targets of issue 16 (`targets.py`): default run against the Mesa yardstick, the
+  first `exsim run` (empty Numba cache) and warm ones, a 2,000-run sweep recording the
+  final month and 100,000 runs at its rate, a 20,000-member plenary's memory.
 """
 
 from __future__ import annotations
@@ -49,8 +51,9 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "configs" / "exchange_network.toml"
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # for plain_mesa
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # for plain_mesa and targets
 
+import targets  # noqa: E402
 
 # --- the machine -------------------------------------------------------------------------
 
@@ -291,34 +294,6 @@ def peak_memory(size: int, months: int) -> dict:
     }
 
 
-COLD_START = """
-import time
-start = time.perf_counter()
-from exsim.runs.single import run
-run(steps=12)
-print(time.perf_counter() - start)
-"""
-
-
-def cold_start() -> dict:
-    """Wall time of a first run on a machine: the kernel compiled into an empty Numba
-    cache (NUMBA_CACHE_DIR), then a year of the default network; and the same again
-    once the cache is there."""
-    out = {}
-    with tempfile.TemporaryDirectory() as cache:
-        env = dict(os.environ, NUMBA_CACHE_DIR=cache)
-        for name in ("compile_s", "cached_s"):
-            done = subprocess.run(
-                [sys.executable, "-c", COLD_START],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=True,
-            )
-            out[name] = round(float(done.stdout.split()[-1]), 2)
-    return out
-
-
 def startup(repeats: int) -> dict:
     """Median wall time of ``--help``, through ``python -m exsim`` and the entry point."""
     commands = {"python -m exsim --help": [sys.executable, "-m", "exsim", "--help"]}
@@ -410,9 +385,10 @@ def measure(args) -> dict:
 
     results["peak_memory"] = peak_memory(5400, 120)
     results["startup"] = startup(5 if quick else 15)
-    results["cold_start"] = cold_start()
     if not args.skip_sweep:
         results["sweep"] = sweep(100 if quick else 1000, 2)
+    results["targets"] = targets.measure(quick, not args.skip_sweep, args.hundred_thousand)
+    results["targets"]["scaling"] = results["scaling"]
     results["machine"]["load_average_after"] = round(os.getloadavg()[0], 2)
     return results
 
@@ -472,13 +448,6 @@ def table(results: dict) -> str:
     )
     for name, t in results["startup"].items():
         rows.append((f"start-up: {name}", f"median {1e3 * t['median_s']:.0f} ms"))
-    c = results["cold_start"]
-    rows.append(
-        (
-            "first run, one year (compiling)",
-            f"{c['compile_s']} s; {c['cached_s']} s with the compiled kernel cached",
-        )
-    )
     if "sweep" in results:
         w = results["sweep"]
         rows.append(
@@ -496,11 +465,16 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer repeats, 100-run sweep")
     parser.add_argument("--skip-sweep", action="store_true", help="do not time the sweep")
     parser.add_argument("--skip-plain", action="store_true", help="no plain-Mesa baseline")
+    parser.add_argument(
+        "--hundred-thousand", action="store_true", help="also run 100,000 runs (once)"
+    )
     parser.add_argument("--json", type=Path, default=Path(__file__).with_name("results.json"))
     args = parser.parse_args()
     results = measure(args)
     print()
     print(table(results))
+    print("\ntargets of issue 16 (target, met?, figure):")
+    print(targets.table(results["targets"]))
     print(
         f"\nload average before {results['machine']['load_average_before']}, "
         f"after {results['machine']['load_average_after']}"

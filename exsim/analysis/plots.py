@@ -11,6 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
 
 from ..model.registry import OUTCOMES, SELECTIONS  # noqa: E402
 from ..runs.evaluate import split_outcome  # noqa: E402
@@ -40,23 +41,55 @@ def plot_outcomes(timeseries: pd.DataFrame, path: str | Path) -> Path:
     names = [*RUN_FIGURE, *added]
     held = timeseries[timeseries["event_held"] == 1]
     rows = -(-len(names) // 2)
-    fig, axes = plt.subplots(
-        rows, 2, figsize=(11, 2.3 * rows), sharex=True, squeeze=False, constrained_layout=True
-    )
+    fig, axes = plt.subplots(rows, 2, figsize=(11, PANEL_HEIGHT * rows), sharex=True, squeeze=False)
     for ax, name in zip(axes.flat, names, strict=False):
         event = name in OUTCOMES and OUTCOMES[name].kind == "event"
         data = (held if event else timeseries)[["step", name]].dropna()
         style = {"marker": "o", "markersize": 3} if event or len(data) <= 30 else {}
         ax.plot(data["step"], data[name], color=OKABE_ITO[0], **style)
-        for step in held["step"]:
-            ax.axvline(step, color="0.85", linewidth=0.6, zorder=0)
-        ax.set_title(label(name), fontsize=10)
+        mark_months(ax, held["step"])
+        ax.set_title(label(name), fontsize=10, y=1.0)  # y given: not moved, not measured
         ax.set_ylabel(wrapped(unit(name) or "value", 24), fontsize=8)
     for ax in axes.flat[len(names) :]:
         ax.set_visible(False)
     for ax in axes[-1]:
         ax.set_xlabel("month (grey lines: events)")
+    fixed_margins(fig, rows)
     return save(fig, path)
+
+
+PANEL_HEIGHT = 2.3
+"""Height of a row of `plot_outcomes` panels, inches."""
+
+
+def mark_months(ax, steps) -> None:
+    """A light grey vertical line across `ax` at each of `steps` (months with an event),
+    behind the data: one collection, so a long run's figure stays quick to draw."""
+    lines = LineCollection(
+        [[(step, 0.0), (step, 1.0)] for step in steps],
+        colors="0.85",
+        linewidths=0.6,
+        zorder=0,
+        transform=ax.get_xaxis_transform(),  # x in months, y from the bottom to the top
+    )
+    ax.add_collection(lines, autolim=False)
+
+
+def fixed_margins(fig, rows: int) -> None:
+    """Margins of a `plot_outcomes` figure in inches, whatever its number of rows: room
+    for two-line y labels on the left, titles above each row, month labels below.
+    Set once instead of measured by a layout engine, which took most of the drawing
+    time of a run's figure."""
+    width, height = fig.get_size_inches()
+    axis_height = PANEL_HEIGHT - 0.42  # a row less its title and the gap above it
+    fig.subplots_adjust(
+        left=0.95 / width,
+        right=1 - 0.12 / width,
+        top=1 - 0.3 / height,
+        bottom=0.6 / height,
+        wspace=0.95 / ((width - 1.07 - 0.95) / 2),
+        hspace=0.42 / axis_height,
+    )
 
 
 def forest_plot(table: pd.DataFrame, path: str | Path, role: str | None = "all") -> Path:

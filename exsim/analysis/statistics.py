@@ -11,10 +11,17 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 Z_95 = 1.959963984540054
 Z_80_POWER = 0.8416212335729143
+
+
+def bootstrap(*args, **kwargs):
+    """`scipy.stats.bootstrap`, imported on first use: scipy.stats takes longer to import
+    than a default run takes to simulate, and `exsim run` draws no interval."""
+    from scipy import stats
+
+    return stats.bootstrap(*args, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,7 @@ def bootstrap_mean(
     rng = np.random.default_rng(seed)
     for method in ("BCa", "percentile"):
         with np.errstate(all="ignore"):
-            res = stats.bootstrap(
+            res = bootstrap(
                 (values,),
                 np.mean,
                 n_resamples=resamples,
@@ -149,7 +156,7 @@ def _percentile_interval(block, rng, resamples, level) -> tuple[np.ndarray, np.n
     if len(block) < 2:
         return centre, centre
     with np.errstate(all="ignore"):
-        res = stats.bootstrap(
+        res = bootstrap(
             (block,),
             np.mean,
             n_resamples=resamples,
@@ -190,7 +197,7 @@ def effect_size_interval(
     if not math.isfinite(d) or len(treated) < MIN_PAIRS_FOR_D:
         return Interval(d, math.nan, math.nan)
     with np.errstate(all="ignore"):
-        res = stats.bootstrap(
+        res = bootstrap(
             (treated, baseline),
             _cohens_d_along,
             paired=True,

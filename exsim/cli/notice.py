@@ -8,11 +8,14 @@ import threading
 from collections.abc import Iterator
 
 COMPILING = (
-    "exsim: loading the model's compiled rules (the first run after an install or an "
-    "upgrade compiles them: a minute or two)..."
+    "exsim: loading the libraries and the model's compiled rules (the first run after an "
+    "install or an upgrade compiles them: a minute or two)..."
 )
-"""Said when `exsim.model.warmup.warm_up` takes over two seconds: compiling after an
-install, or loading the cache on a busy machine."""
+"""Said when starting to run the model takes over two seconds: compiling after an
+install, or importing and loading the cache on a busy machine."""
+
+SLOW_START = 2.0
+"""Seconds of start-up after which `COMPILING` is said."""
 
 
 @contextlib.contextmanager
@@ -28,9 +31,16 @@ def said_if_slow(message: str, after: float = 1.0) -> Iterator[None]:
         timer.cancel()
 
 
-def warm_up() -> None:
-    """Load the model's compiled rules, saying so when that means compiling them."""
-    from ..model.warmup import warm_up as load  # imported first: only compiling is slow
+def starting() -> contextlib.AbstractContextManager[None]:
+    """The start-up of a command that runs the model (its imports, reading its input,
+    `warm_up`), announced with `COMPILING` if it lasts over `SLOW_START` seconds: a first
+    run is never silent while it compiles, however long the imports before it took."""
+    return said_if_slow(COMPILING, after=SLOW_START)
 
-    with said_if_slow(COMPILING, after=2.0):
+
+def warm_up() -> None:
+    """Import the model and load its compiled rules, saying so when that is slow."""
+    with starting():
+        from ..model.warmup import warm_up as load
+
         load()

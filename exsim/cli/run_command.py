@@ -6,7 +6,7 @@ import argparse
 
 from .. import __version__
 from .arguments import check_kind, check_out, parameter
-from .notice import warm_up
+from .notice import starting
 
 
 def add(commands) -> None:
@@ -36,14 +36,17 @@ def add(commands) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..analysis.plots import plot_outcomes
-    from ..config import load_config
-    from ..runs.single import run
+    from ..config import load_config  # light: the model's parameters, not the model
 
     check_kind(args.config, "run")
     config = load_config(args.config, args.overrides)
     check_out(args.out)
-    warm_up()
+    with starting():  # a line if importing the libraries and loading the rules is slow
+        from ..analysis.plots import plot_outcomes
+        from ..model.warmup import warm_up
+        from ..runs.single import run
+
+        warm_up()
     result = run(config, seed=args.seed, steps=args.steps)
     written = result.write(args.out, figure=plot_outcomes)
     print(
