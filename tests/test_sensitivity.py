@@ -261,3 +261,26 @@ def test_bad_specs_are_one_line_errors(tmp_path, capsys, change, expected):
     err = capsys.readouterr().err
     assert expected in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "o").exists()
+
+
+def test_bar_chart_cuts_mu_star_at_zero_and_says_when_an_outcome_has_no_indices(
+    tmp_path, monkeypatch
+):
+    from exsim.analysis import sensitivity_report
+
+    rows = []
+    for outcome, scale in (("challenges", 1.0), ("project_challenges", float("nan"))):
+        for parameter, mu in (("event.suspension", 0.5), (DUMMY, 0.1)):
+            rows.append(
+                {"outcome": outcome, "parameter": parameter, "method": "morris"}
+                | {"mu_star": mu * scale, "mu_star_conf": 0.8 * scale, "sigma": mu * scale}
+            )
+    drawn = []
+    monkeypatch.setattr(sensitivity_report.plt, "close", drawn.append)
+    sensitivity_report.bar_chart(pd.DataFrame(rows), tmp_path / "indices.png")
+    first, empty = drawn[0].axes[:2]
+    lows = [seg[0][0] for line in first.collections for seg in line.get_segments()]
+    assert min(lows) == 0.0  # mu* 0.1 with a half-width of 0.8 is cut at 0, not at -0.7
+    assert any("undefined" in t.get_text() for t in empty.texts)
+    assert not [t for t in empty.texts if "NaN" in t.get_text()] and not empty.get_xticks().size
+    assert first.get_legend() is not None

@@ -123,7 +123,8 @@ def summary_line(analysis: Analysis) -> str:
 
 def bar_chart(indices: pd.DataFrame, path: str | Path) -> Path:
     """One panel per outcome: Sobol S1 and ST, or Morris mu* and sigma, with intervals;
-    the dummy in grey and the noise floor of ST (or mu*) as a dashed line."""
+    the dummy in grey (dark for the first index, light for the second) and the noise
+    floor of ST (or mu*) as a dashed line; an outcome without indices says so."""
     outcomes = list(dict.fromkeys(indices["outcome"]))
     method = indices["method"].iloc[0]
     (first, first_ci), *rest = ESTIMATES[method]
@@ -136,16 +137,21 @@ def bar_chart(indices: pd.DataFrame, path: str | Path) -> Path:
     for ax, outcome in zip(axes.flat, outcomes, strict=False):
         part = indices[indices["outcome"] == outcome]
         y = np.arange(len(part))
+        if part[first].isna().all():
+            _undefined_panel(ax, part, outcome)
+            continue
         for offset, key, ci, colour in ((-0.2, first, first_ci, 0), (0.2, second, second_ci, 1)):
-            colours = ["#999999" if p == DUMMY else OKABE_ITO[colour] for p in part["parameter"]]
+            grey = "#999999" if colour == 0 else "#cccccc"  # the dummy: what no effect looks like
+            colours = [grey if p == DUMMY else OKABE_ITO[colour] for p in part["parameter"]]
             undefined = part[key].isna().to_numpy()
             for row in np.flatnonzero(undefined):  # NaN stays visible, never a zero bar
                 ax.text(0, row + offset, "  NaN", va="center", fontsize=7)
+            values = part[key].to_numpy()[~undefined]
             ax.barh(
                 (y + offset)[~undefined],
-                part[key].to_numpy()[~undefined],
+                values,
                 height=0.4,
-                xerr=part[ci].to_numpy()[~undefined] if ci else None,
+                xerr=_error(values, part[ci].to_numpy()[~undefined], key) if ci else None,
                 color=[c for c, u in zip(colours, undefined, strict=True) if not u],
                 label=SHORT.get(key, key),
                 capsize=2,
@@ -155,20 +161,39 @@ def bar_chart(indices: pd.DataFrame, path: str | Path) -> Path:
         if np.isfinite(floor):
             label = f"noise floor ({SHORT.get(floor_key, floor_key)})"
             ax.axvline(floor, color="#000000", ls="--", lw=0.8, label=label)
-        if part[first].isna().all():
-            ax.text(0.5, 0.5, "undefined (see notes)", transform=ax.transAxes, ha="center")
         ax.set_yticks(y, list(part["parameter"]), fontsize=8)
         ax.invert_yaxis()
         ax.set_title(outcome.replace("_", " "), fontsize=10)
     for ax in axes.flat[len(outcomes) :]:
         ax.set_visible(False)
-    axes.flat[0].legend(fontsize=8)
-    label = "index (95% CI)" if method == "sobol" else "elementary effects (95% CI on mu*)"
-    for ax in axes[-1]:
-        ax.set_xlabel(label)
+    drawn = [ax for ax in axes.flat if ax.patches]
+    if drawn:
+        drawn[0].legend(fontsize=8)
+    morris = "elementary effects (95% CI on mu*, cut at 0)"
+    label = "index (95% CI)" if method == "sobol" else morris
+    for column in axes.T:  # the lowest panel drawn in each column
+        shown = [ax for ax in column if ax.get_visible()]
+        if shown:
+            shown[-1].set_xlabel(label)
     fig.savefig(path, dpi=110, format=Path(path).suffix.lstrip("."))
     plt.close(fig)
     return Path(path)
+
+
+def _error(values: np.ndarray, half_width: np.ndarray, key: str) -> np.ndarray:
+    """Error bars of half-width `half_width`; Morris mu* (a mean of absolute effects)
+    cannot be below 0, so its interval is cut there."""
+    if key != "mu_star":
+        return half_width
+    return np.vstack([np.minimum(half_width, np.maximum(values, 0.0)), half_width])
+
+
+def _undefined_panel(ax, part: pd.DataFrame, outcome: str) -> None:
+    """A panel for an outcome without indices: its title and a note, no made-up axis."""
+    ax.set_title(outcome.replace("_", " "), fontsize=10)
+    ax.text(0.5, 0.5, "undefined: no indices (see the notes)", transform=ax.transAxes, ha="center")
+    ax.set_xticks([])
+    ax.set_yticks([])
 
 
 def write_report(analysis: Analysis, out: Path) -> list[Path]:
