@@ -14,7 +14,7 @@ Patient Rule Induction Method of EMA Workbench's scenario discovery) finds the b
 on the other half; and the rank correlation (Spearman) of each
 parameter with the mean paired difference names those that move the effect most.
 
-    python experiments/where_suspension_helps.py          # 4,000 runs: 35 min on 2 busy cores
+    python experiments/where_suspension_helps.py          # 4,000 runs: 16 min on 2 busy cores
     python experiments/where_suspension_helps.py --full   # 800 sets
 
 Needs the `experiments` extra (EMA Workbench): `pip install -e ".[experiments]"`.
