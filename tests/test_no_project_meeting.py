@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import exsim
-from exsim.analysis import plots
+from exsim.analysis import plots, sweep_plots
 from exsim.analysis.compare import compare
 from exsim.analysis.plots import missing_note
 from exsim.analysis.sensitivity import undefined
@@ -64,14 +64,18 @@ def test_the_runs_table_and_its_csv_hold_no_project_summary(swept):
     assert (cells == "").all()
 
 
-def test_sweep_figures_say_which_values_have_none(swept, capsys):
+def test_sweep_figures_say_which_values_have_none(swept, monkeypatch):
+    drawn = _keep_figures(monkeypatch)
     code = main(["plot", str(swept), "--outcomes", "project_challenges", "--out", str(swept / "f")])
     assert code == 0
     assert sorted(p.name for p in (swept / "f").glob("*.png")) == [
         "mean_project_challenges_by_project.rounds.png",
         "timeseries_project_challenges_by_project.rounds.png",
     ]
-    assert "no value (NaN" in missing_note(["project.rounds = 0"])
+    for name in ("mean", "timeseries"):
+        (ax,) = drawn[f"{name}_project_challenges_by_project.rounds.png"].axes[:1]
+        title = " ".join(ax.get_title().split())
+        assert "no value (NaN: no such session held) for project.rounds = 0" in title
     assert missing_note([]) == ""
 
 
@@ -110,7 +114,7 @@ def test_a_comparison_says_there_is_no_value_to_compare(designs, tmp_path, monke
 
 
 def _keep_figures(monkeypatch) -> dict[str, object]:
-    """The figures `plots.save` is given, by file name (each still saved and closed)."""
+    """The figures the plotting modules save, by file name (each still saved and closed)."""
     drawn, save = {}, plots.save
 
     def keep(fig, path):
@@ -118,6 +122,7 @@ def _keep_figures(monkeypatch) -> dict[str, object]:
         return save(fig, path)
 
     monkeypatch.setattr(plots, "save", keep)
+    monkeypatch.setattr(sweep_plots, "save", keep)
     return drawn
 
 
