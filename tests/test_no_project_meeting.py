@@ -76,6 +76,10 @@ def test_sweep_figures_say_which_values_have_none(swept, monkeypatch):
         (ax,) = drawn[f"{name}_project_challenges_by_project.rounds.png"].axes[:1]
         title = " ".join(ax.get_title().split())
         assert "no value (NaN: no such session held) for project.rounds = 0" in title
+    (ax,) = drawn["mean_project_challenges_by_project.rounds.png"].axes
+    low, high = ax.get_xlim()
+    assert low < 0 < 1 < high  # the level with no value keeps its place on the axis
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "1"]
     assert missing_note([]) == ""
 
 
