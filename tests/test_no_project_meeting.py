@@ -28,6 +28,8 @@ def test_no_project_meeting_means_no_project_outcome():
         model.step()
     frame = model.datacollector.get_model_vars_dataframe()
     assert frame[PROJECT].isna().all().all()  # not 0: no meeting was held
+    summary = model.project_meeting  # the one place that says so, read by the collector
+    assert summary and all(np.isnan(v) for v in summary.values())
     rest = frame.iloc[1:].drop(columns=PROJECT)
     assert np.isfinite(rest.to_numpy(dtype=float)).all()  # an event every month
 

@@ -184,7 +184,7 @@ class ExchangeModel(mesa.Model):
         self.last_event = _EMPTY_SESSION()
         self.last_event_attendance = 0
         self.event_held = False
-        self.project_meeting = _EMPTY_SESSION()
+        self.project_meeting = _not_held()  # the summary of the last project meetings
         self.listener_updates = 0  # listeners weighing an utterance, in every session
         self.event_listener_updates = 0  # the same, at events only (for benchmarks)
         self.last_speakers: dict[str, np.ndarray] = {}
@@ -250,8 +250,8 @@ class ExchangeModel(mesa.Model):
     def work_in_projects(self) -> None:
         """Every project team meets under kept hierarchy and target pressure."""
         setting = projects.project_setting(self.params)
-        if setting.rounds == 0:
-            self.project_meeting = outcomes.empty_session_summary()
+        if setting.rounds == 0:  # no meeting held: its outcomes have no value (NaN), not 0
+            self.project_meeting = _not_held()
             return
         tally = hold_session(
             self.population,
@@ -285,7 +285,8 @@ class ExchangeModel(mesa.Model):
         then the added outcomes) and return them. Step 0 holds no event or project
         outcome (NaN): no session has been held; nor does any month before the first
         event hold an event outcome, nor any month a project outcome when
-        `project.rounds` = 0 (no project meeting is held)."""
+        `project.rounds` = 0 (no project meeting is held: `project_meeting` is then
+        `_not_held`, NaN throughout)."""
         found = {
             "event_held": float(self.event_held),
             "events_held": float(self.events_held),
@@ -295,12 +296,8 @@ class ExchangeModel(mesa.Model):
             **outcomes.state_outcomes(self.population, self.legitimacy),
         }
         out = {name: found[name] for name in registry.OUTCOMES}
-        if self.steps == 0:
-            out.update(dict.fromkeys(_SESSION_NAMES, math.nan))
-        elif self.events_held == 0:  # no event yet (or ever, with event.every = 0)
+        if self.events_held == 0:  # no event yet (month 0; or ever, with event.every = 0)
             out.update(dict.fromkeys(_EVENT_NAMES, math.nan))
-        if self.params["project.rounds"] == 0:  # no project meeting is ever held
-            out.update(dict.fromkeys(_PROJECT_NAMES, math.nan))
         self.outcomes = out
         for name, function in self.added_outcomes.items():
             out[name] = added_value(name, function(self), self.steps)
@@ -328,12 +325,14 @@ class ExchangeModel(mesa.Model):
 
 _EMPTY_SESSION = outcomes.empty_session_summary
 
+
+def _not_held() -> dict[str, float]:
+    """The summary of a session that was not held: no value (NaN) for any outcome."""
+    return dict.fromkeys(outcomes.empty_session_summary(), math.nan)
+
+
 _EVENT_NAMES = registry.names("event")
 """Outcomes that describe the most recent event."""
-_PROJECT_NAMES = registry.names("project")
-"""Outcomes that describe the month's project meetings."""
-_SESSION_NAMES = _EVENT_NAMES + _PROJECT_NAMES
-"""Outcomes that describe a session (an event or the month's project meetings)."""
 
 EVENT_COLUMNS = ["step", "event", "group", *outcomes.GROUP_OUTCOMES]
 """The columns of the datacollector's table ``events``: one row per event group."""
