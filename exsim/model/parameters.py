@@ -137,7 +137,7 @@ that the model gives that version's outputs bit for bit (`threat.reactance` and 
 other attendance parameters act only through these)."""
 
 PARAMETERS: dict[str, Parameter] = {
-    p.name: replace(p, plausible=_PLAUSIBLE.get(p.name), unit=UNITS.get(p.name, ""))
+    p.name: replace(p, plausible=_PLAUSIBLE.get(p.name), unit=UNITS[p.name])
     for p in (*member_rows(), *session_rows())
 }
 """Every parameter by dotted name, in documentation order."""
