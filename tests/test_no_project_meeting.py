@@ -108,12 +108,15 @@ def test_a_comparison_says_there_is_no_value_to_compare(designs, tmp_path, monke
     assert np.isnan(row["mean"]) and np.isnan(row["difference"]) and not row["resolved"]
     assert np.isfinite(table.loc[("project_challenges", "kept"), "mean"])
     assert np.isfinite(table.loc[("challenges", "none"), "mean"])
+    assert row["replicates"] == 0  # no run of "none" has a value to count
+    assert table.loc[("project_challenges", "kept"), "replicates"] == 2
     text = (tmp_path / "cmp" / "comparison.md").read_text(encoding="utf-8")
     line = next(t for t in text.splitlines() if t.startswith("| project_challenges | none"))
     assert "no value to compare" in line and "project meeting" in line
     forest = drawn["forest.png"]
     rows = [ax.get_title(loc="left") for ax in forest.axes[::2]]
     assert len(rows) == 2 and "Challenges" in rows[1]  # the NaN row is kept, not dropped
+    assert "n = 2 replicates per design" in forest._suptitle.get_text()
     notes = [t.get_text() for t in forest.axes[0].texts]
     assert notes == ["no value (NaN: no such session held)"]
     assert len(forest.axes[2].texts) == 0  # challenges has a value for "none"

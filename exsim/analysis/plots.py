@@ -256,8 +256,9 @@ def wrapped(text: str, width: int = 48) -> str:
 
 
 def replicates(table: pd.DataFrame) -> str:
-    """The replicates per design of a comparison table, as text (a range if they differ)."""
-    counts = sorted(set(table["replicates"].astype(int)))
+    """The replicates per design of a comparison table, as text (a range if they differ),
+    counting the rows with a value (a row with none says so itself); "0" if none has."""
+    counts = sorted(set(table["replicates"].astype(int)) - {0}) or [0]
     return str(counts[0]) if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
 
 
