@@ -120,3 +120,15 @@ def test_compare_and_plot_describe_outcomes_alike(capsys):
             main([command, "--help"])
         text = " ".join(capsys.readouterr().out.split())
         assert shared in text and "'list' lists them" in text
+
+
+@pytest.mark.parametrize("command", ["compare", "plot"])
+def test_outcomes_help_says_how_outcomes_are_summarised_as_the_registry_does(command, capsys):
+    from exsim.cli import main
+    from exsim.model.registry import OUTCOMES
+
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert f"challenges: {OUTCOMES['challenges'].summary};" in text
+    assert "mean over the run" not in text  # challenges is an event outcome

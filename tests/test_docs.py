@@ -111,3 +111,22 @@ def test_every_parameter_has_a_unit_and_the_odd_table_shows_it(generator):
     cells = {row.split(" | ")[0].strip("| `"): row.split(" | ")[2] for row in rows[2:]}
     assert cells["threat.contact"] == "share (0-1)"
     assert cells["event.every"] == "months"
+
+
+def test_a_parameter_without_a_unit_fails_at_import():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, exsim.model.parameter_units as u\n"
+        "del u.UNITS['run.seed']\n"
+        "del sys.modules['exsim.model.parameters']\n"
+        "import exsim.model.parameters\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode != 0 and "KeyError: 'run.seed'" in done.stderr
+
+
+def test_units_say_what_the_numbers_count():
+    assert PARAMETERS["project.rounds"].unit == "rounds per meeting"
+    assert PARAMETERS["run.seed"].unit == "none (an identifier)"

@@ -48,3 +48,29 @@ def test_no_module_imports_from_a_layer_above_its_own():
             if (rank(name) if rank(name) is not None else -1) > own
         ]
     assert wrong == []
+
+
+def test_the_folder_layout_is_imported_from_where_it_is_defined():
+    """The names of a results folder's layout and scan (`exsim.runs.folder_scan`) are
+    imported from folder_scan, never through another module's re-export (as store.py
+    and manifest.py once took them through results.py)."""
+    layout = _defined(ROOT / "runs" / "folder_scan.py")
+    relayed = []
+    for path in sorted((ROOT / "runs").glob("*.py")):
+        for node in ast.parse(path.read_text("utf-8")).body:
+            if isinstance(node, ast.ImportFrom) and node.module not in (None, "folder_scan"):
+                names = {a.name for a in node.names} & layout
+                relayed += [f"{path.name}: {n} from {node.module}" for n in sorted(names)]
+    assert relayed == []
+    assert len(layout) > 10  # the scan found folder_scan's names
+
+
+def _defined(path: Path) -> set[str]:
+    """The names a module defines at its top level (not those it imports)."""
+    names = set()
+    for node in ast.parse(path.read_text("utf-8")).body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+    return names

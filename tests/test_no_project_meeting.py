@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 
 import exsim
+from exsim.analysis import plots, sweep_plots
 from exsim.analysis.compare import compare
-from exsim.analysis.comparison import comparison_markdown
 from exsim.analysis.plots import missing_note
 from exsim.analysis.sensitivity import undefined
 from exsim.cli import main
@@ -28,6 +28,8 @@ def test_no_project_meeting_means_no_project_outcome():
         model.step()
     frame = model.datacollector.get_model_vars_dataframe()
     assert frame[PROJECT].isna().all().all()  # not 0: no meeting was held
+    summary = model.project_meeting  # the one place that says so, read by the collector
+    assert summary and all(np.isnan(v) for v in summary.values())
     rest = frame.iloc[1:].drop(columns=PROJECT)
     assert np.isfinite(rest.to_numpy(dtype=float)).all()  # an event every month
 
@@ -64,35 +66,95 @@ def test_the_runs_table_and_its_csv_hold_no_project_summary(swept):
     assert (cells == "").all()
 
 
-def test_sweep_figures_say_which_values_have_none(swept, capsys):
+def test_sweep_figures_say_which_values_have_none(swept, monkeypatch):
+    drawn = _keep_figures(monkeypatch)
     code = main(["plot", str(swept), "--outcomes", "project_challenges", "--out", str(swept / "f")])
     assert code == 0
     assert sorted(p.name for p in (swept / "f").glob("*.png")) == [
         "mean_project_challenges_by_project.rounds.png",
         "timeseries_project_challenges_by_project.rounds.png",
     ]
-    assert "no value (NaN" in missing_note(["project.rounds = 0"])
+    for name in ("mean", "timeseries"):
+        (ax,) = drawn[f"{name}_project_challenges_by_project.rounds.png"].axes[:1]
+        title = " ".join(ax.get_title().split())
+        assert "no value (NaN: no such session held) for project.rounds = 0" in title
+    (ax,) = drawn["mean_project_challenges_by_project.rounds.png"].axes
+    low, high = ax.get_xlim()
+    assert low < 0 < 1 < high  # the level with no value keeps its place on the axis
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0", "1"]
     assert missing_note([]) == ""
 
 
-def test_a_comparison_says_there_is_no_value_to_compare(tmp_path):
-    (tmp_path / "kept.toml").write_text("[project]\nrounds = 1\n", encoding="utf-8")
-    (tmp_path / "none.toml").write_text("[project]\nrounds = 0\n", encoding="utf-8")
+@pytest.fixture(scope="module")
+def designs(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("designs")
+    (folder / "kept.toml").write_text("[project]\nrounds = 1\n", encoding="utf-8")
+    (folder / "none.toml").write_text("[project]\nrounds = 0\n", encoding="utf-8")
+    return folder
+
+
+def test_a_comparison_says_there_is_no_value_to_compare(designs, tmp_path, monkeypatch):
     comparison = compare(
-        [tmp_path / "kept.toml", tmp_path / "none.toml"],
+        [designs / "kept.toml", designs / "none.toml"],
         replicates=2,
         steps=3,
         names=["kept", "none"],
         outcomes=["project_challenges", "challenges"],
     )
-    table = comparison.table.set_index(["outcome", "design"])
+    drawn = _keep_figures(monkeypatch)
+    comparison.write(tmp_path / "cmp")
+    table = pd.read_csv(tmp_path / "cmp" / "comparison.csv").set_index(["outcome", "design"])
     row = table.loc[("project_challenges", "none")]
     assert np.isnan(row["mean"]) and np.isnan(row["difference"]) and not row["resolved"]
     assert np.isfinite(table.loc[("project_challenges", "kept"), "mean"])
     assert np.isfinite(table.loc[("challenges", "none"), "mean"])
-    text = comparison_markdown(comparison.table)
+    assert row["replicates"] == 0  # no run of "none" has a value to count
+    assert table.loc[("project_challenges", "kept"), "replicates"] == 2
+    text = (tmp_path / "cmp" / "comparison.md").read_text(encoding="utf-8")
     line = next(t for t in text.splitlines() if t.startswith("| project_challenges | none"))
     assert "no value to compare" in line and "project meeting" in line
+    forest = drawn["forest.png"]
+    rows = [ax.get_title(loc="left") for ax in forest.axes[::2]]
+    assert len(rows) == 2 and "Challenges" in rows[1]  # the NaN row is kept, not dropped
+    assert "n = 2 replicates per design" in forest._suptitle.get_text()
+    notes = [t.get_text() for t in forest.axes[0].texts]
+    assert notes == ["no value (NaN: no such session held)"]
+    assert len(forest.axes[2].texts) == 0  # challenges has a value for "none"
+
+
+def _keep_figures(monkeypatch) -> dict[str, object]:
+    """The figures the plotting modules save, by file name (each still saved and closed)."""
+    drawn, save = {}, plots.save
+
+    def keep(fig, path):
+        drawn[Path(path).name] = fig
+        return save(fig, path)
+
+    monkeypatch.setattr(plots, "save", keep)
+    monkeypatch.setattr(sweep_plots, "save", keep)
+    return drawn
+
+
+def test_a_comparison_with_no_value_at_all_is_written_whole(designs, tmp_path):
+    out = tmp_path / "cmp"
+    argv = ["compare", str(designs / "kept.toml"), str(designs / "none.toml")]
+    argv += ["--replicates", "2", "--steps", "2", "--outcomes", "project_challenges"]
+    assert main([*argv, "--out", str(out)]) == 0
+    assert {p.name for p in out.iterdir()} >= {"comparison.csv", "forest.png", "forest.svg"}
+
+
+def test_a_failing_figure_leaves_no_half_written_comparison(designs, tmp_path, monkeypatch):
+    comparison = compare(
+        [designs / "kept.toml", designs / "none.toml"], replicates=2, steps=2, names=["a", "b"]
+    )
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("figure failed")
+
+    monkeypatch.setattr(plots, "trajectory_plot", broken)
+    with pytest.raises(RuntimeError, match="figure failed"):
+        comparison.write(tmp_path / "cmp")
+    assert list(tmp_path.iterdir()) == []  # neither the folder nor a hidden one beside it
 
 
 def test_sensitivity_refuses_indices_of_values_that_are_not_numbers():

@@ -82,3 +82,13 @@ def test_a_folder_holding_other_files_keeps_them(tmp_path):
     write_folder(out, writers("new"))
     assert contents(out) == {"notes.txt": "mine", **{n: f"new {n}\n" for n in NAMES}}
     assert hidden(tmp_path) == []
+
+
+def test_a_failed_write_into_a_folder_holding_other_files_adds_nothing(tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(RuntimeError, match="disk full"):
+        write_folder(out, writers("new", fail_after=3))
+    assert contents(out) == {"notes.txt": "mine"}  # not the three files written before
+    assert hidden(tmp_path) == []

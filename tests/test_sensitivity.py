@@ -97,13 +97,32 @@ def test_noise_share_is_the_replicate_variance_over_the_point_variance(tmp_path)
     assert "noise share" in markdown(analysis)
 
 
+def test_noise_share_is_nan_not_all_noise_when_a_point_has_no_value():
+    nan = np.nan
+    values = pd.Series([nan, nan, 1.0, 2.0, 5.0, 6.0])
+    share = noise_share(values, pd.Series([0, 0, 1, 1, 2, 2]))
+    assert all(np.isnan(v) for v in share.values())  # was 1.0, "all seed noise"
+
+
+def test_an_outcome_with_no_value_in_some_runs_says_its_noise_share_is_undefined(tmp_path):
+    spec = load_sensitivity(spec_file(tmp_path, n=16, replicates=2))
+    runs = toy_runs(spec, lambda a, b: a + b, noise=0.1)
+    runs.loc[runs["point"] == 0, "mean_challenges"] = np.nan  # e.g. no project meeting held
+    analysis = analyse(spec, runs)
+    assert analysis.indices["noise_share"].isna().all()
+    assert np.isnan(analysis.noise["noise_share"].iloc[0])
+    assert "its indices and noise share are undefined (NaN)" in analysis.notes[0]
+    assert "| challenges | nan |" in markdown(analysis)
+
+
 def test_a_constant_outcome_gives_nan_and_a_note_not_zero(tmp_path):
     spec = load_sensitivity(spec_file(tmp_path, n=16, replicates=2))
     analysis = analyse(spec, toy_runs(spec, lambda a, b: 0.0 * a))
     assert analysis.indices[["S1", "S1_conf", "ST", "ST_conf"]].isna().all().all()
     assert set(analysis.indices["flags"]) == {"undefined", "noise floor"}
     assert analysis.notes == [
-        "challenges: constant over the sample (0 at every point): its indices are undefined (NaN)"
+        "challenges: constant over the sample (0 at every point): its indices and noise share "
+        "are undefined (NaN)"
     ]
     text = markdown(analysis)
     assert "nan ± nan" in text and "0.000 ± 0.000" not in text

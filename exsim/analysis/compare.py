@@ -18,7 +18,6 @@ from ..model.registry import SELECTIONS
 from ..model.vocabulary import ROLES
 from ..runs.checks import MAX_RUNS, check_run_count, record_option, recorded_steps
 from ..runs.evaluate import split_outcome
-from ..runs.single import atomic_write
 from .comparison import DEFAULT_OUTCOMES, compare_designs, comparison_markdown, metrics_table
 from .outcomes import LISTING, check_outcomes
 
@@ -54,11 +53,13 @@ class Comparison:
 
     def write(self, out: str | Path) -> list[Path]:
         """Write comparison.csv, comparison.md, metrics.csv, trajectories.csv (the months
-        `record` keeps), forest.png/.svg and trajectories.png/.svg."""
+        `record` keeps), forest.png/.svg and trajectories.png/.svg.
+
+        The folder is written whole (`exsim.runs.files.write_folder`: built in a hidden
+        folder beside `out`, then moved into place), so a failure leaves no half of it."""
+        from ..runs.files import write_folder
         from .plots import forest_plot, trajectory_plot
 
-        out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
         writers = {
             "comparison.csv": lambda p: self.table.to_csv(p, index=False),
             "comparison.md": lambda p: Path(p).write_text(self._report(), encoding="utf-8"),
@@ -70,7 +71,7 @@ class Comparison:
         for ext in ("png", "svg"):
             writers[f"forest.{ext}"] = lambda p: forest_plot(self.table, p, role)
             writers[f"trajectories.{ext}"] = lambda p: trajectory_plot(self.trajectories, series, p)
-        return [atomic_write(out / name, write) for name, write in writers.items()]
+        return write_folder(out, writers)
 
     def _report(self) -> str:
         parts = ["# Comparison of event designs"]

@@ -45,12 +45,13 @@ def metrics_table(
 def compare_designs(metrics: pd.DataFrame, designs: list[str], seed: int = 0) -> pd.DataFrame:
     """The comparison table: one row per outcome, role and design.
 
-    Columns: mean, mean_low, mean_high (95% bootstrap interval); for designs after the
-    first, difference from the first (paired by seed), its interval, effect_size
-    (Cohen's d with pooled s.d.) with its 95% percentile bootstrap interval
-    (effect_size_low, effect_size_high; NaN when d is infinite), resolved (the interval
-    excludes 0) and replicates_needed (for 80% power at the observed spread; blank when
-    resolved or when the observed difference is exactly 0).
+    Columns: replicates (the runs with a value: 0 when no such session was held), mean,
+    mean_low, mean_high (95% bootstrap interval); for designs after the first, difference
+    from the first (paired by seed), its interval, effect_size (Cohen's d with pooled
+    s.d.) with its 95% percentile bootstrap interval (effect_size_low, effect_size_high;
+    NaN when d is infinite), resolved (the interval excludes 0) and replicates_needed
+    (for 80% power at the observed spread; blank when resolved or when the observed
+    difference is exactly 0).
     """
     baseline = designs[0]
     wide = metrics.pivot_table(
@@ -68,7 +69,7 @@ def compare_designs(metrics: pd.DataFrame, designs: list[str], seed: int = 0) ->
                 "outcome": outcome,
                 "role": role,
                 "design": design,
-                "replicates": len(values),
+                "replicates": int(np.isfinite(values).sum()),  # runs with a value
                 "mean": mean.estimate,
                 "mean_low": mean.low,
                 "mean_high": mean.high,

@@ -99,14 +99,17 @@ def forest_plot(table: pd.DataFrame, path: str | Path, role: str | None = "all")
     Left: each design's paired difference from the baseline with its 95% interval, in
     the outcome's own unit (so each row has its own x-axis). Right: Cohen's d with its
     95% interval on ONE axis common to every row, so effects can be compared across
-    outcomes. The title gives n, the replicates per design.
+    outcomes. The title gives n, the replicates per design. A design with no value to
+    compare (NaN: no such session held) keeps its row, which says so (`NO_VALUE`).
     """
     if role is not None:
         table = table[table["role"] == role]
-    part = table[table["difference"].notna()]
+    baseline = table["design"].iloc[0] if len(table) else "the baseline"
+    part = table[table["design"] != baseline]
     outcomes = list(dict.fromkeys(zip(part["outcome"], part["role"], strict=True)))
+    if not outcomes:
+        return _nothing_to_compare(path, baseline)
     designs = list(dict.fromkeys(part["design"]))
-    baseline = table["design"].iloc[0]
     fig, axes = plt.subplots(
         len(outcomes),
         2,
@@ -141,6 +144,14 @@ def forest_plot(table: pd.DataFrame, path: str | Path, role: str | None = "all")
     return save(fig, path)
 
 
+def _nothing_to_compare(path: str | Path, baseline: str) -> Path:
+    """A figure that says there is no design beside the baseline to draw."""
+    fig, ax = plt.subplots(figsize=(6, 1.5), constrained_layout=True)
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, f"no design to compare with {baseline}", ha="center", va="center")
+    return save(fig, path)
+
+
 def _clip_effects(axes, part: pd.DataFrame) -> int:
     """Limit the common d axis to the point estimates (and at least +-1), so that one
     wild interval (few replicates) does not squash every other row; an interval that
@@ -171,26 +182,40 @@ def _mark_cut_intervals(ax, edge: float) -> int:
 
 def _forest_row(ax, rows: pd.DataFrame, column: str) -> None:
     """Points with intervals of `column` (``difference`` or ``effect_size``), one per
-    design; an infinite d (no spread at all) is written at the axis edge instead."""
+    design; an infinite d (no spread at all) is written at the axis edge instead, and a
+    design with no value (NaN) says so on its row."""
     for k, (_, r) in enumerate(rows.iterrows()):
         colour = OKABE_ITO[k % len(OKABE_ITO)]
         value, low, high = (float(r[c]) for c in (column, f"{column}_low", f"{column}_high"))
-        if not np.isfinite(value):
-            ax.annotate(
-                "d = +inf (no spread)" if value > 0 else "d = -inf (no spread)",
-                (1.0 if value > 0 else 0.0, k),
-                xycoords=("axes fraction", "data"),
-                ha="right" if value > 0 else "left",
-                va="center",
-                fontsize=7,
-                color=colour,
-            )
-            continue
-        err = [[value - low], [high - value]] if np.isfinite(low) and np.isfinite(high) else None
-        ax.errorbar(value, k, xerr=err, fmt="o", color=colour, capsize=3, markersize=4)
-    ax.axvline(0, color="0.5", linewidth=0.8)
+        if np.isnan(value):
+            _row_text(ax, k, NO_VALUE, 0.5)
+        elif not np.isfinite(value):
+            _row_text(ax, k, f"d = {'+' if value > 0 else '-'}inf (no spread)", value > 0, colour)
+        else:
+            err = [[value - low], [high - value]] if np.isfinite(low + high) else None
+            ax.errorbar(value, k, xerr=err, fmt="o", color=colour, capsize=3, markersize=4)
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.tick_params(axis="x", labelsize=8)
+    if not rows[column].isna().all():
+        ax.axvline(0, color="0.5", linewidth=0.8)
+    elif column == "difference":
+        ax.set_xticks([])  # no value in the row: no scale to read
+
+
+def _row_text(ax, k: int, text: str, where: float, colour: str = "0.3") -> None:
+    """Write `text` on row `k` of `ax`, at the right edge (`where` 1), the left (0) or
+    the middle (0.5) of the axis."""
+    ha = {0.0: "left", 0.5: "center", 1.0: "right"}[float(where)]
+    ax.text(
+        float(where),
+        k,
+        text,
+        transform=ax.get_yaxis_transform(),  # x in axes fraction, y in data
+        ha=ha,
+        va="center",
+        fontsize=7,
+        color=colour,
+    )
 
 
 def trajectory_plot(trajectories: pd.DataFrame, outcomes: list[str], path: str | Path) -> Path:
@@ -241,14 +266,14 @@ def trajectory_plot(trajectories: pd.DataFrame, outcomes: list[str], path: str |
     return save(fig, path)
 
 
-NO_VALUE = "no value (NaN: no such session held) for {}"
+NO_VALUE = "no value (NaN: no such session held)"
 """What a figure says where a design or a parameter value has no value to draw."""
 
 
 def missing_note(missing: list[str]) -> str:
     """A second title line saying which designs (or parameter values) have no value to
     draw, so that an absent line is not read as one hidden behind another; "" if none."""
-    return "\n" + wrapped(NO_VALUE.format(", ".join(missing)), 70) if missing else ""
+    return "\n" + wrapped(f"{NO_VALUE} for {', '.join(missing)}", 70) if missing else ""
 
 
 def summary_label(outcome: str) -> str:
@@ -264,8 +289,9 @@ def wrapped(text: str, width: int = 48) -> str:
 
 
 def replicates(table: pd.DataFrame) -> str:
-    """The replicates per design of a comparison table, as text (a range if they differ)."""
-    counts = sorted(set(table["replicates"].astype(int)))
+    """The replicates per design of a comparison table, as text (a range if they differ),
+    counting the rows with a value (a row with none says so itself); "0" if none has."""
+    counts = sorted(set(table["replicates"].astype(int)) - {0}) or [0]
     return str(counts[0]) if len(counts) == 1 else f"{counts[0]}-{counts[-1]}"
 
 

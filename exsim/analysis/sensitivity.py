@@ -250,7 +250,8 @@ def analyse(spec: SensitivitySpec, runs: pd.DataFrame, allow_failed: bool = Fals
         noise.append({"outcome": outcome, **share})
         problem = undefined(values, done["point"])
         if problem:
-            notes.append(f"{outcome}: {problem}: its indices are undefined (NaN)")
+            also = " and noise share" if np.isnan(share["noise_share"]) else ""
+            notes.append(f"{outcome}: {problem}: its indices{also} are undefined (NaN)")
             result = {}
         else:
             result = indices_of(spec, done, values)
@@ -318,8 +319,17 @@ def noise_share(values: pd.Series, point: pd.Series) -> dict[str, float]:
     ``replicate_variance`` is the variance between the replicates of a point (averaged
     over points), ``point_variance`` that between the point means; a point mean of k
     replicates carries ``replicate_variance / k`` of noise, so ``noise_share`` is that
-    over ``point_variance`` (at most 1; NaN with one replicate, or no variance at all).
+    over ``point_variance`` (at most 1). All three are NaN when a run gave no finite
+    value (as `undefined` says: the point means would rest on fewer runs than they
+    seem to, or on none); the share is NaN with one replicate, or no variance at all.
+
+    Example:
+        >>> nan = float("nan")
+        >>> noise_share(pd.Series([nan, nan, 1, 2, 5, 6]), pd.Series([0, 0, 1, 1, 2, 2]))
+        {'noise_share': nan, 'replicate_variance': nan, 'point_variance': nan}
     """
+    if not np.isfinite(values.to_numpy(dtype=float)).all():
+        return {"noise_share": np.nan, "replicate_variance": np.nan, "point_variance": np.nan}
     groups = values.groupby(point)
     counts = groups.count()
     within = float(groups.var(ddof=1).mean()) if counts.max() > 1 else np.nan

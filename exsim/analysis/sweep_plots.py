@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from ..model.parameters import PARAMETERS
 from ..model.registry import SELECTIONS
@@ -89,6 +90,9 @@ def outcome_by_parameter(
         )
     if categorical:
         ax.set_xticks(range(len(levels)), levels)
+    else:
+        whole = pd.api.types.is_integer_dtype(runs[x])
+        level_axis(ax, levels, whole)
     ax.set_xlabel(wrapped(label(x), 90))
     ax.set_ylabel(wrapped(label(column)), fontsize=9)
     ax.set_title(
@@ -99,6 +103,23 @@ def outcome_by_parameter(
     if by is not None:
         ax.legend(fontsize=8)
     return save(fig, path)
+
+
+def level_axis(ax, levels: list, whole: bool) -> None:
+    """An x-axis over every level of a numeric parameter, drawn or not (a level with no
+    value must not rescale the axis): ticks at the levels when they are few, else
+    whole-number ticks for a whole-number parameter."""
+    low, high = float(min(levels)), float(max(levels))
+    pad = 0.05 * (high - low) if high > low else 0.5
+    ax.set_xlim(low - pad, high + pad)
+    if len(levels) <= MAX_LEVEL_TICKS:
+        ax.set_xticks(levels, [_tick(v) for v in levels])
+    elif whole:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+MAX_LEVEL_TICKS = 12
+"""Up to this many levels of a parameter, each has its own tick."""
 
 
 def heatmap(runs: pd.DataFrame, column: str, x: str, y: str, path: Path) -> Path:

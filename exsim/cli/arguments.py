@@ -150,16 +150,25 @@ def parallel_options(args: argparse.Namespace) -> dict:
 
 def add_outcomes(parser: argparse.ArgumentParser, what: str, default: str, *aliases) -> None:
     """The ``--outcomes`` option (``exsim compare``, ``exsim plot``): names separated by
-    commas, as in a sensitivity file, or ``list``; `what` says what they are for."""
+    commas, as in a sensitivity file, or ``list``; `what` says what they are for. How
+    each is summarised is said in the registry's words (`OUTCOMES_HELP`)."""
     parser.add_argument(
         "--outcomes",
         *aliases,
         action="append",
         metavar="NAMES",
-        help=f"{what}, separated by commas, named as in a sensitivity file (challenges: "
-        "mean over the run; final_norm_endorsement: at the end; challenges_patient: per "
-        f"role); 'list' lists them; default: {default}",
+        help=f"{what}, separated by commas, named as in a sensitivity file ({OUTCOMES_HELP}); "
+        f"'list' lists them; default: {default}",
     )
+
+
+OUTCOMES_HELP = (
+    "challenges: mean over the months with an event; final_norm_endorsement: the value "
+    "after the last month; challenges_patient: per role"
+)
+"""How ``--outcomes`` names are read, in the words of the outcome registry's summaries
+(`exsim.model.outcome_rows.SUMMARIES`; a test keeps them equal; the registry is not
+imported here, so that ``exsim --help`` starts fast)."""
 
 
 def add_results_folder(parser: argparse.ArgumentParser) -> None:

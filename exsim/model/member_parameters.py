@@ -4,7 +4,7 @@ turn-taking, dialogic capacity and the norm (`exsim.model.parameters` gathers th
 
 from __future__ import annotations
 
-from .parameter_checks import Parameter
+from .parameter_type import Parameter
 from .vocabulary import KNOWLEDGE_TYPES, ROLES
 
 BLOG = "CLAHRC NWL blog, May 2016 (BRIEF §1)"

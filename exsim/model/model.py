@@ -190,7 +190,7 @@ class ExchangeModel(mesa.Model):
         self.last_event_outcomes = empty_session_summary()
         self.last_event_attendance = 0
         self.event_held = False
-        self.project_meeting_outcomes = empty_session_summary()
+        self.project_meeting_outcomes = _not_held()  # the last project meetings' outcomes
         self.listener_updates = 0  # listeners weighing an utterance, in every session
         self.event_listener_updates = 0  # the same, at events only (for benchmarks)
         self.last_speakers: dict[str, np.ndarray] = {}
@@ -253,8 +253,8 @@ class ExchangeModel(mesa.Model):
     def work_in_projects(self) -> None:
         """Every project team meets under kept hierarchy and target pressure."""
         setting = projects.project_setting(self.params)
-        if setting.rounds == 0:
-            self.project_meeting_outcomes = empty_session_summary()
+        if setting.rounds == 0:  # no meeting held: its outcomes have no value (NaN), not 0
+            self.project_meeting_outcomes = _not_held()
             return
         tally = hold_session(
             self.population,
@@ -299,7 +299,8 @@ class ExchangeModel(mesa.Model):
         then the added outcomes) and return them. Step 0 holds no event or project
         outcome (NaN): no session has been held; nor does any month before the first
         event hold an event outcome, nor any month a project outcome when
-        `project.rounds` = 0 (no project meeting is held)."""
+        `project.rounds` = 0 (no project meeting is held: `project_meeting_outcomes` is
+        then `_not_held`, NaN throughout)."""
         values = np.concatenate(
             (
                 (float(self.event_held), float(self.events_held), self.last_event_attendance),
@@ -312,8 +313,6 @@ class ExchangeModel(mesa.Model):
             values[_SESSION_AT] = math.nan
         elif self.events_held == 0:  # no event yet (or ever, with event.every = 0)
             values[_EVENT_AT] = math.nan
-        if self.params["project.rounds"] == 0:  # no project meeting is ever held
-            values[_PROJECT_AT] = math.nan
         self.outcomes = out = dict(zip(_MEASURED, values.tolist(), strict=True))
         for name, function in self.added_outcomes.items():
             out[name] = added_value(name, function(self), self.steps)
@@ -362,8 +361,15 @@ _PROJECT_NAMES = registry.names("project")
 """Outcomes that describe the month's project meetings."""
 _SESSION_NAMES = _EVENT_NAMES + _PROJECT_NAMES
 """Outcomes that describe a session (an event or the month's project meetings)."""
-_EVENT_AT, _PROJECT_AT, _SESSION_AT = (
-    [_MEASURED.index(k) for k in names] for names in (_EVENT_NAMES, _PROJECT_NAMES, _SESSION_NAMES)
+
+
+def _not_held() -> np.ndarray:
+    """The outcomes of a session that was not held: no value (NaN) for any of them."""
+    return np.full(len(empty_session_summary()), math.nan)
+
+
+_EVENT_AT, _SESSION_AT = (
+    [_MEASURED.index(k) for k in names] for names in (_EVENT_NAMES, _SESSION_NAMES)
 )
 """Where the outcomes of each kind of session sit in `_MEASURED`."""
 

@@ -69,7 +69,7 @@ UNITS: dict[str, str] = {
     "ties.safety": RISK,
     "ties.decay": MONTHLY,
     "project.size": "members",
-    "project.rounds": "rounds per month",
+    "project.rounds": "rounds per meeting",
     "project.targets": RISK,
     "event.suspension": INDEX,
     "action.motive": RISK,
@@ -91,6 +91,6 @@ UNITS: dict[str, str] = {
     "attendance.reference": "experience (-1 to 1)",
     **{f"attendance.{r}": "multiplier of the rate" for r in ROLES},
     "run.steps": "months",
-    "run.seed": "a whole number (a seed)",
+    "run.seed": "none (an identifier)",
 }
 """The unit of each parameter, by dotted name."""

@@ -6,7 +6,7 @@ This table is the single source of truth. The config loader validates TOML again
 (CLAHRC Northwest London, 2013 on): see the `source` column.
 
 The rows are defined in `exsim.model.member_parameters` and
-`exsim.model.session_parameters`, one `Parameter` each (`exsim.model.parameter_checks`),
+`exsim.model.session_parameters`, one `Parameter` each (`exsim.model.parameter_type`),
 their units in `exsim.model.parameter_units`; this module adds the plausible ranges and
 gathers them.
 
@@ -22,7 +22,7 @@ from typing import Any
 
 from . import memory
 from .member_parameters import member_rows
-from .parameter_checks import Parameter, shown
+from .parameter_type import Parameter, shown
 from .parameter_units import UNITS
 from .session_parameters import session_rows
 from .vocabulary import KNOWLEDGE_TYPES, ROLES
@@ -137,7 +137,7 @@ that the model gives that version's outputs bit for bit (`threat.reactance` and 
 other attendance parameters act only through these)."""
 
 PARAMETERS: dict[str, Parameter] = {
-    p.name: replace(p, plausible=_PLAUSIBLE.get(p.name), unit=UNITS.get(p.name, ""))
+    p.name: replace(p, plausible=_PLAUSIBLE.get(p.name), unit=UNITS[p.name])
     for p in (*member_rows(), *session_rows())
 }
 """Every parameter by dotted name, in documentation order."""

@@ -5,7 +5,7 @@ attendance and the run (`exsim.model.parameters` gathers them)."""
 from __future__ import annotations
 
 from .member_parameters import BLOG
-from .parameter_checks import Parameter
+from .parameter_type import Parameter
 from .vocabulary import FORMATS, GROUPINGS, ROLES
 
 

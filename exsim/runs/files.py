@@ -257,29 +257,31 @@ def _alive(pid: int) -> bool:
 
 
 def _write_in_place(out: Path, writers) -> list[Path]:
-    """Write each file under a hidden name (holding this process's id) and rename it into
-    place; hidden files of ours left by a killed process are removed first."""
+    """Write every file under a hidden name (holding this process's id), then, once all
+    are written, rename each into place, so a failing writer leaves no new file; hidden
+    files of ours left by a killed process are removed first."""
     for path in out.glob(".*.exsim-*"):
         match = _IN_PLACE.match(path.name)
         if match and match["name"] in writers and not _alive(int(match["pid"])):
             with contextlib.suppress(OSError):
                 path.unlink()
-    written = []
-    for name, write in writers.items():
-        target = out / name
-        fd, tmp = tempfile.mkstemp(
-            dir=out, prefix=f".{name}.exsim-{os.getpid()}-", suffix=Path(name).suffix
-        )
-        os.close(fd)
-        try:
+    hidden = {}
+    try:
+        for name, write in writers.items():
+            fd, tmp = tempfile.mkstemp(
+                dir=out, prefix=f".{name}.exsim-{os.getpid()}-", suffix=Path(name).suffix
+            )
+            os.close(fd)
+            hidden[name] = tmp
             write(Path(tmp))
             os.chmod(tmp, 0o666 & ~_umask())
-            os.replace(tmp, target)
-        finally:
+        for name, tmp in hidden.items():
+            os.replace(tmp, out / name)
+    finally:
+        for tmp in hidden.values():
             with contextlib.suppress(FileNotFoundError):
                 os.remove(tmp)
-        written.append(target)
-    return written
+    return [out / name for name in writers]
 
 
 _IN_PLACE = re.compile(r"^\.(?P<name>.+)\.exsim-(?P<pid>\d+)-\w+(\.\w+)?$")

@@ -1,7 +1,8 @@
 """What a sweep's results folder holds: the manifest, the committed parts and pending
 runs, and what is damaged.
 
-The folder's layout and how it is written are in `exsim.runs.store`; the reader,
+The folder's layout is defined here (`MANIFEST`, `TABLES`, `PENDING`, `LOCK`,
+`part_name`); `exsim.runs.store` writes it (its docstring draws it), and the reader,
 `exsim.runs.results`, reads through `scan` and `read_table`. A scan takes only committed
 runs and batches and keeps one record per run: a done record over a failed one, else the
 latest. Before it trusts a part it checks it: the manifest records each part's size and

@@ -14,7 +14,7 @@ from typing import Any
 import pyarrow as pa
 
 from ..outcome_modules import module_source, source_digest
-from .results import FORMAT
+from .folder_scan import FORMAT
 from .spec import Sweep
 from .versions import environment, source_revision
 

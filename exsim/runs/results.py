@@ -1,10 +1,9 @@
 """Reading a sweep's results folder: `load_results` and its `SweepResults`.
 
-What the folder holds, what is committed and what is damaged is worked out by
-`exsim.runs.folder_scan`. A reader takes only committed runs and batches and keeps one
-record per run: a done record over a failed one, else the latest. Damage (a part
-missing, cut short or changed since it was written) is reported in one line
-(`ConfigError`); running the same sweep again reruns the runs of a damaged batch.
+What the folder holds, which runs count and what is damaged is worked out by
+`exsim.runs.folder_scan` (`scan`). Damage (a part missing, cut short or changed since it
+was written) is reported in one line (`ConfigError`); running the same sweep again
+reruns the runs of a damaged batch.
 """
 
 from __future__ import annotations
@@ -19,36 +18,9 @@ import pyarrow as pa
 
 from ..errors import ConfigError
 from .files import write_folder
-from .folder_scan import (
-    FORMAT,
-    LOCK,
-    MANIFEST,
-    PENDING,
-    TABLES,
-    Damage,
-    Record,
-    Scan,
-    first_line,
-    part_name,
-    read_manifest,
-    read_table,
-    scan,
-)
+from .folder_scan import MANIFEST, TABLES, Scan, first_line, read_manifest, read_table, scan
 
-__all__ = [
-    "FORMAT",
-    "LOCK",
-    "MANIFEST",
-    "PENDING",
-    "TABLES",
-    "Damage",
-    "Record",
-    "SweepResults",
-    "load_results",
-    "part_name",
-    "read_manifest",
-    "scan",
-]
+__all__ = ["SweepResults", "load_results"]
 
 
 # --- the reader ---------------------------------------------------------------------------------

@@ -52,6 +52,16 @@ from .files import (
     write_json,
     write_parquet,
 )
+from .folder_scan import (
+    LOCK,
+    MANIFEST,
+    PENDING,
+    TABLES,
+    Record,
+    part_name,
+    read_manifest,
+    scan,
+)
 from .manifest import (
     manifest_document,
     now,
@@ -59,18 +69,7 @@ from .manifest import (
     session_document,
     sweep_differences,
 )
-from .results import (
-    LOCK,
-    MANIFEST,
-    PENDING,
-    TABLES,
-    Record,
-    SweepResults,
-    load_results,
-    part_name,
-    read_manifest,
-    scan,
-)
+from .results import SweepResults, load_results
 from .spec import Sweep
 from .tables import SUMMARY_OUTCOMES, runs_schema, summarize
 
