@@ -62,6 +62,7 @@ def with_outcomes(runs: pd.DataFrame, results, outcomes: Iterable[str]) -> pd.Da
     missing = list(dict.fromkeys(o for o in map(outcome_column, outcomes) if o not in runs))
     if not missing:
         return runs
+    _check_recorded(missing, results.manifest.get("record", "all"))
     columns = sorted({split_outcome(o)[0] for o in missing} | {"event_held"})
     series = results.table("timeseries", ["step", *columns]).sort_values(["run_id", "step"])
     summaries = {
@@ -70,6 +71,32 @@ def with_outcomes(runs: pd.DataFrame, results, outcomes: Iterable[str]) -> pd.Da
     }
     table = pd.DataFrame.from_dict(summaries, orient="index", columns=missing)
     return runs.join(table, on="run_id")
+
+
+def _check_recorded(columns: Iterable[str], record) -> None:
+    """A `ConfigError` (one line) if one of `columns` (``mean_<x>``/``final_<x>``, not in
+    the runs table) cannot be summarised from a time series that kept only some months
+    (`record` other than ``"all"``): a mean needs every month, and the final value of an
+    event outcome needs the last month with an event. The final value of a state or
+    project outcome is the last recorded month, which is always kept."""
+    if record in ("all", 1):
+        return
+    for column in columns:
+        name, summary = split_outcome(column)
+        kind = outcome_kinds().get(name, "state")
+        if summary == "mean" or kind == "event":
+            how = FINAL_EVENT if summary == "final" else SUMMARIES[kind]
+            kept = "only the final month" if record == "final" else f"every {record} months"
+            raise ConfigError(
+                f"--outcomes: {column} ({how}) needs every month, but this sweep recorded "
+                f"{kept} (record = {record!r}) and its runs table does not hold it; "
+                'rerun the sweep with record = "all", or choose an outcome the runs table '
+                "holds (--outcomes list)"
+            )
+
+
+FINAL_EVENT = "value at the last month with an event"
+"""What ``final_<x>`` of an event outcome is."""
 
 
 def split_role(outcome: str) -> tuple[str, str]:
