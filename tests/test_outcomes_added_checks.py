@@ -8,6 +8,7 @@ import inspect
 import pickle
 import subprocess
 import sys
+from pathlib import Path
 
 import mesa
 import pytest
@@ -83,3 +84,57 @@ def test_the_signature_says_a_model_without_a_seed_draws_one():
     seed = inspect.signature(ExchangeModel).parameters["run_seed"]
     assert seed.default is None
     assert ExchangeModel().seed.entropy != ExchangeModel().seed.entropy
+
+
+OUTCOME_FILE = '''
+def mean_voice(model):
+    """Mean voice of the members."""
+    return float(model.population.voice.mean())
+'''
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "my_outcomes.py").write_text(OUTCOME_FILE, encoding="utf-8")
+    (tmp_path / "model.toml").write_text(
+        '[run]\nsteps = 2\n[outcomes]\nvoice = "my_outcomes:mean_voice"\n', encoding="utf-8"
+    )
+    (tmp_path / "plain.toml").write_text("[run]\nsteps = 2\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_outcomes_list_names_the_outcomes_a_config_adds(folder, capsys):
+    from exsim.cli import main
+
+    designs = [str(folder / "model.toml"), str(folder / "model.toml")]
+    assert main(["compare", *designs, "--outcomes", "list"]) == 0
+    assert "added by the designs (state): voice" in capsys.readouterr().out
+    (folder / "sweep.toml").write_text('base = "model.toml"\nreplicates = 1\n', "utf-8")
+    import exsim
+
+    exsim.sweep(folder / "sweep.toml", folder / "out", progress=False)
+    assert main(["plot", str(folder / "out"), "--outcomes", "list"]) == 0
+    assert "added by the sweep's config (state): voice" in capsys.readouterr().out
+
+
+def test_compare_refuses_an_outcome_one_design_lacks(folder, capsys):
+    """A tester's finding: the outcome was dropped from the comparison without a word."""
+    from exsim.cli import main
+
+    designs = [str(folder / "model.toml"), str(folder / "plain.toml")]
+    out = folder / "cmp"
+    assert main(["compare", *designs, "--replicates", "2", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "outcome 'voice' is added by" in err
+    assert "plain.toml" in err and not out.exists()
+
+
+def test_resuming_with_another_record_names_the_key_and_both_values(folder):
+    import exsim
+
+    spec = (folder / "sweep.toml", 'replicates = 1\nsteps = 2\nrecord = "final"\n')
+    spec[0].write_text(spec[1], "utf-8")
+    exsim.sweep(spec[0], folder / "out", progress=False)
+    spec[0].write_text(spec[1].replace('"final"', "2"), "utf-8")
+    with pytest.raises(ConfigError, match=r'record \("final" there, 2 here\)'):
+        exsim.sweep(spec[0], folder / "out", progress=False)

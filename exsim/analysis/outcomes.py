@@ -119,9 +119,9 @@ def outcome_label(outcome: str, labels: dict[str, str] | None = None) -> str:
     return f"{words}, {how}"
 
 
-def outcome_listing() -> str:
+def outcome_listing(added: Iterable[str] = (), where: str = "") -> str:
     """Every outcome name, by kind, and how a name says mean or final (for ``--outcomes
-    list``)."""
+    list``); `added` are the outcomes a config adds (`where`: the sweep or designs)."""
     kinds = outcome_kinds()
     lines = [
         "Outcomes, as in a sensitivity file: NAME is the mean over the run (event outcomes "
@@ -131,4 +131,25 @@ def outcome_listing() -> str:
     for kind in ("event", "project", "state"):
         names = [n for n, k in kinds.items() if k == kind]
         lines.append(f"{kind}: {', '.join(names)}")
+    added = list(dict.fromkeys(added))
+    if added:
+        lines.append(f"added by {where or 'the config'} (state): {', '.join(added)}")
     return "\n".join(lines)
+
+
+def check_shared(configs, names: Iterable[str]) -> list[str]:
+    """The outcomes every one of `configs` adds; a `ConfigError` (one line) for one that
+    some design adds and another lacks (`names`: the designs' names, in order), rather
+    than dropping it from the comparison without a word."""
+    configs, names = list(configs), list(names)
+    added = list(dict.fromkeys(n for c in configs for n in c.added()))
+    for outcome in added:
+        lacking = [name for c, name in zip(configs, names, strict=True) if outcome not in c.added()]
+        if lacking:
+            having = [name for c, name in zip(configs, names, strict=True) if outcome in c.added()]
+            raise ConfigError(
+                f"compare: outcome {outcome!r} is added by {', '.join(map(str, having))} but "
+                f"not by {', '.join(map(str, lacking))}; add it to every design's [outcomes] "
+                "(a comparison needs it in each)"
+            )
+    return added
