@@ -99,3 +99,27 @@ def test_sensitivity_refuses_indices_of_values_that_are_not_numbers():
     values = pd.Series([np.nan, np.nan, 1.0, 2.0])
     reason = undefined(values, pd.Series([0, 0, 1, 1]))
     assert reason is not None and "NaN" in reason
+
+
+def test_a_run_figure_says_no_project_meeting_was_held(monkeypatch, tmp_path):
+    """A tester's finding: the project panels of ``outcomes.png`` were empty, on a made-up
+    -0.04..0.04 axis, with no word; now they say why, and keep the month ticks."""
+    from exsim.analysis import plots
+
+    series = exsim.run(exsim.default_config().replace(**{"project.rounds": 0}), 2, 4).timeseries
+    drawn = []
+    monkeypatch.setattr(plots, "save", lambda fig, path: drawn.append(fig) or path)
+    plots.plot_outcomes(series, tmp_path / "o.png")
+    from exsim.model.registry import OUTCOMES
+
+    kinds = [OUTCOMES[name].kind for name in plots.RUN_FIGURE]
+    panels = list(zip(drawn[0].axes, kinds, strict=False))
+    assert "project" in kinds
+    for ax, kind in panels:
+        if kind == "project":
+            assert [t.get_text() for t in ax.texts] == [
+                "no project meeting held (project.rounds = 0)"
+            ]
+            assert list(ax.get_yticks()) == [] and len(ax.get_xticks()) > 1
+        else:
+            assert not ax.texts
