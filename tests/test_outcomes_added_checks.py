@@ -138,3 +138,20 @@ def test_resuming_with_another_record_names_the_key_and_both_values(folder):
     spec[0].write_text(spec[1].replace('"final"', "2"), "utf-8")
     with pytest.raises(ConfigError, match=r'record \("final" there, 2 here\)'):
         exsim.sweep(spec[0], folder / "out", progress=False)
+
+
+def test_an_added_outcome_is_described_by_its_docstring_and_summarised(folder, capsys):
+    import pyarrow.parquet as pq
+
+    import exsim
+    from exsim.cli import main
+
+    (folder / "sweep.toml").write_text('base = "model.toml"\nreplicates = 1\n', "utf-8")
+    exsim.sweep(folder / "sweep.toml", folder / "out", progress=False)
+    for table, column in (("runs", "mean_voice"), ("timeseries", "voice")):
+        schema = pq.read_schema(next((folder / "out" / table).glob("*.parquet")))
+        assert schema.field(column).metadata[b"meaning"] == b"Mean voice of the members."
+    assert main(["run", str(folder / "model.toml"), "--out", str(folder / "run")]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    voice = next(line for line in printed if line.startswith("voice "))
+    assert len(voice.split()) == 4  # start, end, mean
