@@ -307,7 +307,7 @@ def test_closed_output_pipe_stops_quietly(monkeypatch, capsys):
     silenced = []
     monkeypatch.setattr("exsim.cli._silence_stdout", lambda: silenced.append(True))
 
-    def closed_pipe():
+    def closed_pipe(*_):
         raise BrokenPipeError(32, "Broken pipe")
 
     monkeypatch.setattr("exsim.analysis.outcomes.outcome_listing", closed_pipe)

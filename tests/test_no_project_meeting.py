@@ -77,7 +77,7 @@ def test_sweep_figures_say_which_values_have_none(swept, monkeypatch):
     for name in ("mean", "timeseries"):
         (ax,) = drawn[f"{name}_project_challenges_by_project.rounds.png"].axes[:1]
         title = " ".join(ax.get_title().split())
-        assert "no value (NaN: no such session held) for project.rounds = 0" in title
+        assert "no value (NaN: no event or project meeting held) for project.rounds = 0" in title
     (ax,) = drawn["mean_project_challenges_by_project.rounds.png"].axes
     low, high = ax.get_xlim()
     assert low < 0 < 1 < high  # the level with no value keeps its place on the axis
@@ -118,7 +118,7 @@ def test_a_comparison_says_there_is_no_value_to_compare(designs, tmp_path, monke
     assert len(rows) == 2 and "Challenges" in rows[1]  # the NaN row is kept, not dropped
     assert "n = 2 replicates per design" in forest._suptitle.get_text()
     notes = [t.get_text() for t in forest.axes[0].texts]
-    assert notes == ["no value (NaN: no such session held)"]
+    assert notes == ["no value (NaN: no event or project meeting held)"]
     assert len(forest.axes[2].texts) == 0  # challenges has a value for "none"
 
 
@@ -161,3 +161,27 @@ def test_sensitivity_refuses_indices_of_values_that_are_not_numbers():
     values = pd.Series([np.nan, np.nan, 1.0, 2.0])
     reason = undefined(values, pd.Series([0, 0, 1, 1]))
     assert reason is not None and "NaN" in reason
+
+
+def test_a_run_figure_says_no_project_meeting_was_held(monkeypatch, tmp_path):
+    """A tester's finding: the project panels of ``outcomes.png`` were empty, on a made-up
+    -0.04..0.04 axis, with no word; now they say why, and keep the month ticks."""
+    from exsim.analysis import plots
+
+    series = exsim.run(exsim.default_config().replace(**{"project.rounds": 0}), 2, 4).timeseries
+    drawn = []
+    monkeypatch.setattr(plots, "save", lambda fig, path: drawn.append(fig) or path)
+    plots.plot_outcomes(series, tmp_path / "o.png")
+    from exsim.model.registry import OUTCOMES
+
+    kinds = [OUTCOMES[name].kind for name in plots.RUN_FIGURE]
+    panels = list(zip(drawn[0].axes, kinds, strict=False))
+    assert "project" in kinds
+    for ax, kind in panels:
+        if kind == "project":
+            assert [t.get_text() for t in ax.texts] == [
+                "no project meeting held (project.rounds = 0)"
+            ]
+            assert list(ax.get_yticks()) == [] and len(ax.get_xticks()) > 1
+        else:
+            assert not ax.texts

@@ -129,3 +129,46 @@ def test_a_band_over_fewer_runs_at_some_months_says_so(monkeypatch, tmp_path):
     assert "fewer at some months" not in legend_title(series)
     series.loc[(series["run_id"] == 1) & (series["step"] == 3), "challenges"] = np.nan
     assert "fewer at some months (as few as 1)" in legend_title(series)
+
+
+@pytest.fixture(scope="module")
+def final_only(tmp_path_factory):
+    """A sweep that kept only the final month of each run (``record = "final"``)."""
+    out = tmp_path_factory.mktemp("plots_final") / "sweep"
+    grid = {"event.suspension": [0.0, 1.0], "population.size": [20]}
+    spec = {"seed": 3, "replicates": 2, "steps": 6, "record": "final", "grid": grid}
+    exsim.sweep(spec, out, progress=False)
+    return out
+
+
+@pytest.mark.parametrize("name", ["challenges_patient", "final_challenges_patient"])
+def test_plot_refuses_a_summary_the_recorded_months_cannot_give(final_only, tmp_path, capsys, name):
+    """A tester's finding: with ``record = "final"`` the mean over the months with an event
+    of an outcome the runs table lacks was averaged over the one recorded month (6.5
+    drawn, 7.875 true). Refused in one line naming the outcome and the record setting."""
+    out = tmp_path / "figures"
+    assert main(["plot", str(final_only), "--outcomes", name, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert f"_{name.removeprefix('final_')}" in err and "record = 'final'" in err
+    assert not out.exists()
+
+
+def test_plot_with_some_months_recorded_uses_the_runs_table_and_final_states(final_only, tmp_path):
+    """What the runs table holds (mean over the run of a headline outcome) and the final
+    value of a state outcome (the last month, always recorded) are drawn, and agree with
+    a run evaluated in full."""
+    results = exsim.load_results(final_only)
+    names = ["challenges", "final_belief_error_carer"]
+    runs = with_outcomes(results.runs, results, names)
+    row = runs.iloc[-1]
+    expected = exsim.evaluate(
+        {"event.suspension": row["event.suspension"], "population.size": 20},
+        int(row["seed"]),
+        steps=6,
+        outcomes=names,
+    )
+    assert row["mean_challenges"] == pytest.approx(expected["challenges"])
+    assert row["final_belief_error_carer"] == pytest.approx(expected["final_belief_error_carer"])
+    out = tmp_path / "figures"
+    assert main(["plot", str(final_only), "--outcomes", ",".join(names), "--out", str(out)]) == 0

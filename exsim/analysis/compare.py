@@ -19,7 +19,7 @@ from ..model.vocabulary import ROLES
 from ..runs.checks import MAX_RUNS, check_run_count, record_option, recorded_steps
 from ..runs.evaluate import split_outcome
 from .comparison import DEFAULT_OUTCOMES, compare_designs, comparison_markdown, metrics_table
-from .outcomes import LISTING, check_outcomes
+from .outcomes import LISTING, check_outcomes, check_shared
 
 TRAJECTORY_OUTCOMES = list(SELECTIONS["trajectories"])
 """Outcomes kept month by month for every run of a comparison of the default outcomes;
@@ -147,8 +147,7 @@ def compare(
     check_run_count(len(designs) * replicates, max_runs, "compare", how)
     record = record_option(record, "compare: record")
     configs = [d if isinstance(d, Config) else load_config(d) for d in designs]
-    added = [name for c in configs for name in c.added()]
-    shared = [n for n in dict.fromkeys(added) if all(n in c.added() for c in configs)]
+    shared = check_shared(configs, [getattr(d, "source", d) for d in designs])
     chosen = outcomes is not None
     if chosen:
         outcomes = check_outcomes(outcomes, "compare: --outcomes", LISTING, shared)

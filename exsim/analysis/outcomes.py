@@ -62,6 +62,7 @@ def with_outcomes(runs: pd.DataFrame, results, outcomes: Iterable[str]) -> pd.Da
     missing = list(dict.fromkeys(o for o in map(outcome_column, outcomes) if o not in runs))
     if not missing:
         return runs
+    _check_recorded(missing, results.manifest.get("record", "all"))
     columns = sorted({split_outcome(o)[0] for o in missing} | {"event_held"})
     series = results.table("timeseries", ["step", *columns]).sort_values(["run_id", "step"])
     summaries = {
@@ -70,6 +71,32 @@ def with_outcomes(runs: pd.DataFrame, results, outcomes: Iterable[str]) -> pd.Da
     }
     table = pd.DataFrame.from_dict(summaries, orient="index", columns=missing)
     return runs.join(table, on="run_id")
+
+
+def _check_recorded(columns: Iterable[str], record) -> None:
+    """A `ConfigError` (one line) if one of `columns` (``mean_<x>``/``final_<x>``, not in
+    the runs table) cannot be summarised from a time series that kept only some months
+    (`record` other than ``"all"``): a mean needs every month, and the final value of an
+    event outcome needs the last month with an event. The final value of a state or
+    project outcome is the last recorded month, which is always kept."""
+    if record in ("all", 1):
+        return
+    for column in columns:
+        name, summary = split_outcome(column)
+        kind = outcome_kinds().get(name, "state")
+        if summary == "mean" or kind == "event":
+            how = FINAL_EVENT if summary == "final" else SUMMARIES[kind]
+            kept = "only the final month" if record == "final" else f"every {record} months"
+            raise ConfigError(
+                f"--outcomes: {column} ({how}) needs every month, but this sweep recorded "
+                f"{kept} (record = {record!r}) and its runs table does not hold it; "
+                'rerun the sweep with record = "all", or choose an outcome the runs table '
+                "holds (--outcomes list)"
+            )
+
+
+FINAL_EVENT = "value at the last month with an event"
+"""What ``final_<x>`` of an event outcome is."""
 
 
 def split_role(outcome: str) -> tuple[str, str]:
@@ -92,9 +119,9 @@ def outcome_label(outcome: str, labels: dict[str, str] | None = None) -> str:
     return f"{words}, {how}"
 
 
-def outcome_listing() -> str:
+def outcome_listing(added: Iterable[str] = (), where: str = "") -> str:
     """Every outcome name, by kind, and how a name says mean or final (for ``--outcomes
-    list``)."""
+    list``); `added` are the outcomes a config adds (`where`: the sweep or designs)."""
     kinds = outcome_kinds()
     lines = [
         "Outcomes, as in a sensitivity file: NAME is the mean over the run (event outcomes "
@@ -104,4 +131,25 @@ def outcome_listing() -> str:
     for kind in ("event", "project", "state"):
         names = [n for n, k in kinds.items() if k == kind]
         lines.append(f"{kind}: {', '.join(names)}")
+    added = list(dict.fromkeys(added))
+    if added:
+        lines.append(f"added by {where or 'the config'} (state): {', '.join(added)}")
     return "\n".join(lines)
+
+
+def check_shared(configs, names: Iterable[str]) -> list[str]:
+    """The outcomes every one of `configs` adds; a `ConfigError` (one line) for one that
+    some design adds and another lacks (`names`: the designs' names, in order), rather
+    than dropping it from the comparison without a word."""
+    configs, names = list(configs), list(names)
+    added = list(dict.fromkeys(n for c in configs for n in c.added()))
+    for outcome in added:
+        lacking = [name for c, name in zip(configs, names, strict=True) if outcome not in c.added()]
+        if lacking:
+            having = [name for c, name in zip(configs, names, strict=True) if outcome in c.added()]
+            raise ConfigError(
+                f"compare: outcome {outcome!r} is added by {', '.join(map(str, having))} but "
+                f"not by {', '.join(map(str, lacking))}; add it to every design's [outcomes] "
+                "(a comparison needs it in each)"
+            )
+    return added

@@ -45,6 +45,8 @@ def plot_outcomes(timeseries: pd.DataFrame, path: str | Path) -> Path:
     for ax, name in zip(axes.flat, names, strict=False):
         event = name in OUTCOMES and OUTCOMES[name].kind == "event"
         data = (held if event else timeseries)[["step", name]].dropna()
+        if data.empty:  # e.g. project outcomes with project.rounds = 0: say so, draw no axis
+            _no_value(ax, name)
         style = {"marker": "o", "markersize": 3} if event or len(data) <= 30 else {}
         ax.plot(data["step"], data[name], color=OKABE_ITO[0], **style)
         mark_months(ax, held["step"])
@@ -52,7 +54,9 @@ def plot_outcomes(timeseries: pd.DataFrame, path: str | Path) -> Path:
         ax.set_ylabel(wrapped(unit(name) or "value", 24), fontsize=8)
     for ax in axes.flat[len(names) :]:
         ax.set_visible(False)
-    for ax in axes[-1]:
+    bottom = [axes[-1, 0], axes[-1, 1] if len(names) % 2 == 0 or rows == 1 else axes[-2, 1]]
+    for ax in bottom[: len(names)]:  # the lowest panel of each column shows the months
+        ax.xaxis.set_tick_params(labelbottom=True)
         ax.set_xlabel("month (grey lines: events)")
     fixed_margins(fig, rows)
     return save(fig, path)
@@ -100,7 +104,7 @@ def forest_plot(table: pd.DataFrame, path: str | Path, role: str | None = "all")
     the outcome's own unit (so each row has its own x-axis). Right: Cohen's d with its
     95% interval on ONE axis common to every row, so effects can be compared across
     outcomes. The title gives n, the replicates per design. A design with no value to
-    compare (NaN: no such session held) keeps its row, which says so (`NO_VALUE`).
+    compare (NaN: no event or project meeting held) keeps its row, which says so (`NO_VALUE`).
     """
     if role is not None:
         table = table[table["role"] == role]
@@ -266,8 +270,19 @@ def trajectory_plot(trajectories: pd.DataFrame, outcomes: list[str], path: str |
     return save(fig, path)
 
 
-NO_VALUE = "no value (NaN: no such session held)"
+NO_VALUE = "no value (NaN: no event or project meeting held)"
 """What a figure says where a design or a parameter value has no value to draw."""
+
+
+def _no_value(ax, name: str) -> None:
+    """Say in an empty panel of `plot_outcomes` why outcome `name` has no value."""
+    kind = OUTCOMES[name].kind if name in OUTCOMES else ""
+    why = {
+        "project": "no project meeting held (project.rounds = 0)",
+        "event": "no event held in this run",
+    }.get(kind, "no value recorded")
+    ax.text(0.5, 0.5, why, transform=ax.transAxes, ha="center", va="center", fontsize=9)
+    ax.set_yticks([])
 
 
 def missing_note(missing: list[str]) -> str:

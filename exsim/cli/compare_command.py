@@ -62,7 +62,7 @@ def _compare(args: argparse.Namespace) -> int:
 
     outcomes = split_names(args.outcomes)
     if outcomes == ["list"]:
-        print(outcome_listing())
+        print(outcome_listing(_added(args.designs), "the designs"))
         return 0
     if len(args.designs) < 2:
         given = f" (given: {args.designs[0]})" if args.designs else ""
@@ -91,3 +91,10 @@ def _compare(args: argparse.Namespace) -> int:
     print(result.text())
     print(f"wrote the comparison to {args.out}")
     return 0
+
+
+def _added(designs: list[str]) -> list[str]:
+    """The outcomes the designs' configs add (for ``--outcomes list``)."""
+    from ..config import load_config
+
+    return [name for design in designs for name in load_config(design).added()]

@@ -15,7 +15,7 @@ def add(commands) -> None:
         "export",
         help="a sweep's results as CSV",
         description="Write a sweep's runs, time series and events tables as runs.csv, "
-        "timeseries.csv and events.csv (month 0's session outcomes are empty cells), "
+        "timeseries.csv and events.csv (month 0's event and project outcomes are empty cells), "
         "to DIR/csv by default. Every table is checked before anything is written.",
     )
     add_results_folder(p)

@@ -41,11 +41,14 @@ def _plot(args: argparse.Namespace) -> int:
     from ..runs.store import load_results
 
     chosen = split_names(args.outcomes)
-    if chosen == ["list"]:
-        print(outcome_listing())
+    if chosen == ["list"] and not Path(args.dir).exists():
+        print(outcome_listing())  # the model's outcomes, without a sweep to add to them
         return 0
     results = load_results(args.dir)
     added = list(results.manifest.get("outcomes", {}))  # those the sweep's config adds
+    if chosen == ["list"]:
+        print(outcome_listing(added, "the sweep's config"))
+        return 0
     outcomes = check_outcomes(
         sp.DEFAULT_OUTCOMES if chosen is None else chosen, "--outcomes", LISTING, added
     )

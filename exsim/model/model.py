@@ -17,8 +17,8 @@ from typing import Any
 import mesa
 import numpy as np
 
-from ..errors import OutcomeError
 from . import events, outcomes, projects, registry
+from .added import added_outcomes, added_value
 from .agents import Participant
 from .dialogue import hold_session
 from .outcomes import empty_session_summary
@@ -333,8 +333,10 @@ class ExchangeModel(mesa.Model):
     def _record_event_groups(self, groups: np.ndarray) -> None:
         """Add a row per group of the event just held (`groups`, as
         `outcomes.session_outcomes` gives them) to the datacollector's table ``events``,
-        column by column."""
-        table, count = self.datacollector.tables["events"], len(groups)
+        column by column; a plain Mesa collector put in its place may have no such table."""
+        table, count = getattr(self.datacollector, "tables", {}).get("events"), len(groups)
+        if table is None:
+            return
         table["step"].extend([self.steps] * count)
         table["event"].extend([self.events_held] * count)
         table["group"].extend(range(count))
@@ -377,32 +379,6 @@ EVENT_COLUMNS = ["step", "event", "group", *outcomes.GROUP_OUTCOMES]
 """The columns of the datacollector's table ``events``: one row per event group."""
 
 
-def added_outcomes(functions: Mapping[str, Callable] | None) -> dict[str, Callable]:
-    """Outcomes added to a model: `functions` checked (callable, a new name)."""
-    checked = {}
-    for name, function in (functions or {}).items():
-        if not isinstance(name, str) or not name.isidentifier() or name[0] == "_":
-            raise ValueError(f"outcome {name!r}: name it with letters, digits and _")
-        if name.startswith(("final_", "mean_")):
-            raise ValueError(f"outcome {name!r}: final_ and mean_ name a run's summaries")
-        if name in registry.OUTCOMES or name in KEYWORDS or name in ("step", "run_id"):
-            raise ValueError(f"outcome {name!r}: already a column of the time series")
-        if not callable(function):
-            raise TypeError(f"outcome {name!r}: {function!r} is not callable")
-        checked[name] = function
-    return checked
-
-
-def added_value(name: str, value: Any, month: int = 0) -> float:
-    """The value of an added outcome as a float; for anything but a real number (a bool
-    counts as 0 or 1) an `OutcomeError` naming the outcome, what it returned and when."""
-    if isinstance(value, int | float | np.integer | np.floating) or (
-        isinstance(value, np.ndarray) and value.shape == () and value.dtype.kind in "biuf"
-    ):
-        return float(value)
-    raise OutcomeError(name, f"returned {value!r:.60} at month {month}, not a number")
-
-
 def _signature() -> inspect.Signature:
     """`ExchangeModel`'s signature: its own arguments, then every model parameter by
     keyword name with its default (so `help` and tab completion list them)."""
@@ -411,7 +387,11 @@ def _signature() -> inspect.Signature:
     parameters = [
         inspect.Parameter(p.keyword, keyword, default=p.default, annotation=p.kind.__name__)
         for p in PARAMETERS.values()
+        if p.keyword != "run_seed"
     ]
+    # a model without a seed draws a fresh one (`seed_sequence`), not run.seed's default
+    seed = inspect.Parameter("run_seed", keyword, default=None, annotation="int | None")
+    parameters.insert([p.keyword for p in PARAMETERS.values()].index("run_seed"), seed)
     return inspect.Signature(own + parameters)
 
 

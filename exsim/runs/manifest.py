@@ -113,6 +113,9 @@ def sweep_differences(manifest: dict, sweep: Sweep) -> str:
     keys = ("seed", "replicates", "steps", "common_seeds", "grid", "sample")
     differ = [k for k in keys if old[k] != new[k]]
     shown = [f"{k} ({short(old[k])} there, {short(new[k])} here)" for k in differ]
+    record = manifest.get("record", "all")
+    if record != sweep.record:  # what is recorded: a resume cannot mix the two
+        shown.append(f"record ({short(record)} there, {short(sweep.record)} here)")
     base_old, base_new = old["base_config"], new["base_config"]
     changed = [
         k for k in sorted(set(base_old) | set(base_new)) if base_old.get(k) != base_new.get(k)

@@ -113,7 +113,7 @@ class SweepResults:
 
     def to_csv(self, folder: str | Path) -> list[Path]:
         """Write runs.csv, timeseries.csv and events.csv as the content of `folder`, for
-        tools that do not read Parquet; NaN (month 0's session outcomes) is an empty cell.
+        tools that do not read Parquet; NaN (month 0's event and project outcomes) is an empty cell.
 
         Every table is read (and checked) before anything is written, and the files are
         written whole (`exsim.runs.files.write_folder`): damage is a `ConfigError` and

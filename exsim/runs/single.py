@@ -38,16 +38,17 @@ class RunResult:
     agents: pd.DataFrame
 
     def summary(self) -> pd.DataFrame:
-        """The headline outcomes (`exsim.model.registry.HEADLINE`): at the start, at the
-        end, and averaged over the run as the runs table averages them.
+        """The headline outcomes (`exsim.model.registry.HEADLINE`), then those the config
+        adds: at the start, at the end, and averaged over the run as the runs table
+        averages them (an added outcome as a state outcome).
 
         Event outcomes start at the first event's value (month 1 if none was held).
         """
         ts = self.timeseries
         held = ts["event_held"].to_numpy() == 1
         rows = {}
-        for name in HEADLINE:
-            kind = OUTCOMES[name].kind
+        for name in (*HEADLINE, *self.config.added()):
+            kind = OUTCOMES[name].kind if name in OUTCOMES else "state"
             start = ts[name][held] if kind == "event" and held.any() else ts[name]
             start = start.iloc[1:] if kind != "state" and not held.any() else start
             rows[name] = {

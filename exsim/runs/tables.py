@@ -8,7 +8,8 @@ meaning, unit and allowed values; an outcome its label, unit, kind and how it wa
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import inspect
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 
 import numpy as np
@@ -69,8 +70,22 @@ _IDENTITY = {
 }
 
 
-def describe(name: str) -> dict[bytes, bytes]:
-    """The metadata of a column: what it is, and its meaning, unit and summary."""
+ADDED_MEANING = "an outcome the config adds"
+"""The meaning of an added outcome whose function has no docstring."""
+
+
+def added_meanings(functions: Mapping[str, Callable]) -> tuple[tuple[str, str], ...]:
+    """``(name, meaning)`` of each added outcome: the first line of its function's
+    docstring, else `ADDED_MEANING`."""
+    return tuple(
+        (name, (inspect.getdoc(f) or "").strip().partition("\n")[0] or ADDED_MEANING)
+        for name, f in functions.items()
+    )
+
+
+def describe(name: str, meanings: tuple[tuple[str, str], ...] = ()) -> dict[bytes, bytes]:
+    """The metadata of a column: what it is, and its meaning, unit and summary
+    (`meanings`: those of the added outcomes, `added_meanings`)."""
     if name in PARAMETERS:
         p = PARAMETERS[name]
         info = {"role": "parameter", "meaning": p.meaning, "unit": p.unit}
@@ -85,23 +100,25 @@ def describe(name: str) -> dict[bytes, bytes]:
             info |= {"label": known.label, "unit": known.unit, "kind": known.kind}
             info |= {"meaning": known.meaning, "range": known.range}
         else:
-            info |= {"meaning": "an outcome the config adds", "kind": "state"}
+            info |= {"meaning": dict(meanings).get(outcome, ADDED_MEANING), "kind": "state"}
         if summary is not None:
             info["summary"] = FINAL if summary == "final" else SUMMARIES[info["kind"]]
     return {k.encode(): str(v).encode() for k, v in info.items()}
 
 
 @cache
-def described_schema(names: tuple[str, ...], types: tuple[pa.DataType, ...]) -> pa.Schema:
+def described_schema(
+    names: tuple[str, ...], types: tuple[pa.DataType, ...], meanings: tuple = ()
+) -> pa.Schema:
     """A schema of these columns and types, each field with its `describe` metadata."""
     return pa.schema(
-        [pa.field(n, t, metadata=describe(n)) for n, t in zip(names, types, strict=True)]
+        [pa.field(n, t, metadata=describe(n, meanings)) for n, t in zip(names, types, strict=True)]
     )
 
 
-def _described(columns: dict[str, pa.Array]) -> pa.Table:
+def _described(columns: dict[str, pa.Array], meanings: tuple = ()) -> pa.Table:
     names = tuple(columns)
-    schema = described_schema(names, tuple(a.type for a in columns.values()))
+    schema = described_schema(names, tuple(a.type for a in columns.values()), meanings)
     return pa.Table.from_arrays(list(columns.values()), schema=schema)
 
 
@@ -124,7 +141,8 @@ def run_tables(
     ids = pa.array([run_id] * len(kept), pa.string())
     timeseries = _described(
         {"run_id": ids, "step": pa.array(kept, pa.int64())}
-        | {name: pick(values) for name, values in columns.items()}
+        | {name: pick(values) for name, values in columns.items()},
+        added_meanings(getattr(model, "added_outcomes", {})),
     )
     events = None
     recorded = model.datacollector.tables["events"]
@@ -154,4 +172,4 @@ def runs_schema(sweep: Sweep) -> pa.Schema:
     fields += [(name, pa.float64()) for name in summary_columns(sweep.base.added())]
     fields += [("error", pa.string()), ("traceback", pa.string())]
     names, types = zip(*fields, strict=True)
-    return described_schema(names, types)
+    return described_schema(names, types, added_meanings(sweep.base.model_outcomes()))
