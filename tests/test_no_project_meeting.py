@@ -4,6 +4,7 @@ runs table, a comparison and its figures."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -185,3 +186,12 @@ def test_a_run_figure_says_no_project_meeting_was_held(monkeypatch, tmp_path):
             assert list(ax.get_yticks()) == [] and len(ax.get_xticks()) > 1
         else:
             assert not ax.texts
+
+
+def test_before_the_first_event_the_last_event_has_no_value():
+    """A session not held has no value (NaN), never 0, wherever the model keeps it."""
+    model = ExchangeModel(rng=1, population_size=20, event_every=0)  # no event is ever held
+    assert all(math.isnan(v) for v in model.last_event.values())
+    model.step()
+    assert model.events_held == 0
+    assert all(math.isnan(v) for v in model.last_event.values())

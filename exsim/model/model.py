@@ -21,7 +21,7 @@ from . import events, outcomes, projects, registry
 from .added import added_outcomes, added_value
 from .agents import Participant
 from .dialogue import hold_session
-from .outcomes import empty_session_summary
+from .outcomes import not_held_summary
 from .parameters import KEYWORDS, PARAMETERS, suggest, validate
 from .population import create_population, create_problem
 from .vocabulary import KNOWLEDGE_TYPES
@@ -187,10 +187,10 @@ class ExchangeModel(mesa.Model):
         self.participants = [Participant(self, i) for i in range(self.population.size)]
         self.events_held = 0
         self.last_event_step = 0
-        self.last_event_outcomes = empty_session_summary()
+        self.last_event_outcomes = not_held_summary()
         self.last_event_attendance = 0
         self.event_held = False
-        self.project_meeting_outcomes = _not_held()  # the last project meetings' outcomes
+        self.project_meeting_outcomes = not_held_summary()  # the last project meetings' outcomes
         self.listener_updates = 0  # listeners weighing an utterance, in every session
         self.event_listener_updates = 0  # the same, at events only (for benchmarks)
         self.last_speakers: dict[str, np.ndarray] = {}
@@ -254,7 +254,7 @@ class ExchangeModel(mesa.Model):
         """Every project team meets under kept hierarchy and target pressure."""
         setting = projects.project_setting(self.params)
         if setting.rounds == 0:  # no meeting held: its outcomes have no value (NaN), not 0
-            self.project_meeting_outcomes = _not_held()
+            self.project_meeting_outcomes = not_held_summary()
             return
         tally = hold_session(
             self.population,
@@ -285,7 +285,7 @@ class ExchangeModel(mesa.Model):
     @property
     def last_event(self) -> dict[str, float]:
         """The most recent event's outcomes pooled over its groups, by name
-        (`outcomes.SUMMARY_OUTCOMES`; all 0 before the first event)."""
+        (`outcomes.SUMMARY_OUTCOMES`; NaN before the first event)."""
         return dict(zip(outcomes.SUMMARY_OUTCOMES, self.last_event_outcomes.tolist(), strict=True))
 
     @property
@@ -300,7 +300,7 @@ class ExchangeModel(mesa.Model):
         outcome (NaN): no session has been held; nor does any month before the first
         event hold an event outcome, nor any month a project outcome when
         `project.rounds` = 0 (no project meeting is held: `project_meeting_outcomes` is
-        then `_not_held`, NaN throughout)."""
+        then `outcomes.not_held_summary`, NaN throughout)."""
         values = np.concatenate(
             (
                 (float(self.event_held), float(self.events_held), self.last_event_attendance),
@@ -363,11 +363,6 @@ _PROJECT_NAMES = registry.names("project")
 """Outcomes that describe the month's project meetings."""
 _SESSION_NAMES = _EVENT_NAMES + _PROJECT_NAMES
 """Outcomes that describe a session (an event or the month's project meetings)."""
-
-
-def _not_held() -> np.ndarray:
-    """The outcomes of a session that was not held: no value (NaN) for any of them."""
-    return np.full(len(empty_session_summary()), math.nan)
 
 
 _EVENT_AT, _SESSION_AT = (

@@ -129,6 +129,8 @@ _WEIGHTED = [
 ]
 """Pooled outcomes that are group outcomes weighted by group size: (where in the
 summary, which column of the group table)."""
+if _WEIGHTED[0][0] != 0:  # `_pooled` hands the total size over in place 0, overwritten here
+    raise RuntimeError("exsim.model.outcomes: the first pooled outcome must be size-weighted")
 _SUMMED = np.array(
     [
         [SUMMARY_OUTCOMES.index(k), GROUP_OUTCOMES.index(k)]
@@ -196,9 +198,9 @@ def _pooled(table, summed):
     return out
 
 
-def empty_session_summary() -> np.ndarray:
-    """The pooled outcomes of a session that was not held: every one 0."""
-    return np.zeros(len(SUMMARY_OUTCOMES))
+def not_held_summary() -> np.ndarray:
+    """The pooled outcomes of a session that was not held: no value (NaN) for any."""
+    return np.full(len(SUMMARY_OUTCOMES), np.nan)
 
 
 _RESEARCH, _EXPERIENTIAL = (KNOWLEDGE_TYPES.index(k) for k in ("research", "experiential"))

@@ -82,17 +82,6 @@ class Ties:
             self._scaled, self._scale, slots, exchange, cross, float(growth)
         )
 
-    def reinforce_groups(self, seats: np.ndarray, uptake: np.ndarray, growth: float) -> None:
-        """`reinforce` the tie of every pair of members seated in a group of `seats`
-        (G, m; -1 empty) by their exchange, min(U_ij, U_ji), of `uptake` (G, m, m)."""
-        if growth == 0:
-            return
-        self.make_room_for(seats)
-        gain, added = tie_table.reinforce_groups(
-            self._table, self._scaled, self._scale, seats, uptake, self._role, float(growth)
-        )
-        self.grown(gain, added)
-
     def make_room_for(self, seats: np.ndarray) -> None:
         """Grow the table, if need be, so that every pair of a session in `seats` (G, m)
         fits (call before `kernel_view`: growing moves the table)."""
