@@ -37,13 +37,10 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -313,18 +310,8 @@ def startup(repeats: int) -> dict:
 
 def sweep(runs: int, workers: int) -> dict:
     """Wall time of `exsim.sweep` over `runs` default runs (ten years each)."""
-    import exsim
-
     spec = {"base": str(CONFIG), "replicates": runs, "seed": 1, "steps": 120}
-    folder = Path(tempfile.mkdtemp(prefix="exsim-bench-"))
-    try:
-        start = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            report = exsim.sweep(spec, folder / "out", workers=workers, progress=False)
-        seconds = time.perf_counter() - start
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
+    report, seconds, _ = targets.timed_sweep(spec, workers)
     return {
         "runs": runs,
         "workers": workers,

@@ -115,20 +115,12 @@ def exsim_run(repeats: int) -> dict:
     }
 
 
-def final_sweep(replicates: int, workers: int) -> dict:
-    """`exsim.sweep` of 4 points (event.suspension 0, 1/3, 2/3, 1) x `replicates` default
-    runs of 120 months recording the final month, on `workers` workers, wall time
-    including the workers' start; and 100,000 runs at that rate."""
+def timed_sweep(spec: dict, workers: int):
+    """Run `exsim.sweep(spec)` into a temporary folder on `workers` workers and remove it;
+    return the sweep's report, its wall time in seconds (workers' start included) and
+    the bytes it wrote."""
     import exsim
 
-    spec = {
-        "base": str(CONFIG),
-        "replicates": replicates,
-        "seed": 1,
-        "steps": 120,
-        "record": "final",
-        "grid": {"event.suspension": [0.0, 1 / 3, 2 / 3, 1.0]},
-    }
     folder = Path(tempfile.mkdtemp(prefix="exsim-bench-"))
     try:
         start = time.perf_counter()
@@ -139,6 +131,22 @@ def final_sweep(replicates: int, workers: int) -> dict:
         size = sum(f.stat().st_size for f in (folder / "out").rglob("*") if f.is_file())
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    return report, seconds, size
+
+
+def final_sweep(replicates: int, workers: int) -> dict:
+    """`exsim.sweep` of 4 points (event.suspension 0, 1/3, 2/3, 1) x `replicates` default
+    runs of 120 months recording the final month, on `workers` workers, wall time
+    including the workers' start; and 100,000 runs at that rate."""
+    spec = {
+        "base": str(CONFIG),
+        "replicates": replicates,
+        "seed": 1,
+        "steps": 120,
+        "record": "final",
+        "grid": {"event.suspension": [0.0, 1 / 3, 2 / 3, 1.0]},
+    }
+    report, seconds, size = timed_sweep(spec, workers)
     runs = 4 * replicates
     return {
         "runs": runs,
