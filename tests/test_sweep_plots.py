@@ -20,9 +20,10 @@ def sweep_dir(tmp_path_factory):
     return out
 
 
-def test_any_outcome_is_summarised_as_evaluate_does(sweep_dir):
-    results = exsim.load_results(sweep_dir)
-    names = ["challenges_patient", "final_norm_endorsement", "final_events_held"]
+def last_run_evaluated(folder, names):
+    """The sweep's runs table with `names`, its last row, and that run evaluated in full
+    (`exsim.evaluate`, the same parameters and seed, 6 months)."""
+    results = exsim.load_results(folder)
     runs = with_outcomes(results.runs, results, names)
     row = runs.iloc[-1]
     expected = exsim.evaluate(
@@ -31,6 +32,12 @@ def test_any_outcome_is_summarised_as_evaluate_does(sweep_dir):
         steps=6,
         outcomes=names,
     )
+    return runs, row, expected
+
+
+def test_any_outcome_is_summarised_as_evaluate_does(sweep_dir):
+    names = ["challenges_patient", "final_norm_endorsement", "final_events_held"]
+    runs, row, expected = last_run_evaluated(sweep_dir, names)
     assert row["mean_challenges_patient"] == pytest.approx(expected["challenges_patient"])
     assert row["final_norm_endorsement"] == pytest.approx(expected["final_norm_endorsement"])
     assert (runs["final_events_held"] == runs["events_held"]).all()
@@ -158,16 +165,8 @@ def test_plot_with_some_months_recorded_uses_the_runs_table_and_final_states(fin
     """What the runs table holds (mean over the run of a headline outcome) and the final
     value of a state outcome (the last month, always recorded) are drawn, and agree with
     a run evaluated in full."""
-    results = exsim.load_results(final_only)
     names = ["challenges", "final_belief_error_carer"]
-    runs = with_outcomes(results.runs, results, names)
-    row = runs.iloc[-1]
-    expected = exsim.evaluate(
-        {"event.suspension": row["event.suspension"], "population.size": 20},
-        int(row["seed"]),
-        steps=6,
-        outcomes=names,
-    )
+    _, row, expected = last_run_evaluated(final_only, names)
     assert row["mean_challenges"] == pytest.approx(expected["challenges"])
     assert row["final_belief_error_carer"] == pytest.approx(expected["final_belief_error_carer"])
     out = tmp_path / "figures"
