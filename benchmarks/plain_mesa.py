@@ -67,7 +67,10 @@ class PlainParticipant(mesa.Agent):
         e = self.endorsement
         weight = e * model.legitimacy[k] + (1.0 - e) * self.calibrated[k]
         deference = model.params["credibility.status_deference"]
-        value = weight * (1.0 + deference * hierarchy * (speaker.status - self.status))
+        gap = speaker.status - self.status
+        if gap < 0.0:  # status under the listener's lowers credibility by a share of it
+            gap *= model.params["credibility.status_deficit"]
+        value = weight * (1.0 + deference * hierarchy * gap)
         value = min(1.0, max(0.0, value))
         trust = model.params["ties.trust"]
         return value + trust * model.tie(self.index, speaker.index) * (1.0 - value)

@@ -39,7 +39,12 @@ SETTINGS = {
     # action learning, hierarchy suspended (the default design)
     "action_learning": {},
     # one open room under kept hierarchy: the lottery, status in turns and credibility
-    "plenary_kept": {"event.format": "plenary", "event.suspension": 0.0},
+    # and a credibility deficit of half the deference for those below (ODD 7.3)
+    "plenary_kept": {
+        "event.format": "plenary",
+        "event.suspension": 0.0,
+        "credibility.status_deficit": 0.5,
+    },
     # the balanced rule, half-kept hierarchy, project teams with their leaders: threat,
     # reactance and sanctions all at work
     "facilitated": {
@@ -308,6 +313,13 @@ class NoContact(OtherParameters):
     CHANGED = {"threat.contact": 0.0}
 
 
+class FullDeficit(OtherParameters):
+    """A rule changed: status lowers the credibility of those below as much as it raises
+    that of those above."""
+
+    CHANGED = {"credibility.status_deficit": 1.0}
+
+
 class OracleFeedback(OtherParameters):
     """A rule changed: learned credibility is checked against the truth alone."""
 
@@ -329,6 +341,7 @@ class OracleFeedback(OtherParameters):
         (ActionsNeverDone, "project_meeting", 30),
         (OracleFeedback, "action_learning", 30),
         (NoContact, "threatened", 20),
+        (FullDeficit, "plenary_kept", 30),
     ],
 )
 def test_the_comparison_detects_a_changed_rule(mutant, setting, sessions):

@@ -316,6 +316,7 @@ MECHANISMS = {
     "threat_sensitivity": st.floats(0.0, 10.0),
     "threat_reactance": st.floats(0.0, 1.0),
     "threat_contact": st.floats(0.0, 1.0),
+    "credibility_status_deficit": st.floats(0.0, 1.0),
     "attendance_responsiveness": st.floats(0.0, 10.0),
     "attendance_memory": st.floats(0.0, 1.0),
     "attendance_reference": st.floats(-1.0, 1.0),

@@ -167,6 +167,21 @@ def test_credibility_defers_to_status_only_where_hierarchy_applies():
     assert extreme[0, 2, 1] == 1.0 and extreme[0, 1, 2] == 0.0
 
 
+@pytest.mark.parametrize("deficit", [0.0, 0.5, 1.0])
+def test_credibility_deficit_is_a_share_of_the_deference(deficit):
+    """ODD 7.3 by hand: listener 0 (status 0.5, weight 0.5 for every type) gives the
+    speaker above (0.9) 0.5 * (1 + 2 * 0.4) whatever the deficit, and the speaker below
+    (0.1) 0.5 * (1 - deficit * 2 * 0.4); a suspended room ignores the deficit."""
+    legit = np.full(4, 0.5)
+    pop, seats = credibility_room(["patient", "researcher", "researcher"], [0.5, 0.9, 0.1], 1.0)
+    kept = credibility(pop, seats, legit, 1.0, 2.0, deficit=deficit)[0]
+    assert kept[0, 1] == pytest.approx(min(1.0, 0.5 * 1.8))
+    assert kept[0, 2] == pytest.approx(0.5 * (1.0 - deficit * 0.8))
+    assert kept[1, 2] == pytest.approx(max(0.0, 0.5 * (1.0 - deficit * 1.6)))
+    suspended = credibility(pop, seats, legit, 0.0, 2.0, deficit=deficit)
+    assert np.array_equal(suspended, credibility(pop, seats, legit, 0.0, 2.0))
+
+
 def test_credibility_weighs_legitimacy_by_endorsement():
     legit = np.array([0.3, 0.8, 1.0, 0.6])
     learned = np.array([0.9, 0.2, 0.4, 0.7])

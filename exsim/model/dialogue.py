@@ -52,6 +52,7 @@ _PARAMETER_OF = {
     "uptake_rate": "uptake.rate",
     "capacity_weight": "uptake.capacity_weight",
     "status_deference": "credibility.status_deference",
+    "status_deficit": "credibility.status_deficit",
     "status_gradient": "turns.status_gradient",
     "status_risk": "challenge.status_risk",
     "superior_risk": "challenge.superior_risk",
@@ -239,13 +240,21 @@ def credibility(
     hierarchy: float,
     deference: float,
     trust: float = 0.0,
+    deficit: float = 1.0,
 ) -> np.ndarray:
     """Credibility listener i gives speaker j in each group of `seats`, (G, m, m) in
-    [0, 1], under the members' current endorsement and ties (`kernel.credibility`)."""
+    [0, 1], under the members' current endorsement and ties (`kernel.credibility`);
+    `deficit` is `credibility.status_deficit` (ODD 7.3)."""
     seats = np.ascontiguousarray(seats, dtype=np.int64)
     legitimacy = np.asarray(legitimacy, dtype=float)
     return kernel.credibility(
-        members(pop), seats, legitimacy, float(hierarchy), float(deference), float(trust)
+        members(pop),
+        seats,
+        legitimacy,
+        float(hierarchy),
+        float(deference),
+        float(trust),
+        float(deficit),
     )
 
 

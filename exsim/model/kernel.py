@@ -71,6 +71,7 @@ class Rules(NamedTuple):
     uptake_rate: float
     capacity_weight: float
     status_deference: float
+    status_deficit: float  # share of the deference that lowers credibility of those below
     status_gradient: float
     status_risk: float
     superior_risk: float

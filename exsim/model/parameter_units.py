@@ -44,6 +44,7 @@ UNITS: dict[str, str] = {
     "norm.status_weight": EXPONENT,
     "norm.institutional_pull": MONTHLY,
     "credibility.status_deference": "credibility per unit of status gap",
+    "credibility.status_deficit": SHARE,
     "credibility.calibration": "share per hearing",
     "credibility.feedback": SHARE,
     "talk.sampling": SWITCH,

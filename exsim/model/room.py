@@ -183,7 +183,13 @@ def shared_factors(room, rules):
 
 @njit(cache=True)
 def credibility(
-    m: Members, seats: np.ndarray, legitimacy: np.ndarray, h: float, d: float, t: float
+    m: Members,
+    seats: np.ndarray,
+    legitimacy: np.ndarray,
+    h: float,
+    d: float,
+    t: float,
+    deficit: float,
 ) -> np.ndarray:
     """Credibility listener i gives speaker j in each group of `seats` (G, m), (G, m, m)
     in [0, 1], under the members' current endorsement; see `credibility_of`."""
@@ -192,18 +198,19 @@ def credibility(
     for g in range(seats.shape[0]):
         seat_group(room, m, seats[g], True)
         for i in range(seats.shape[1]):
-            credibility_of(cred[g], i, room, legitimacy, h, d, t)
+            credibility_of(cred[g], i, room, legitimacy, h, d, t, deficit)
     return cred
 
 
 @njit(cache=True, inline="always")
-def credibility_of(cred, i, room, legitimacy, h, d, t):
+def credibility_of(cred, i, room, legitimacy, h, d, t, deficit):
     """Fill in row i of `cred`: the credibility listener i gives each speaker j.
 
     The weight i gives j's knowledge type: its legitimacy as far as i endorses the norm,
-    what i learned for the rest; raised or lowered by j's status over i's where hierarchy
-    `h` applies, with deference `d` (testimonial injustice when it lowers it); then moved
-    toward 1 by trust `t` times the tie between them (ODD 7.21).
+    what i learned for the rest; raised by j's status over i's where hierarchy `h`
+    applies, with deference `d`, or lowered by i's status over j's, with `deficit` times
+    that deference (testimonial injustice); then moved toward 1 by trust `t` times the
+    tie between them (ODD 7.3, 7.21).
     """
     if not room.present[i]:
         return
@@ -213,6 +220,8 @@ def credibility_of(cred, i, room, legitimacy, h, d, t):
             kind = room.kind[j]
             weight = e * legitimacy[kind] + (1.0 - e) * room.calibrated[i, kind]
             gap = room.status[j] - room.status[i]
+            if gap < 0.0 and deficit != 1.0:
+                gap *= deficit
             c = min(max(weight * (1.0 + d * h * gap), 0.0), 1.0)
             if t > 0.0:
                 c += t * room.tie[i, j] * (1.0 - c)
@@ -222,7 +231,16 @@ def credibility_of(cred, i, room, legitimacy, h, d, t):
 @njit(cache=True, inline="always")
 def credibility_row(cred, i, room, legitimacy, rules):
     """`credibility_of` row i under a session's `rules`."""
-    credibility_of(cred, i, room, legitimacy, rules.hierarchy, rules.status_deference, rules.trust)
+    credibility_of(
+        cred,
+        i,
+        room,
+        legitimacy,
+        rules.hierarchy,
+        rules.status_deference,
+        rules.trust,
+        rules.status_deficit,
+    )
 
 
 @njit(cache=True)

@@ -23,6 +23,17 @@ def session_rows() -> list[Parameter]:
             5.0,
         ),
         P(
+            "credibility.status_deficit",
+            1.0,
+            "how much status under the listener's lowers credibility where hierarchy "
+            "applies, as a share of how much status over it raises it (1: as much; 0: "
+            "status never lowers credibility)",
+            "Berger et al. 1972 (status orders influence both ways); Fricker 2007 "
+            "(credibility deficit); value a modelling assumption",
+            0.0,
+            1.0,
+        ),
+        P(
             "credibility.calibration",
             0.02,
             "rate at which listeners move credibility toward the observed reliability of speakers",

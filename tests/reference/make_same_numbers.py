@@ -21,12 +21,16 @@ import numpy as np
 
 import exsim
 from exsim.config import default_config, load_config
-from exsim.model.parameters import PARAMETERS
+from exsim.model.parameters import NEUTRAL, PARAMETERS
 
 HERE = Path(__file__).parent
 CONFIGS = Path(__file__).parents[2] / "configs"
 DRAWS, DRAW_STEPS, DRAW_SEED = 20, 48, 16
 TABLES = ("timeseries", "events", "agents")
+ADDED_SINCE = {"credibility.status_deficit": NEUTRAL["credibility.status_deficit"]}
+"""Parameters added after the reference was made, held at the neutral setting that
+gives the reference's rules, and left out of the draws so that the draws stay those
+the reference was made with."""
 
 
 def designs() -> dict[str, object]:
@@ -46,7 +50,7 @@ def draws() -> dict[str, object]:
     while len(found) < DRAWS:
         overlay = {}
         for name, p in PARAMETERS.items():
-            if p.plausible is not None:
+            if p.plausible is not None and name not in ADDED_SINCE:
                 low, high = p.plausible
                 value = rng.uniform(low, high)
                 overlay[name] = int(round(value)) if p.kind is int else float(value)
@@ -61,6 +65,7 @@ def draws() -> dict[str, object]:
         overlay["event.knowledge_space"] = float(rng.random())
         overlay["run.seed"] = int(rng.integers(0, 2**63 - 1))
         overlay["run.steps"] = DRAW_STEPS
+        overlay.update(ADDED_SINCE)
         found[f"draw{len(found):02d}"] = default_config().replace(**overlay)
     return found
 
