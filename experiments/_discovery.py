@@ -124,15 +124,48 @@ def drivers(sets: pd.DataFrame, difference: pd.Series, top: int = 3) -> str:
     """The `top` parameters whose rank correlation (Spearman) with the mean paired
     `difference` (one per set; NaN sets left out) is strongest among those that pass
     `ALPHA` / the number of parameters, as 'name (rho)'; "none" if none passes."""
+    found = _passing(sets, difference)
+    if found is None:
+        return "too few sets"
+    return "; ".join(f"{name} ({rho:+.2f})" for name, rho in found[:top]) or "none"
+
+
+def _passing(sets: pd.DataFrame, difference: pd.Series) -> list[tuple[str, float]] | None:
+    """(parameter, rho) of every parameter whose Spearman correlation with `difference`
+    passes `ALPHA` / the number of parameters, strongest first; None under 20 sets."""
     usable = difference.dropna()
     if len(usable) < 20:  # scipy's p-value of a rank correlation is an approximation
-        return "too few sets"
+        return None
     found = []
     with warnings.catch_warnings():  # a constant column has no correlation: skipped
         warnings.simplefilter("ignore")
         for parameter in sets.columns:
             rho, p = spearmanr(sets.loc[usable.index, parameter], usable)
             if np.isfinite(p) and p < ALPHA / sets.shape[1]:
-                found.append((abs(rho), f"{parameter} ({rho:+.2f})"))
-    found.sort(reverse=True)
-    return "; ".join(f for _, f in found[:top]) or "none"
+                found.append((parameter, float(rho)))
+    return sorted(found, key=lambda f: -abs(f[1]))
+
+
+def by_quarter(
+    sets: pd.DataFrame, mine: pd.DataFrame, ranges: dict[str, tuple[float, float]]
+) -> list[dict]:
+    """The verdicts of one outcome (`mine`, indexed by set) in each quarter of the
+    plausible range (`ranges`) of its strongest driver (`_passing`): one row per quarter
+    with the driver, the quarter's bounds and the count of each verdict; [] if no
+    parameter passes."""
+    found = _passing(sets, mine["difference"])
+    if not found:
+        return []
+    driver = found[0][0]
+    low, high = ranges[driver]
+    edges = np.linspace(low, high, 5)
+    quarter = np.clip(np.searchsorted(edges, sets[driver], side="right") - 1, 0, 3)
+    rows = []
+    for q in range(4):
+        counts = mine.loc[quarter == q, "verdict"].value_counts()
+        rows.append(
+            {"driver": driver, "quarter": f"{edges[q]:.3g}–{edges[q + 1]:.3g}"}
+            | {"sets": int((quarter == q).sum())}
+            | {v: int(counts.get(v, 0)) for v in ("raises", "lowers", "mixed")}
+        )
+    return rows

@@ -9,7 +9,7 @@ and the mean difference over sets. A small sample: a diagnosis, not a map (that 
 `where_suspension_helps.py`).
 
     python experiments/where_suspension_helps.py --help   # the map
-    python experiments/suspension_ablations.py   # 12 sets x 3 seeds: 15 min on 2 busy cores
+    python experiments/suspension_ablations.py   # 12 sets x 3 seeds: about 1 min on 2 idle cores
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ ABLATIONS = {
     "challenge.sanction 0": {"challenge.sanction": 0.0},
     "challenge.discomfort 0": {"challenge.discomfort": 0.0},
     "status.competence 0": {"status.competence": 0.0},
+    "credibility.status_deficit 1": {"credibility.status_deficit": 1.0},
     "ties.trust, ties.safety 0": {"ties.trust": 0.0, "ties.safety": 0.0},
     "event.knowledge_space 0": {"event.knowledge_space": 0.0},
     "threat 0, action 0": {"threat.sensitivity": 0.0, "action.motive": 0.0},

@@ -20,6 +20,7 @@ SCRIPTS = {
     "epistemic_margin": ["epistemic_margin.csv", "epistemic_margin.png"],
     "where_suspension_helps": ["where_suspension_helps.csv", "where_suspension_helps.png"],
     "suspension_ablations": ["suspension_ablations.csv"],
+    "project_uptake_composition": ["project_uptake_composition.csv", "paired_differences.csv"],
 }
 EXTRA = {
     "where_suspension_helps": ["--sets", "6", "--workers", "1"],
