@@ -66,3 +66,10 @@ def markdown(table: pd.DataFrame) -> str:
         "| " + " | ".join(cell(v) for v in row) + " |" for row in table.itertuples(index=False)
     ]
     return "\n".join(lines)
+
+
+def first_sentence(docstring: str) -> str:
+    """The first sentence of a script's docstring, on one line (its --help description)."""
+    text = " ".join(docstring.split())
+    ends = [i for i in (text.find(". "), text.find("? ")) if i >= 0]
+    return text[: min(ends) + 1] if ends else text

@@ -75,9 +75,10 @@ def discover(sets: pd.DataFrame, hits: np.ndarray) -> dict:
     odd-numbered sets, which PRIM never saw: hits inside the bound against hits outside
     it, Fisher's exact test, one-sided, at `ALPHA` / the number of bounds. Only bounds
     that pass are named ("none stands out" when none does), so that PRIM's search
-    cannot pass noise off as a finding. Returns the bounds, the box's coverage and
-    density on the held-out half, and the base rate (the share of all sets that are
-    hits), or a note when there are fewer than 10 hits or nothing but hits.
+    cannot pass noise off as a finding. Returns the named bounds, the coverage and
+    density on the held-out half of the box they make (NaN when none is named), and the
+    base rate (the share of all sets that are hits), or a note when there are fewer than
+    10 hits or nothing but hits.
     """
     with warnings.catch_warnings():  # EMA Workbench warns of parallel back-ends not used here
         warnings.simplefilter("ignore")
@@ -101,21 +102,23 @@ def discover(sets: pd.DataFrame, hits: np.ndarray) -> dict:
         c for c in x.columns
         if limits.loc[0, c] > x[train][c].min() or limits.loc[1, c] < x[train][c].max()
     ]  # fmt: skip
-    inside_box = np.ones(len(held), dtype=bool)
+    inside_named = np.ones(len(held), dtype=bool)
     named = []
     for c in restricted:
         inside = held[c].between(limits.loc[0, c], limits.loc[1, c]).to_numpy()
-        inside_box &= inside
         table = [[(inside & held_hits).sum(), (inside & ~held_hits).sum()],
                  [(~inside & held_hits).sum(), (~inside & ~held_hits).sum()]]  # fmt: skip
         p = fisher_exact(table, alternative="greater").pvalue
         if p < ALPHA / max(len(restricted), 1):
             named.append(f"{c} {limits.loc[0, c]:.3g}–{limits.loc[1, c]:.3g} (p {p:.1g})")
-    hits_in = (inside_box & held_hits).sum()
+            inside_named &= inside
+    if not named:  # no box to measure: coverage and density have no value
+        return {"box": "none stands out", "coverage": np.nan, "density": np.nan, "base_rate": base}
+    hits_in = (inside_named & held_hits).sum()
     return {
-        "box": "; ".join(named) or "none stands out",
+        "box": "; ".join(named),
         "coverage": float(hits_in / max(held_hits.sum(), 1)),
-        "density": float(hits_in / inside_box.sum()) if inside_box.any() else float("nan"),
+        "density": float(hits_in / inside_named.sum()) if inside_named.any() else np.nan,
         "base_rate": base,
     }
 
@@ -147,25 +150,29 @@ def _passing(sets: pd.DataFrame, difference: pd.Series) -> list[tuple[str, float
 
 
 def by_quarter(
-    sets: pd.DataFrame, mine: pd.DataFrame, ranges: dict[str, tuple[float, float]]
+    sets: pd.DataFrame,
+    mine: pd.DataFrame,
+    ranges: dict[str, tuple[float, float]],
+    top: int = 3,
 ) -> list[dict]:
     """The verdicts of one outcome (`mine`, indexed by set) in each quarter of the
-    plausible range (`ranges`) of its strongest driver (`_passing`): one row per quarter
-    with the driver, the quarter's bounds and the count of each verdict; [] if no
-    parameter passes."""
+    plausible range (`ranges`) of each of its `top` drivers (`_passing`, strongest
+    first): one row per driver and quarter with the quarter's bounds, its number of sets
+    and the count of each verdict of `VERDICTS` (so a row's counts add up to its sets).
+    One row with driver "too few sets" or "none passes" when there is no driver."""
     found = _passing(sets, mine["difference"])
     if not found:
-        return []
-    driver = found[0][0]
-    low, high = ranges[driver]
-    edges = np.linspace(low, high, 5)
-    quarter = np.clip(np.searchsorted(edges, sets[driver], side="right") - 1, 0, 3)
+        return [{"driver": "too few sets" if found is None else "none passes"}]
     rows = []
-    for q in range(4):
-        counts = mine.loc[quarter == q, "verdict"].value_counts()
-        rows.append(
-            {"driver": driver, "quarter": f"{edges[q]:.3g}–{edges[q + 1]:.3g}"}
-            | {"sets": int((quarter == q).sum())}
-            | {v: int(counts.get(v, 0)) for v in ("raises", "lowers", "mixed")}
-        )
+    for driver, _ in found[:top]:
+        low, high = ranges[driver]
+        edges = np.linspace(low, high, 5)
+        quarter = np.clip(np.searchsorted(edges, sets[driver], side="right") - 1, 0, 3)
+        for q in range(4):
+            counts = mine.loc[quarter == q, "verdict"].value_counts()
+            rows.append(
+                {"driver": driver, "quarter": f"{edges[q]:.3g}–{edges[q + 1]:.3g}"}
+                | {"sets": int((quarter == q).sum())}
+                | {v: int(counts.get(v, 0)) for v in VERDICTS}
+            )
     return rows

@@ -1,26 +1,28 @@
-"""Why is project cross-role uptake lowered by suspension? Credibility per pair against
-credibility per hearing, in the project teams (#10's diagnosis).
+"""Why is project cross-role uptake lowered by suspension? Who speaks against how much
+they are believed, in the same project meetings (#10's diagnosis).
 
 `project_cross_role_uptake` is the mean credibility given per cross-role *hearing* in
 the month's project meetings (ODD 7.15): a member who speaks more counts more. Here the
-default network runs kept and suspended on common seeds, and each month, besides that
-outcome, the credibility every team member gives each teammate of another role is read
-from the members' state at the month's end (ODD 7.3, hierarchy kept, as in projects)
-and averaged over those *pairs*, each counted once, along with the dialogic capacity of
-patients and carers (which raises their share of turns in projects, ODD 7.2), the
-projects' speaking equality and norm endorsement; at the defaults and with threat off.
-Paired differences (suspended minus kept) with 95% intervals over seeds, and the seeds
-in which suspended is above kept.
+default network runs kept and suspended on common seeds, at the defaults and with
+threat off, and from each month's project meetings (their tally) come: that outcome;
+the same credibility per cross-role *pair* (each listener-speaker pair of different
+roles that heard each other counted once, its credibility per hearing); the credibility
+every member gives every teammate of another role, from the state at the month's start
+(before its event, if any; whether or not they speak); the share of
+cross-role hearings in which a patient or carer spoke; and norm endorsement. Each run
+gives the mean over its months; the tables give the paired difference (suspended minus
+kept) over seeds with its 95% t interval and a one-sample t test, Bonferroni-corrected
+for the rows of the table, and the seeds in which suspended is above kept.
 
-    python experiments/project_uptake_composition.py          # 10 seeds, 120 months
-    python experiments/project_uptake_composition.py --full   # 30 seeds
+    python experiments/project_uptake_composition.py          # 30 seeds, 120 months
+    python experiments/project_uptake_composition.py --full   # 100 seeds
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from _common import arguments, out_dir, write_table
+from _common import arguments, first_sentence, out_dir, write_table
 from scipy import stats
 
 from exsim.config import default_config
@@ -29,28 +31,49 @@ from exsim.model.dialogue import credibility
 from exsim.model.vocabulary import ROLE_INDEX
 
 MEASURES = {
-    "project_cross_role_uptake": "credibility per cross-role hearing (the outcome)",
-    "pair_credibility": "credibility per cross-role pair in the teams",
-    "patient_carer_capacity": "dialogic capacity of patients and carers",
-    "project_speaking_equality": "speaking equality in project meetings",
+    "per_hearing": "credibility per cross-role hearing (the outcome)",
+    "per_pair": "credibility per cross-role pair that heard each other",
+    "all_pairs": "credibility per cross-role pair of teammates, at the month's start",
+    "lower_speaking": "share of cross-role hearings with a patient or carer speaking",
     "norm_endorsement": "norm endorsement",
 }
 CONDITIONS = {"defaults": {}, "threat.sensitivity 0": {"threat.sensitivity": 0.0}}
 """The default network, and the same without threat (ODD 7.16)."""
+LOWER = [ROLE_INDEX["patient"], ROLE_INDEX["carer"]]
 
 
-def pair_credibility(model: ExchangeModel) -> float:
-    """Mean credibility a team member gives a teammate of another role, over such pairs,
-    under kept hierarchy (project meetings), from the members' current state."""
+def meeting_measures(model: ExchangeModel) -> dict[str, float]:
+    """The measures of this month's project meetings, from their tally: per group, then
+    weighted by group size as the outcome is (ODD 7.15)."""
+    tally, role = model.last_project_tally, model.population.role
+    per_pair, lower, hearings, weights = [], 0.0, 0.0, []
+    for g, seats in enumerate(tally.seats):
+        here = np.flatnonzero(seats >= 0)
+        roles = role[seats[here]]
+        heard = tally.heard[g][np.ix_(here, here)]
+        credit = tally.uptake[g][np.ix_(here, here)]
+        cross = (roles[:, None] != roles[None, :]) & (heard > 0)
+        if cross.any():
+            per_pair.append(float(np.mean(credit[cross] / heard[cross])))
+            weights.append(len(here))
+        speaking_lower = np.isin(roles, LOWER)[None, :] & cross
+        lower += float(heard[speaking_lower].sum())
+        hearings += float(heard[cross].sum())
+    return {
+        "per_hearing": model.project_meeting["cross_role_uptake"],
+        "per_pair": float(np.average(per_pair, weights=weights)) if weights else np.nan,
+        "lower_speaking": lower / hearings if hearings else np.nan,
+        "norm_endorsement": float(model.population.endorsement.mean()),
+    }
+
+
+def teammates(model: ExchangeModel) -> float:
+    """Mean credibility a team member gives a teammate of another role, over all such
+    pairs, under kept hierarchy (as in project meetings), from the current state."""
     p, pop, seats = model.params, model.population, model.team_seats()
+    deference, trust = p["credibility.status_deference"], p["ties.trust"]
     cred = credibility(
-        pop,
-        seats,
-        model.legitimacy,
-        1.0,
-        p["credibility.status_deference"],
-        p["ties.trust"],
-        p["credibility.status_deficit"],
+        pop, seats, model.legitimacy, 1.0, deference, trust, p["credibility.status_deficit"]
     )
     present = seats >= 0
     role = np.where(present, pop.role[np.where(present, seats, 0)], -1)
@@ -59,28 +82,35 @@ def pair_credibility(model: ExchangeModel) -> float:
 
 
 def run_arm(config, seed: int, suspension: float, steps: int) -> dict[str, float]:
-    """Monthly means over months 1 to `steps` of every measure, one run."""
+    """Means over months 1 to `steps` of every measure in one run; a month without a
+    value makes the run's mean NaN rather than being skipped."""
     changed = {"event.suspension": suspension, "run.steps": steps, "run.seed": seed}
     model = ExchangeModel(**config.replace(**changed).model_kwargs())
-    low = np.isin(model.population.role, [ROLE_INDEX["patient"], ROLE_INDEX["carer"]])
     monthly = []
     for _ in range(steps):
+        start = teammates(model)
         model.step()
-        meeting = model.project_meeting
-        monthly.append(
-            {
-                "project_cross_role_uptake": meeting["cross_role_uptake"],
-                "pair_credibility": pair_credibility(model),
-                "patient_carer_capacity": float(model.population.dialogic[low].mean()),
-                "project_speaking_equality": meeting["speaking_equality"],
-                "norm_endorsement": float(model.population.endorsement.mean()),
-            }
-        )
-    return pd.DataFrame(monthly).mean().to_dict()
+        monthly.append(meeting_measures(model) | {"all_pairs": start})
+    return pd.DataFrame(monthly).mean(skipna=False).to_dict()
+
+
+def summary(differences: pd.Series, rows: int) -> dict:
+    """The mean paired difference, its 95% t interval, the one-sample t test's p times
+    `rows` (Bonferroni, at most 1) and the seeds above 0."""
+    test = stats.ttest_1samp(differences, 0.0)
+    low, high = test.confidence_interval(0.95)
+    return {
+        "difference": float(differences.mean()),
+        "difference_low": float(low),
+        "difference_high": float(high),
+        "p_bonferroni": min(1.0, float(test.pvalue) * rows),
+        "seeds_above": f"{int((differences > 0).sum())} of {differences.count()}",
+        "seeds_nan": int(differences.isna().sum()),
+    }
 
 
 def main() -> None:
-    args = arguments(__doc__.splitlines()[0], replicates=10, steps=120, full_replicates=30)
+    args = arguments(first_sentence(__doc__), replicates=30, steps=120, full_replicates=100)
     out = out_dir(args, "project_uptake_composition")
     seeds = np.random.SeedSequence(args.seed).generate_state(args.replicates)
     rows = []
@@ -92,34 +122,21 @@ def main() -> None:
             rows.append({"condition": condition, "seed": int(seed)} | differences)
     runs = pd.DataFrame(rows)
     runs.to_csv(out / "paired_differences.csv", index=False)
+    count = len(CONDITIONS) * len(MEASURES)
     table = pd.DataFrame(
         [
-            {"condition": c} | summary(runs.loc[runs["condition"] == c, m], m)
+            {"condition": c, "measure": text}
+            | summary(runs.loc[runs["condition"] == c, m].dropna(), count)
             for c in CONDITIONS
-            for m in MEASURES
+            for m, text in MEASURES.items()
         ]
     )
     title = (
         f"Suspended minus kept, default network and without threat, {args.replicates} "
-        f"seeds, {args.steps} months (monthly means over the run; 95% t intervals over "
-        "seeds):"
+        f"seeds, {args.steps} months (means over the months; 95% t intervals over seeds; "
+        f"t test p times the {count} rows):"
     )
     print(write_table(table, out, "project_uptake_composition", title))
-
-
-def summary(differences: pd.Series, measure: str) -> dict:
-    """The mean paired difference of `measure`, its 95% t interval, and the seeds above 0."""
-    n = len(differences)
-    mean = float(differences.mean())
-    spread = differences.std(ddof=1) / np.sqrt(n) if n > 1 else np.nan
-    half = float(stats.t.ppf(0.975, n - 1) * spread) if n > 1 else np.nan
-    return {
-        "measure": MEASURES[measure],
-        "difference": mean,
-        "difference_low": mean - half,
-        "difference_high": mean + half,
-        "seeds_above": f"{int((differences > 0).sum())} of {n}",
-    }
 
 
 if __name__ == "__main__":

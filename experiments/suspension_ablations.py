@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _common import ROOT, markdown
+from _common import ROOT, first_sentence, write_table
 from where_suspension_helps import OUTCOMES, draw_sets, summarise
 
 import exsim
@@ -60,12 +60,12 @@ def paired(task: tuple[dict, int, int]) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", type=int, default=12)
-    parser.add_argument("--replicates", type=int, default=3)
-    parser.add_argument("--steps", type=int, default=120)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--workers", type=int, default=2)
+    parser = argparse.ArgumentParser(description=first_sentence(__doc__))
+    parser.add_argument("--sets", type=int, default=12, help="parameter sets (default 12)")
+    parser.add_argument("--replicates", type=int, default=3, help="seeds per set (default 3)")
+    parser.add_argument("--steps", type=int, default=120, help="months per run (default 120)")
+    parser.add_argument("--seed", type=int, default=7, help="root seed (default 7)")
+    parser.add_argument("--workers", type=int, default=2, help="processes (default 2)")
     parser.add_argument("--out", type=Path, help="default results/experiments/NAME")
     args = parser.parse_args()
     out = args.out or ROOT / "results" / "experiments" / "suspension_ablations"
@@ -86,12 +86,11 @@ def main() -> None:
                 d = per_set[outcome]
                 row[outcome] = f"{(d > 0).sum()}+ / {(d < 0).sum()}- ({d.mean():+.3f})"
             rows.append(row)
-            print(row, flush=True)
-    pd.DataFrame(rows).to_csv(out / "suspension_ablations.csv", index=False)
-    print(
-        f"\n{args.sets} sets x {args.replicates} seeds, {args.steps} months; sets with "
-        f"suspended minus kept above / below 0 (mean over sets):\n\n{markdown(pd.DataFrame(rows))}"
+    title = (
+        f"{args.sets} sets x {args.replicates} seeds, {args.steps} months; sets with "
+        "suspended minus kept above / below 0 (mean over sets):"
     )
+    print(write_table(pd.DataFrame(rows), out, "suspension_ablations", title))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import textwrap
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -34,7 +36,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from _common import ROOT, markdown  # noqa: E402
+from _common import ROOT, first_sentence, markdown  # noqa: E402
 from _discovery import (  # noqa: E402
     ALPHA,
     VERDICTS,
@@ -44,7 +46,7 @@ from _discovery import (  # noqa: E402
     shares,
     verdicts,
 )
-from scipy.stats import qmc  # noqa: E402
+from scipy.stats import binom, qmc  # noqa: E402
 
 import exsim  # noqa: E402
 from exsim.config import default_config  # noqa: E402
@@ -65,14 +67,16 @@ the carry-over into the projects, where hierarchy always applies."""
 
 
 def arguments() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=first_sentence(__doc__))
     parser.add_argument("--full", action="store_true", help="800 parameter sets")
     parser.add_argument("--sets", type=int, help="parameter sets (default 200; --full 800)")
     parser.add_argument("--replicates", type=int, default=10, help="seeds per set (default 10)")
     parser.add_argument("--agree", type=int, help="seeds that must agree (default 9 of 10)")
     parser.add_argument("--steps", type=int, default=120, help="months per run (default 120)")
     parser.add_argument("--seed", type=int, default=2013, help="root seed (default 2013)")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="processes (default: cores)"
+    )
     parser.add_argument("--out", type=Path, help="default results/experiments/NAME")
     args = parser.parse_args()
     args.sets = args.sets or (800 if args.full else 200)
@@ -82,6 +86,12 @@ def arguments() -> argparse.Namespace:
     if not args.replicates // 2 < args.agree <= args.replicates:
         parser.error(f"--agree must be above half of --replicates and at most {args.replicates}")
     return args
+
+
+def chance(replicates: int, agree: int) -> float:
+    """The probability that at least `agree` of `replicates` paired differences share a
+    sign in one given direction when each sign is a fair coin (no effect at all)."""
+    return float(binom.sf(agree - 1, replicates, 0.5))
 
 
 def draw_sets(count: int, seed: int) -> pd.DataFrame:
@@ -147,7 +157,9 @@ def plot(summary: pd.DataFrame, out: Path, title: str) -> None:
 def main() -> None:
     args = arguments()
     try:  # before any run: PRIM comes last, and hours of runs must not end in an ImportError
-        import ema_workbench  # noqa: F401
+        with warnings.catch_warnings():  # of parallel back-ends the script does not use
+            warnings.simplefilter("ignore", UserWarning)
+            import ema_workbench  # noqa: F401
     except ImportError:
         raise SystemExit(
             "where_suspension_helps: error: needs EMA Workbench for PRIM; "
@@ -181,38 +193,35 @@ def main() -> None:
                           **discover(sets, (mine["verdict"] == which).to_numpy())})  # fmt: skip
         movers.append({"outcome": name, "drivers": drivers(sets, mine["difference"])})
         quarters += [{"outcome": name} | row for row in by_quarter(sets, mine, ranges)]
-    found, movers, quarters = pd.DataFrame(found), pd.DataFrame(movers), pd.DataFrame(quarters)
+    found, movers = pd.DataFrame(found), pd.DataFrame(movers)
+    quarters = pd.DataFrame(quarters, dtype=object).fillna("")  # counts stay whole numbers
     quarters.to_csv(out / "by_quarter.csv", index=False)
     found.to_csv(out / "scenario_discovery.csv", index=False)
     movers.to_csv(out / "drivers.csv", index=False)
     size = (
         f"{args.sets} parameter sets (Latin hypercube over the plausible ranges), "
         f"{args.replicates} seeds each, {args.steps} months; a verdict needs {args.agree} of "
-        f"{args.replicates} seeds to agree"
+        f"{args.replicates} seeds to agree (with no effect at all, a set gets a given "
+        f"verdict by chance with probability {chance(args.replicates, args.agree):.1%})"
     )
     test = f"{ALPHA}/{sets.shape[1]}"
     text = (
         f"Suspended minus kept on common seeds: {size}.\n\n{markdown(shown)}\n\n"
         f"PRIM boxes, found on the even-numbered sets; bounds named only where they pass "
         f"Fisher's exact test on the odd-numbered sets (Bonferroni over the box's bounds); "
-        f"coverage and density on the odd-numbered sets (coverage: share of the verdict's "
-        f"sets inside the box; density: share of the box's sets with the verdict); "
-        f"base_rate: share of all sets with the verdict:\n\n{markdown(found)}\n\n"
+        f"coverage and density, on the odd-numbered sets, of the box the named bounds make "
+        f"(coverage: share of the verdict's sets inside it; density: share of its sets with "
+        f"the verdict; nan where no bound is named); base_rate: share of all sets with the "
+        f"verdict:\n\n{markdown(found)}\n\n"
         f"Parameters whose rank correlation with the mean paired difference passes {test} "
         f"(Spearman's rho, strongest first):\n\n{markdown(movers)}\n\n"
-        f"Verdicts in each quarter of the plausible range of each outcome's strongest "
-        f"driver (sets in the quarter, and how many raise, lower or are mixed):\n\n"
-        f"{markdown(quarters) if len(quarters) else 'no driver passes'}\n"
+        f"Verdicts in each quarter of the plausible range of each outcome's drivers (those "
+        f"of the table above, strongest first; sets in the quarter and the count of each "
+        f"verdict):\n\n{markdown(quarters)}\n"
     )
     (out / "where_suspension_helps.md").write_text(text, encoding="utf-8")
     print(text)
-    plot(
-        summary,
-        out,
-        f"Suspending hierarchy: {size}".replace(" (Latin", "\n(Latin").replace(
-            ", 10 seeds", ",\n10 seeds"
-        ),
-    )
+    plot(summary, out, textwrap.fill(f"Suspending hierarchy: {size}", 80))
 
 
 if __name__ == "__main__":

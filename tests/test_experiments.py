@@ -62,7 +62,7 @@ def test_every_script_is_tested():
 # --- scenario discovery (experiments/_discovery.py) ---------------------------------------
 
 sys.path.insert(0, str(ROOT / "experiments"))
-from _discovery import discover, drivers, verdict  # noqa: E402
+from _discovery import VERDICTS, by_quarter, discover, drivers, verdict  # noqa: E402
 
 
 def random_sets(n=200, d=30, seed=0):
@@ -90,6 +90,30 @@ def test_drivers_name_the_parameter_that_moves_the_difference():
     difference = pd.Series(2.0 * sets["p7"] + rng.normal(0, 0.2, len(sets)), index=sets.index)
     assert drivers(sets, difference).startswith("p7 (+0.9")
     assert drivers(sets, pd.Series(rng.normal(size=len(sets)), index=sets.index)) == "none"
+
+
+def test_verdicts_by_quarter_of_a_planted_driver_add_up():
+    """A difference that grows with p5 over its range 0 to 1: the quarters of p5 hold the
+    sets that fall in them, every verdict counted (their counts add up to the sets), and
+    the lowest quarter lowers where the highest raises."""
+    sets, rng = random_sets(seed=3)
+    difference = pd.Series(sets["p5"] - 0.5 + rng.normal(0, 0.05, len(sets)), index=sets.index)
+    verdict_of = np.where(
+        difference > 0.1, "raises", np.where(difference < -0.1, "lowers", "mixed")
+    ).astype(object)
+    verdict_of[:4] = ["no effect", "undefined", "no effect", "undefined"]
+    mine = pd.DataFrame({"verdict": verdict_of, "difference": difference}, index=sets.index)
+    ranges = {name: (0.0, 1.0) for name in sets.columns}
+    rows = [r for r in by_quarter(sets, mine, ranges) if r["driver"] == "p5"]
+    assert [r["quarter"] for r in rows] == ["0–0.25", "0.25–0.5", "0.5–0.75", "0.75–1"]
+    assert [r["sets"] for r in rows] == np.histogram(sets["p5"], [0, 0.25, 0.5, 0.75, 1])[
+        0
+    ].tolist()
+    assert all(sum(r[v] for v in VERDICTS) == r["sets"] for r in rows)
+    assert rows[0]["lowers"] > rows[0]["raises"] and rows[3]["raises"] > rows[3]["lowers"]
+    noise = pd.DataFrame({"verdict": "mixed", "difference": rng.normal(size=len(sets))})
+    assert by_quarter(sets, noise.set_index(sets.index), ranges) == [{"driver": "none passes"}]
+    assert by_quarter(sets[:10], mine[:10], ranges) == [{"driver": "too few sets"}]
 
 
 @pytest.mark.parametrize(

@@ -1,19 +1,24 @@
 """Whether suspending hierarchy costs accuracy can come out either way (ODD 7.3, 7.20).
 
 The case is built to favour hierarchy: researchers high in status, patients and carers
-low, status tracking competence at the top of its plausible range, strong deference and
-little knowledge outside one's own type; members are sent to events, so that who comes
-does not depend on how events went (with voluntary, responsive attendance more come to
-suspended events, and more dialogue lowers belief error whatever the rules of
-credibility). Whether hierarchy then helps accuracy turns on the credibility deficit
-(`credibility.status_deficit`). With status lowering the credibility of those below as
-much as it raises that of those above, the deficit silences what lower-status members
-know of their own aspects, and suspension lowers belief error; where status only raises
-credibility, deferring to the better-informed is what hierarchy adds, and suspension
-raises belief error.
+low, strong deference and little knowledge outside one's own type; members are sent to
+events, so that who comes does not depend on how events went (ODD 7.19). Two things
+decide the sign of suspension's effect on belief error:
+
+- the credibility deficit (`credibility.status_deficit`): at 1, status takes from a
+  speaker below the listener what it gives one above, and silences lower-status members
+  on their own aspects, so suspension lowers belief error; at 0, status only gives, a
+  kept room holds more credibility in all, members learn more from each other, and
+  suspension raises belief error (even where status carries no information);
+- status as a cue to competence (`status.competence`): where status tracks the quality
+  of members' evidence, deferring to it is partly justified, and suspension costs more
+  accuracy at either deficit.
 """
 
+import functools
+
 import numpy as np
+from scipy import stats
 
 from exsim.model import ExchangeModel
 
@@ -23,7 +28,6 @@ FAVOURS_HIERARCHY = {
     "status_clinician": 0.5,
     "status_patient": 0.1,
     "status_carer": 0.1,
-    "status_competence": 0.6,
     "credibility_status_deference": 2.0,
     "knowledge_secondary": 0.1,
     "attendance_voluntary": False,
@@ -33,8 +37,13 @@ AGREE = 9
 """The verdict rule of experiments/where_suspension_helps.py: 9 of 10 seeds agree."""
 
 
-def suspension_effect(**values) -> np.ndarray:
+@functools.cache
+def suspension_effect(deficit: float, competence: float) -> np.ndarray:
     """Suspended minus kept mean belief error over months 1 to `MONTHS`, per seed."""
+    values = FAVOURS_HIERARCHY | {
+        "credibility_status_deficit": deficit,
+        "status_competence": competence,
+    }
     effect = np.empty(SEEDS)
     for seed in range(SEEDS):
         error = {}
@@ -49,10 +58,17 @@ def suspension_effect(**values) -> np.ndarray:
 
 
 def test_suspension_lowers_belief_error_where_status_silences_those_below():
-    effect = suspension_effect(**FAVOURS_HIERARCHY, credibility_status_deficit=1.0)
+    effect = suspension_effect(deficit=1.0, competence=0.6)
     assert np.sum(effect < 0) >= AGREE, effect
 
 
-def test_suspension_raises_belief_error_where_status_only_raises_credibility():
-    effect = suspension_effect(**FAVOURS_HIERARCHY, credibility_status_deficit=0.0)
-    assert np.sum(effect > 0) >= AGREE, effect
+def test_suspension_raises_belief_error_where_status_only_gives_credibility():
+    effect = suspension_effect(deficit=0.0, competence=0.6)
+    low, _ = stats.ttest_1samp(effect, 0.0).confidence_interval(0.95)
+    assert low > 0, effect
+
+
+def test_status_that_tracks_competence_makes_suspension_cost_accuracy():
+    for deficit in (0.0, 1.0):
+        added = suspension_effect(deficit, 0.6) - suspension_effect(deficit, 0.0)
+        assert np.sum(added > 0) >= AGREE, (deficit, added)

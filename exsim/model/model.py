@@ -194,7 +194,7 @@ class ExchangeModel(mesa.Model):
         self.listener_updates = 0  # listeners weighing an utterance, in every session
         self.event_listener_updates = 0  # the same, at events only (for benchmarks)
         self.last_speakers: dict[str, np.ndarray] = {}
-        self.last_event_tally = None  # see `hold_event`
+        self.last_event_tally = self.last_project_tally = None  # see `hold_event`
         self.last_event_endorsement: tuple[np.ndarray, np.ndarray] | None = None
         self._team_seats: np.ndarray | None = None  # made at the first project meeting
         self.added_outcomes = added_outcomes(outcomes)
@@ -266,6 +266,7 @@ class ExchangeModel(mesa.Model):
         )
         self.listener_updates += tally.listener_updates
         _, self.project_meeting_outcomes = outcomes.session_outcomes(self.population, tally)
+        self.last_project_tally = tally  # read-only, for looking inside the meetings
 
     def team_seats(self) -> np.ndarray:
         """The project teams in their seats (teams, seats; -1 empty): worked out at the

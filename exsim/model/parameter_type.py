@@ -63,7 +63,10 @@ def _fmt(x: float | None) -> str:
 
 
 def shown(value: Any) -> str:
-    """`value` for a message: a whole number too long to read is cut to its digit count."""
+    """`value` for a message, as a config file spells it (true, false): a whole number
+    too long to read is cut to its digit count."""
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
     text = repr(value)
     if isinstance(value, int) and len(text) > 24:
         return f"{text[:8]}...({len(text.lstrip('-'))} digits)"

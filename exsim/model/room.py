@@ -220,7 +220,7 @@ def credibility_of(cred, i, room, legitimacy, h, d, t, deficit):
             kind = room.kind[j]
             weight = e * legitimacy[kind] + (1.0 - e) * room.calibrated[i, kind]
             gap = room.status[j] - room.status[i]
-            if gap < 0.0 and deficit != 1.0:
+            if gap < 0.0:
                 gap *= deficit
             c = min(max(weight * (1.0 + d * h * gap), 0.0), 1.0)
             if t > 0.0:
