@@ -35,6 +35,10 @@ MEASURES = {
     "per_pair": "credibility per cross-role pair that heard each other",
     "all_pairs": "credibility per cross-role pair of teammates, at the month's start",
     "lower_speaking": "share of cross-role hearings with a patient or carer speaking",
+    "lower_credibility": "credibility per cross-role hearing of a patient or carer",
+    "other_credibility": "credibility per cross-role hearing of another speaker",
+    "pooled": "credibility per cross-role hearing, from the run's means by kind of speaker",
+    "kept_mix": "the same, at the kept arm's share of patients and carers speaking",
     "norm_endorsement": "norm endorsement",
 }
 CONDITIONS = {"defaults": {}, "threat.sensitivity 0": {"threat.sensitivity": 0.0}}
@@ -43,10 +47,12 @@ LOWER = [ROLE_INDEX["patient"], ROLE_INDEX["carer"]]
 
 
 def meeting_measures(model: ExchangeModel) -> dict[str, float]:
-    """The measures of this month's project meetings, from their tally: per group, then
-    weighted by group size as the outcome is (ODD 7.15)."""
+    """The measures of this month's project meetings, from their tally: credibility per
+    pair per group, then weighted by group size as the outcome is (ODD 7.15); hearings
+    and the credibility given in them by who speaks, pooled over the teams."""
     tally, role = model.last_project_tally, model.population.role
-    per_pair, lower, hearings, weights = [], 0.0, 0.0, []
+    per_pair, weights = [], []
+    lower, hearings, lower_credit, credit_all = 0.0, 0.0, 0.0, 0.0
     for g, seats in enumerate(tally.seats):
         here = np.flatnonzero(seats >= 0)
         roles = role[seats[here]]
@@ -59,12 +65,23 @@ def meeting_measures(model: ExchangeModel) -> dict[str, float]:
         speaking_lower = np.isin(roles, LOWER)[None, :] & cross
         lower += float(heard[speaking_lower].sum())
         hearings += float(heard[cross].sum())
+        lower_credit += float(credit[speaking_lower].sum())
+        credit_all += float(credit[cross].sum())
+    others = hearings - lower
     return {
         "per_hearing": model.project_meeting["cross_role_uptake"],
         "per_pair": float(np.average(per_pair, weights=weights)) if weights else np.nan,
         "lower_speaking": lower / hearings if hearings else np.nan,
+        "lower_credibility": lower_credit / lower if lower else np.nan,
+        "other_credibility": (credit_all - lower_credit) / others if others else np.nan,
         "norm_endorsement": float(model.population.endorsement.mean()),
     }
+
+
+def mixed(arm: dict[str, float], share: float) -> float:
+    """Credibility per cross-role hearing if a share `share` of the hearings had a
+    patient or carer speaking, at the credibility `arm` gave each kind of speaker."""
+    return share * arm["lower_credibility"] + (1.0 - share) * arm["other_credibility"]
 
 
 def teammates(model: ExchangeModel) -> float:
@@ -96,7 +113,10 @@ def run_arm(config, seed: int, suspension: float, steps: int) -> dict[str, float
 
 def summary(differences: pd.Series, rows: int) -> dict:
     """The mean paired difference, its 95% t interval, the one-sample t test's p times
-    `rows` (Bonferroni, at most 1) and the seeds above 0."""
+    `rows` (Bonferroni, at most 1) and the seeds above 0, over the seeds with a value;
+    and the seeds without one (NaN: a month without the measure)."""
+    missing = int(differences.isna().sum())
+    differences = differences.dropna()
     test = stats.ttest_1samp(differences, 0.0)
     low, high = test.confidence_interval(0.95)
     return {
@@ -105,7 +125,7 @@ def summary(differences: pd.Series, rows: int) -> dict:
         "difference_high": float(high),
         "p_bonferroni": min(1.0, float(test.pvalue) * rows),
         "seeds_above": f"{int((differences > 0).sum())} of {differences.count()}",
-        "seeds_nan": int(differences.isna().sum()),
+        "seeds_nan": missing,
     }
 
 
@@ -118,15 +138,19 @@ def main() -> None:
         config = default_config().replace(**changed)
         for seed in seeds:
             kept, suspended = (run_arm(config, int(seed), s, args.steps) for s in (0.0, 1.0))
+            for arm in (kept, suspended):
+                arm["pooled"] = mixed(arm, arm["lower_speaking"])
+            suspended["kept_mix"] = mixed(suspended, kept["lower_speaking"])
+            kept["kept_mix"] = kept["pooled"]
             differences = {m: suspended[m] - kept[m] for m in MEASURES}
-            rows.append({"condition": condition, "seed": int(seed)} | differences)
+            gap = kept["other_credibility"] - kept["lower_credibility"]
+            rows.append({"condition": condition, "seed": int(seed), "kept_gap": gap} | differences)
     runs = pd.DataFrame(rows)
     runs.to_csv(out / "paired_differences.csv", index=False)
     count = len(CONDITIONS) * len(MEASURES)
     table = pd.DataFrame(
         [
-            {"condition": c, "measure": text}
-            | summary(runs.loc[runs["condition"] == c, m].dropna(), count)
+            {"condition": c, "measure": text} | summary(runs.loc[runs["condition"] == c, m], count)
             for c in CONDITIONS
             for m, text in MEASURES.items()
         ]
@@ -136,7 +160,19 @@ def main() -> None:
         f"seeds, {args.steps} months (means over the months; 95% t intervals over seeds; "
         f"t test p times the {count} rows):"
     )
-    print(write_table(table, out, "project_uptake_composition", title))
+    gaps = [
+        f"{c}: {g.mean():.3f} [{low:.3f}, {high:.3f}]"
+        for c, g in runs.groupby("condition", sort=False)["kept_gap"]
+        for low, high in [stats.ttest_1samp(g, 0.0).confidence_interval(0.95)]
+    ]
+    note = (
+        "In kept meetings (not a difference), another speaker gets this much more "
+        f"credibility per cross-role hearing than a patient or carer: {'; '.join(gaps)}."
+    )
+    text = write_table(table, out, "project_uptake_composition", title)
+    with open(out / "project_uptake_composition.md", "a", encoding="utf-8") as md:
+        md.write(f"\n{note}\n")
+    print(f"{text}\n{note}")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ decide the sign of suspension's effect on belief error:
   speaker below the listener what it gives one above, and silences lower-status members
   on their own aspects, so suspension lowers belief error; at 0, status only gives, a
   kept room holds more credibility in all, members learn more from each other, and
-  suspension raises belief error (even where status carries no information);
+  suspension raises belief error, with or without status carrying information;
 - status as a cue to competence (`status.competence`): where status tracks the quality
   of members' evidence, deferring to it is partly justified, and suspension costs more
   accuracy at either deficit.
@@ -18,6 +18,7 @@ decide the sign of suspension's effect on belief error:
 import functools
 
 import numpy as np
+import pytest
 from scipy import stats
 
 from exsim.model import ExchangeModel
@@ -34,7 +35,8 @@ FAVOURS_HIERARCHY = {
 }
 SEEDS, MONTHS = 10, 60
 AGREE = 9
-"""The verdict rule of experiments/where_suspension_helps.py: 9 of 10 seeds agree."""
+"""A consistent sign, as in experiments/where_suspension_helps.py: 9 of 10 seeds agree
+(the small positive effect at deficit 0 is checked by its t interval instead)."""
 
 
 @functools.cache
@@ -57,13 +59,15 @@ def suspension_effect(deficit: float, competence: float) -> np.ndarray:
     return effect
 
 
-def test_suspension_lowers_belief_error_where_status_silences_those_below():
-    effect = suspension_effect(deficit=1.0, competence=0.6)
+@pytest.mark.parametrize("competence", [0.0, 0.6])
+def test_suspension_lowers_belief_error_where_status_silences_those_below(competence):
+    effect = suspension_effect(1.0, competence)
     assert np.sum(effect < 0) >= AGREE, effect
 
 
-def test_suspension_raises_belief_error_where_status_only_gives_credibility():
-    effect = suspension_effect(deficit=0.0, competence=0.6)
+@pytest.mark.parametrize("competence", [0.0, 0.6])
+def test_suspension_raises_belief_error_where_status_only_gives_credibility(competence):
+    effect = suspension_effect(0.0, competence)
     low, _ = stats.ttest_1samp(effect, 0.0).confidence_interval(0.95)
     assert low > 0, effect
 
