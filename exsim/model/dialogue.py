@@ -193,13 +193,22 @@ def draw_numbers(
     and, with `sampling`, which aspects each utterance mentions (G * (m + 1) * aspects),
     as `kernel.round_draws` reads them. Drawn whatever happens, so designs run on the
     same seed keep drawing the same numbers (common random numbers)."""
+    learning, rows = draw_shapes(setting, shape, sampling)
+    shuffle = rng.random(shape) if learning else np.zeros(shape)
+    return shuffle, rng.random(rows)
+
+
+def draw_shapes(
+    setting: Setting, shape: tuple[int, int], sampling: bool = False
+) -> tuple[bool, tuple[int, int]]:
+    """What `draw_numbers` draws for a session of `shape` (G, m): whether it draws the
+    keys of action-learning sets, and the shape of its rows of numbers per round."""
     g, m = shape
     learning = setting.turn_rule == "action_learning"
-    shuffle = rng.random(shape) if learning else np.zeros(shape)
     per_round = (0 if learning else m * g) + g * m + g * m * m
     if sampling:
         per_round += g * (m + 1) * len(KNOWLEDGE_TYPES)
-    return shuffle, rng.random((setting.rounds, per_round))
+    return learning, (setting.rounds, per_round)
 
 
 def hold_session(

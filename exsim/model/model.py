@@ -21,6 +21,7 @@ from . import events, outcomes, projects, registry
 from .added import added_outcomes, added_value
 from .agents import Participant
 from .dialogue import hold_session
+from .meeting import ProjectMeeting
 from .outcomes import not_held_summary
 from .parameters import KEYWORDS, PARAMETERS, suggest, validate
 from .population import create_population, create_problem
@@ -197,6 +198,7 @@ class ExchangeModel(mesa.Model):
         self.last_event_tally = None  # see `hold_event`
         self.last_event_endorsement: tuple[np.ndarray, np.ndarray] | None = None
         self._team_seats: np.ndarray | None = None  # made at the first project meeting
+        self._meeting: ProjectMeeting | None = None  # the same
         self.added_outcomes = added_outcomes(outcomes)
         self.datacollector = OutcomeCollector(
             model_reporters={name: partial(read_outcome, name=name) for name in self._measure()},
@@ -251,21 +253,19 @@ class ExchangeModel(mesa.Model):
         return True
 
     def work_in_projects(self) -> None:
-        """Every project team meets under kept hierarchy and target pressure."""
-        setting = projects.project_setting(self.params)
-        if setting.rounds == 0:  # no meeting held: its outcomes have no value (NaN), not 0
+        """Every project team meets under kept hierarchy and target pressure (the same
+        meeting every month, kept: `meeting.ProjectMeeting`)."""
+        p = self.params
+        if p["project.rounds"] == 0:  # no meeting held: its outcomes have no value (NaN), not 0
             self.project_meeting_outcomes = not_held_summary()
             return
-        tally = hold_session(
-            self.population,
-            self.team_seats(),
-            setting,
-            self.params,
-            self.legitimacy,
-            self.streams["dialogue"],
+        if self._meeting is None or not self._meeting.fits(p):
+            self._meeting = ProjectMeeting(self.population, self.team_seats(), p)
+        pooled, updates = self._meeting.hold(
+            self.population, self.legitimacy, self.streams["dialogue"]
         )
-        self.listener_updates += tally.listener_updates
-        _, self.project_meeting_outcomes = outcomes.session_outcomes(self.population, tally)
+        self.project_meeting_outcomes = pooled
+        self.listener_updates += updates
 
     def team_seats(self) -> np.ndarray:
         """The project teams in their seats (teams, seats; -1 empty): worked out at the
@@ -279,6 +279,7 @@ class ExchangeModel(mesa.Model):
         knowledge, project, leader). Setting one on a `Participant` calls this; call it
         after writing such a trait into `population` by hand during a run."""
         self._team_seats = None
+        self._meeting = None
 
     # --- outcomes -------------------------------------------------------------------------
 

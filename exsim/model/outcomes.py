@@ -154,11 +154,18 @@ def session_outcomes(pop: Population, tally: Tally) -> tuple[np.ndarray, np.ndar
     (1: a fair share; 0 if the role was absent or nobody spoke).
     """
     table, summary = _tables(tally.seats, pop.role, pop.status, pop.leader, tally[1:], _SUMMED)
+    return table, pool_by_size(table, summary)
+
+
+def pool_by_size(table: np.ndarray, summary: np.ndarray) -> np.ndarray:
+    """Fill in the pooled outcomes that are group outcomes weighted by group size into
+    `summary` as `_tables` gives it (its first place holding the total size), from the
+    group `table`; returns `summary`."""
     size = table[:, 0].astype(float)  # contiguous, as `@` was always given it
     total = summary[0]  # set aside by `_pooled`
     for at, column in _WEIGHTED:  # NumPy's `@` (BLAS), as these were always summed
         summary[at] = float(table[:, column] @ size) / total
-    return table, summary
+    return summary
 
 
 @njit(cache=True)
