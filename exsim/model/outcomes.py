@@ -241,6 +241,48 @@ def state_outcomes(pop: Population, legitimacy: np.ndarray) -> np.ndarray:
 _CROSS_ROLE_TIES = STATE_OUTCOMES.index("cross_role_ties")
 
 
+def month_outcomes(
+    head: tuple[float, float, float],
+    event: np.ndarray,
+    project: np.ndarray,
+    pop: Population,
+    legitimacy: np.ndarray,
+) -> np.ndarray:
+    """A month's outcomes as one array: the three numbers of `head`, the last event's
+    pooled outcomes (`SUMMARY_OUTCOMES`), the project meetings' `SESSION_OUTCOMES` (the
+    first of `project`) and `state_outcomes`, in that order."""
+    values = _month_table(
+        head,
+        event,
+        project,
+        len(SESSION_OUTCOMES),
+        (pop.role, pop.main_type, pop.endorsement, pop.calibrated),
+        (pop.beliefs, pop.dialogic, pop.problem.truth, legitimacy),
+    )
+    values[len(values) - len(STATE_OUTCOMES) + _CROSS_ROLE_TIES] = pop.ties.cross_role_mean()
+    return values
+
+
+@njit(cache=True)
+def _month_table(head, event, project, session, members, views):
+    """`month_outcomes` but cross-role ties (left at 0)."""
+    state = _state_table(*members, *views)
+    out = np.empty(len(head) + len(event) + session + len(state))
+    at = 0
+    for value in head:
+        out[at] = value
+        at += 1
+    for k in range(len(event)):
+        out[at + k] = event[k]
+    at += len(event)
+    for k in range(session):
+        out[at + k] = project[k]
+    at += session
+    for k in range(len(state)):
+        out[at + k] = state[k]
+    return out
+
+
 @njit(cache=True)
 def _state_table(role, main_type, endorsement, calibrated, beliefs, dialogic, truth, legitimacy):
     """`STATE_OUTCOMES` but cross-role ties (left at 0), as an array."""
