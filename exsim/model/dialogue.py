@@ -24,7 +24,9 @@ from typing import NamedTuple
 import numpy as np
 
 from . import kernel
+from .outcomes import SUMMED, pool_by_size
 from .population import Population
+from .session import hold_packed
 from .vocabulary import KNOWLEDGE_TYPES
 
 
@@ -222,13 +224,27 @@ def hold_session(
     """Hold a session of the members `seats` (G, m; -1 empty) under `setting`, write its
     effects (beliefs, endorsement, capacity, learned credibility, ties) back into `pop`,
     and return its `Tally`."""
+    return measured_session(pop, seats, setting, params, legitimacy, rng)[0]
+
+
+def measured_session(
+    pop: Population,
+    seats: np.ndarray,
+    setting: Setting,
+    params: dict,
+    legitimacy: np.ndarray,
+    rng: np.random.Generator,
+) -> tuple[Tally, np.ndarray, np.ndarray, int]:
+    """`hold_session`, returning with the `Tally` what `outcomes.session_outcomes` gives
+    for it (the group table and the pooled outcomes) and its listener updates, all from
+    one compiled call (`session.hold_packed`)."""
     seats = np.ascontiguousarray(seats, dtype=np.int64)
     tally = Tally.empty(seats)
     shuffle, draws = draw_numbers(rng, setting, seats.shape, params["talk.sampling"])
     growth = float(params["ties.growth"])
     if growth != 0:
         pop.ties.make_room_for(seats)
-    grown = kernel.hold_packed(
+    cross_gain, added, updates, table, pooled = hold_packed(
         _member_arrays(pop),
         seats,
         np.asarray(legitimacy, dtype=float),
@@ -237,9 +253,10 @@ def hold_session(
         (shuffle, draws),
         tally[1:],
         (pop.role, growth),
+        (pop.status, pop.leader, SUMMED),
     )
-    pop.ties.grown(*grown)
-    return tally
+    pop.ties.grown(cross_gain, added)
+    return tally, table, pool_by_size(table, pooled), int(updates)
 
 
 def credibility(

@@ -3,24 +3,23 @@
 Every month every project team meets in the same seats (teams are fixed, ODD 2) under
 the same setting and rules, so what such a meeting needs beyond the members' state is
 made at the first meeting and kept (`ProjectMeeting`): the seats, the kernel's rules, the
-arrays of its `Tally` (zeroed before each meeting), the arrays the random numbers are
-drawn into. A month's meeting is then one compiled call (`_meet`): the session
-(`kernel.hold_packed`, which also grows the ties) and its group table and pooled
-outcomes (as `outcomes.session_outcomes`): the same functions, in the same order, on
-the same random numbers drawn in the same order as `dialogue.hold_session` followed by
-`outcomes.session_outcomes`. The month's close (`projects.end_month`) stays a call of
-its own: it weighs members by NumPy's `exp` of their status, which the meeting changes."""
+arrays of its `Tally` (zeroed by the compiled call) and those the random numbers are
+drawn into. A month's meeting is then the one compiled call of a session
+(`session.hold_packed`: the session, the ties' growth, the group table and pooled
+outcomes) on the random numbers `dialogue.draw_numbers` would draw, in its order: the
+same as `dialogue.hold_session` followed by `outcomes.session_outcomes`. The month's
+close (`projects.end_month`) stays a call of its own: it weighs members by NumPy's
+`exp` of their status, which the meeting changes."""
 
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from .dialogue import _READ, Tally, draw_shapes, rules
-from .kernel import Counts, hold_packed
-from .outcomes import _SUMMED, _tables, pool_by_size
+from .outcomes import SUMMED, pool_by_size
 from .population import Population
 from .projects import project_setting
+from .session import hold_packed
 
 
 class ProjectMeeting:
@@ -39,9 +38,7 @@ class ProjectMeeting:
         self.growth = float(p["ties.growth"])
         self.learning, rows = draw_shapes(self.setting, self.seats.shape, self.sampling)
         self.shuffle, self.draws = np.zeros(self.seats.shape), np.zeros(rows)  # refilled
-        empty = Tally.empty(self.seats)  # its shapes; the kept arrays are views of one buffer
-        self.buffer = np.zeros(sum(a.size for a in empty[1:]))
-        self.tally = Tally(self.seats, *_views(self.buffer, empty[1:]))
+        self.tally = Tally.empty(self.seats)  # zeroed by `hold_packed` at every meeting
         self.fixed = _fixed_arrays(pop)
 
     def fits(self, p: dict) -> bool:
@@ -52,46 +49,33 @@ class ProjectMeeting:
         self, pop: Population, legitimacy: np.ndarray, rng: np.random.Generator
     ) -> tuple[np.ndarray, int]:
         """Hold the month's meeting under the knowledge types' `legitimacy`, on random
-        numbers from `rng` (drawn as
-        `dialogue.draw_numbers` draws them). Returns its pooled outcomes
-        (`outcomes.SUMMARY_OUTCOMES`) and its listener updates; `tally` then holds what
-        happened, until the next meeting."""
+        numbers from `rng` (drawn as `dialogue.draw_numbers` draws them). Returns its
+        pooled outcomes (`outcomes.SUMMARY_OUTCOMES`) and its listener updates; `tally`
+        then holds what happened, until the next meeting."""
         if self.learning:  # the numbers `draw_numbers` draws, in its order
             rng.random(out=self.shuffle)
         rng.random(out=self.draws)
         if self.growth != 0:
             pop.ties.make_room_for(self.seats)
         members = self.fixed + pop.ties.kernel_view() + (pop.action,)
-        cross_gain, added, updates, table, summary = _meet(
-            self.buffer,
-            (
-                members,
-                self.seats,
-                np.asarray(legitimacy, dtype=float),
-                pop.problem.truth,
-                self.rules,
-                (self.shuffle, self.draws),
-                self.tally[1:],
-                (pop.role, self.growth),
-            ),
-            (pop.role, pop.status, pop.leader, _SUMMED),
+        cross_gain, added, updates, table, pooled = hold_packed(
+            members,
+            self.seats,
+            np.asarray(legitimacy, dtype=float),
+            pop.problem.truth,
+            self.rules,
+            (self.shuffle, self.draws),
+            self.tally[1:],
+            (pop.role, self.growth),
+            (pop.status, pop.leader, SUMMED),
         )
         pop.ties.grown(cross_gain, added)
-        return pool_by_size(table, summary), int(updates)
+        return pool_by_size(table, pooled), int(updates)
 
 
 def _key(p: dict) -> tuple:
     """The parameters a project meeting's setting, rules and tie growth are made of."""
     return (_READ(p), p["project.rounds"], p["project.targets"], p["ties.growth"])
-
-
-def _views(buffer: np.ndarray, shaped: tuple) -> list[np.ndarray]:
-    """Arrays of the shapes of `shaped`, one after another in `buffer`."""
-    views, at = [], 0
-    for array in shaped:
-        views.append(buffer[at : at + array.size].reshape(array.shape))
-        at += array.size
-    return views
 
 
 def _fixed_arrays(pop: Population) -> tuple:
@@ -108,23 +92,3 @@ def _fixed_arrays(pop: Population) -> tuple:
         pop.main_type,
         pop.leader,
     )
-
-
-@njit(cache=True)
-def _meet(buffer, session, group):
-    """Zero the tally's `buffer`, hold the session (`kernel.hold_packed`'s arguments,
-    in order) and make its group table and pooled outcomes (`outcomes._tables`;
-    `group`: each member's role, status and leader, and the summed columns). Returns
-    the gain of cross-role ties, the pairs added, the listener updates, the table and
-    the pooled outcomes but their size-weighted ones (`outcomes.pool_by_size`)."""
-    buffer[:] = 0.0
-    cross_gain, added = hold_packed(*session)
-    counts = session[6]
-    table, summary = _tables(session[1], *group[:3], counts, group[3])
-    heard = Counts(*counts).heard
-    updates = 0.0  # whole numbers, so summed exactly in any order
-    for g in range(heard.shape[0]):
-        for i in range(heard.shape[1]):
-            for j in range(heard.shape[2]):
-                updates += heard[g, i, j]
-    return cross_gain, added, updates, table, summary

@@ -21,7 +21,7 @@ from . import events, outcomes, projects, registry
 from .added import added_outcomes, added_value
 from .agents import Participant
 from .collector import OutcomeCollector, read_outcome
-from .dialogue import hold_session
+from .dialogue import measured_session
 from .meeting import ProjectMeeting
 from .outcomes import not_held_summary
 from .parameters import KEYWORDS, PARAMETERS, suggest, validate
@@ -186,16 +186,14 @@ class ExchangeModel(mesa.Model):
         seats = events.form_groups(pop, attendees, p, self.streams["attendance"])
         legitimacy = events.event_legitimacy(self.legitimacy, p)
         endorsement_before = pop.endorsement.copy()
-        tally = hold_session(
+        tally, groups, self.last_event_outcomes, updates = measured_session(
             pop, seats, events.event_setting(p), p, legitimacy, self.streams["dialogue"]
         )
         events.remember_event(pop, tally, p)
         self.events_held += 1
         self.last_event_step = self.steps
-        updates = tally.listener_updates
         self.listener_updates += updates
         self.event_listener_updates += updates
-        groups, self.last_event_outcomes = outcomes.session_outcomes(pop, tally)
         self.last_event_attendance = len(attendees)
         self.last_speakers = {
             "seats": tally.seats,
