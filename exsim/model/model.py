@@ -156,6 +156,7 @@ class ExchangeModel(mesa.Model):
         self.last_event_endorsement: tuple[np.ndarray, np.ndarray] | None = None
         self._team_seats: np.ndarray | None = None  # made at the first project meeting
         self._meeting: ProjectMeeting | None = None  # the same
+        self._event_legitimacy_kept: tuple = (None, None)  # made at the first event
         self.added_outcomes = added_outcomes(outcomes)
         self._measure()
         self.datacollector = OutcomeCollector(
@@ -184,7 +185,7 @@ class ExchangeModel(mesa.Model):
         if len(attendees) < 2:
             return False
         seats = events.form_groups(pop, attendees, p, self.streams["attendance"])
-        legitimacy = events.event_legitimacy(self.legitimacy, p)
+        legitimacy = self._event_legitimacy()
         endorsement_before = pop.endorsement.copy()
         tally, groups, self.last_event_outcomes, updates = measured_session(
             pop, seats, events.event_setting(p), p, legitimacy, self.streams["dialogue"]
@@ -207,6 +208,15 @@ class ExchangeModel(mesa.Model):
         self.last_event_tally = tally
         self.last_event_endorsement = (endorsement_before, pop.endorsement.copy())
         return True
+
+    def _event_legitimacy(self) -> np.ndarray:
+        """`events.event_legitimacy`, kept while the legitimacy and the knowledge space
+        stay the same (they do, within a run)."""
+        key = (self.params["event.knowledge_space"], self.legitimacy.tobytes())
+        if self._event_legitimacy_kept[0] != key:
+            kept = events.event_legitimacy(self.legitimacy, self.params)
+            self._event_legitimacy_kept = (key, kept)
+        return self._event_legitimacy_kept[1]
 
     def work_in_projects(self) -> None:
         """Every project team meets under kept hierarchy and target pressure (the same
