@@ -24,7 +24,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import kernel
-from .outcomes import SUMMED, pool_by_size
+from .outcomes import SUMMED, group_tables, pool_by_size
 from .population import Population
 from .session import hold_packed
 from .vocabulary import KNOWLEDGE_TYPES
@@ -236,15 +236,15 @@ def measured_session(
     rng: np.random.Generator,
 ) -> tuple[Tally, np.ndarray, np.ndarray, int]:
     """`hold_session`, returning with the `Tally` what `outcomes.session_outcomes` gives
-    for it (the group table and the pooled outcomes) and its listener updates, all from
-    one compiled call (`session.hold_packed`)."""
+    for it (the group table and the pooled outcomes) and its listener updates (counted
+    by `session.hold_packed`)."""
     seats = np.ascontiguousarray(seats, dtype=np.int64)
     tally = Tally.empty(seats)
     shuffle, draws = draw_numbers(rng, setting, seats.shape, params["talk.sampling"])
     growth = float(params["ties.growth"])
     if growth != 0:
         pop.ties.make_room_for(seats)
-    cross_gain, added, updates, table, pooled = hold_packed(
+    cross_gain, added, updates = hold_packed(
         _member_arrays(pop),
         seats,
         np.asarray(legitimacy, dtype=float),
@@ -253,9 +253,9 @@ def measured_session(
         (shuffle, draws),
         tally[1:],
         (pop.role, growth),
-        (pop.status, pop.leader, SUMMED),
     )
     pop.ties.grown(cross_gain, added)
+    table, pooled = group_tables(seats, pop.role, pop.status, pop.leader, tally[1:], SUMMED)
     return tally, table, pool_by_size(table, pooled), int(updates)
 
 

@@ -3,11 +3,11 @@
 Every month every project team meets in the same seats (teams are fixed, ODD 2) under
 the same setting and rules, so what such a meeting needs beyond the members' state is
 made at the first meeting and kept (`ProjectMeeting`): the seats, the kernel's rules, the
-arrays of its `Tally` (zeroed by the compiled call) and those the random numbers are
-drawn into. A month's meeting is then the one compiled call of a session
-(`session.hold_packed`: the session, the ties' growth, the group table and pooled
-outcomes) on the random numbers `dialogue.draw_numbers` would draw, in its order: the
-same as `dialogue.hold_session` followed by `outcomes.session_outcomes`. The month's
+arrays of its `Tally` (views of one buffer, zeroed at once) and those the random
+numbers are drawn into. A month's meeting is then the compiled call of a session
+(`session.hold_packed`: the session and the ties' growth) and that of its group table
+and pooled outcomes, on the random numbers `dialogue.draw_numbers` would draw, in its
+order: the same as `dialogue.hold_session` followed by `outcomes.session_outcomes`. The month's
 close (`projects.end_month`) stays a call of its own: it weighs members by NumPy's
 `exp` of their status, which the meeting changes."""
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .dialogue import _READ, Tally, draw_shapes, rules
-from .outcomes import SUMMED, pool_by_size
+from .outcomes import SUMMED, group_tables, pool_by_size
 from .population import Population
 from .projects import project_setting
 from .session import hold_packed
@@ -38,7 +38,9 @@ class ProjectMeeting:
         self.growth = float(p["ties.growth"])
         self.learning, rows = draw_shapes(self.setting, self.seats.shape, self.sampling)
         self.shuffle, self.draws = np.zeros(self.seats.shape), np.zeros(rows)  # refilled
-        self.tally = Tally.empty(self.seats)  # zeroed by `hold_packed` at every meeting
+        shaped = Tally.empty(self.seats)[1:]  # the tally's arrays: views of one buffer
+        self.buffer = np.zeros(sum(a.size for a in shaped))
+        self.tally = Tally(self.seats, *_views(self.buffer, shaped))
         self.fixed = _fixed_arrays(pop)
 
     def fits(self, p: dict) -> bool:
@@ -58,24 +60,35 @@ class ProjectMeeting:
         if self.growth != 0:
             pop.ties.make_room_for(self.seats)
         members = self.fixed + pop.ties.kernel_view() + (pop.action,)
-        cross_gain, added, updates, table, pooled = hold_packed(
+        self.buffer.fill(0.0)  # the tally starts at 0
+        counts = self.tally[1:]
+        cross_gain, added, updates = hold_packed(
             members,
             self.seats,
             np.asarray(legitimacy, dtype=float),
             pop.problem.truth,
             self.rules,
             (self.shuffle, self.draws),
-            self.tally[1:],
+            counts,
             (pop.role, self.growth),
-            (pop.status, pop.leader, SUMMED),
         )
         pop.ties.grown(cross_gain, added)
+        table, pooled = group_tables(self.seats, pop.role, pop.status, pop.leader, counts, SUMMED)
         return pool_by_size(table, pooled), int(updates)
 
 
 def _key(p: dict) -> tuple:
     """The parameters a project meeting's setting, rules and tie growth are made of."""
     return (_READ(p), p["project.rounds"], p["project.targets"], p["ties.growth"])
+
+
+def _views(buffer: np.ndarray, shaped: tuple) -> list[np.ndarray]:
+    """Arrays of the shapes of `shaped`, one after another in `buffer`."""
+    views, at = [], 0
+    for array in shaped:
+        views.append(buffer[at : at + array.size].reshape(array.shape))
+        at += array.size
+    return views
 
 
 def _fixed_arrays(pop: Population) -> tuple:
