@@ -22,7 +22,7 @@ def test_a_quick_block_says_nothing(capsys):
 
 
 def test_warm_up_leaves_the_compiled_rules_ready(capsys):
-    from exsim.model import kernel
+    from exsim.model import session
 
     notice.warm_up()
-    assert kernel.hold_packed.signatures  # compiled or loaded from the cache (the model calls it)
+    assert session.hold_packed.signatures  # compiled or loaded from the cache (the model calls it)

@@ -24,7 +24,9 @@ from typing import NamedTuple
 import numpy as np
 
 from . import kernel
+from .outcomes import SUMMED, group_tables, pool_by_size
 from .population import Population
+from .session import hold_packed
 from .vocabulary import KNOWLEDGE_TYPES
 
 
@@ -193,13 +195,22 @@ def draw_numbers(
     and, with `sampling`, which aspects each utterance mentions (G * (m + 1) * aspects),
     as `kernel.round_draws` reads them. Drawn whatever happens, so designs run on the
     same seed keep drawing the same numbers (common random numbers)."""
+    learning, rows = draw_shapes(setting, shape, sampling)
+    shuffle = rng.random(shape) if learning else np.zeros(shape)
+    return shuffle, rng.random(rows)
+
+
+def draw_shapes(
+    setting: Setting, shape: tuple[int, int], sampling: bool = False
+) -> tuple[bool, tuple[int, int]]:
+    """What `draw_numbers` draws for a session of `shape` (G, m): whether it draws the
+    keys of action-learning sets, and the shape of its rows of numbers per round."""
     g, m = shape
     learning = setting.turn_rule == "action_learning"
-    shuffle = rng.random(shape) if learning else np.zeros(shape)
     per_round = (0 if learning else m * g) + g * m + g * m * m
     if sampling:
         per_round += g * (m + 1) * len(KNOWLEDGE_TYPES)
-    return shuffle, rng.random((setting.rounds, per_round))
+    return learning, (setting.rounds, per_round)
 
 
 def hold_session(
@@ -213,13 +224,27 @@ def hold_session(
     """Hold a session of the members `seats` (G, m; -1 empty) under `setting`, write its
     effects (beliefs, endorsement, capacity, learned credibility, ties) back into `pop`,
     and return its `Tally`."""
+    return measured_session(pop, seats, setting, params, legitimacy, rng)[0]
+
+
+def measured_session(
+    pop: Population,
+    seats: np.ndarray,
+    setting: Setting,
+    params: dict,
+    legitimacy: np.ndarray,
+    rng: np.random.Generator,
+) -> tuple[Tally, np.ndarray, np.ndarray, int]:
+    """`hold_session`, returning with the `Tally` what `outcomes.session_outcomes` gives
+    for it (the group table and the pooled outcomes) and its listener updates (counted
+    by `session.hold_packed`)."""
     seats = np.ascontiguousarray(seats, dtype=np.int64)
     tally = Tally.empty(seats)
     shuffle, draws = draw_numbers(rng, setting, seats.shape, params["talk.sampling"])
     growth = float(params["ties.growth"])
     if growth != 0:
         pop.ties.make_room_for(seats)
-    grown = kernel.hold_packed(
+    cross_gain, added, updates = hold_packed(
         _member_arrays(pop),
         seats,
         np.asarray(legitimacy, dtype=float),
@@ -229,8 +254,9 @@ def hold_session(
         tally[1:],
         (pop.role, growth),
     )
-    pop.ties.grown(*grown)
-    return tally
+    pop.ties.grown(cross_gain, added)
+    table, pooled = group_tables(seats, pop.role, pop.status, pop.leader, tally[1:], SUMMED)
+    return tally, table, pool_by_size(table, pooled), int(updates)
 
 
 def credibility(

@@ -37,7 +37,6 @@ from .room import (
     speaking_chances,
     speaking_weights,
 )
-from .tie_table import reinforce_groups
 
 __all__ = [
     "ACTION_LEARNING",
@@ -49,7 +48,6 @@ __all__ = [
     "Rules",
     "credibility",
     "hold_groups",
-    "hold_packed",
     "leaders_present",
     "round_draws",
     "speaking_chances",
@@ -159,24 +157,6 @@ def _draw(weights: np.ndarray, u: float) -> int:
 
 
 # --- one session ----------------------------------------------------------------------
-
-
-@njit(cache=True)
-def hold_packed(members, seats, legitimacy, truth, rules, numbers, counts, ties):
-    """`hold_groups` with `Members`, `Rules` and `Counts` given as plain tuples of their
-    fields in order (which a call from Python hands over several times faster) and the
-    draws as (shuffle, draws); then the ties of every pair seated together grow by
-    their exchange (`tie_table.reinforce_groups`; `ties`: each member's role and the
-    growth rate, none if 0; the tie table must have room for the session's pairs).
-    Returns (the gain of cross-role ties, the pairs added to the table)."""
-    m, tally = Members(*members), Counts(*counts)
-    hold_groups(m, seats, legitimacy, truth, Rules(*rules), numbers[0], numbers[1], tally)
-    role, growth = ties
-    if growth == 0.0:
-        return 0.0, 0
-    return reinforce_groups(
-        m.tie_table, m.tie_values, m.tie_scale, seats, tally.uptake, role, growth
-    )
 
 
 @njit(cache=True)

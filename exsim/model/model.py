@@ -20,7 +20,9 @@ import numpy as np
 from . import events, outcomes, projects, registry
 from .added import added_outcomes, added_value
 from .agents import Participant
-from .dialogue import hold_session
+from .collector import OutcomeCollector, read_outcome
+from .dialogue import measured_session
+from .meeting import ProjectMeeting
 from .outcomes import not_held_summary
 from .parameters import KEYWORDS, PARAMETERS, suggest, validate
 from .population import create_population, create_problem
@@ -83,50 +85,6 @@ def keyword_parameters(kwargs: dict[str, Any]) -> dict[str, Any]:
         else:
             raise TypeError(f"unknown parameter {key!r}{suggest(key, list(KEYWORDS))}")
     return validate(dotted)
-
-
-def read_outcome(model: ExchangeModel, name: str) -> float:
-    """DataCollector reporter: the outcome `name` as measured this step."""
-    return model.outcomes[name]
-
-
-class OutcomeCollector(mesa.DataCollector):
-    """Mesa's DataCollector for the model's outcomes. Every model reporter reads one
-    float of `model.outcomes` (`read_outcome`), so `collect` appends the floats
-    themselves instead of calling and deep-copying 61 reporters a month (a float needs
-    no copy). The reporters are still there, for anything that reads them. A reporter
-    added the Mesa way (``model.datacollector._new_model_reporter(name, fn)``) is
-    called by Mesa's own `collect`; its column holds NaN for the months before it."""
-
-    def collect(self, model: ExchangeModel) -> None:
-        """Record this step's outcomes, one value per model reporter."""
-        reporters, self.model_reporters = self.model_reporters, {}
-        try:
-            super().collect(model)  # agent reporters, should any be added
-        finally:
-            self.model_reporters = reporters
-        if hasattr(self, "_collection_steps"):  # Mesa >= 3.4 records when it collected
-            self._collection_steps.append(model.time)
-        found = model.outcomes
-        if self.model_reporters.keys() == found.keys():  # no reporter added the Mesa way
-            for name, values in self.model_vars.items():
-                values.append(found[name])
-            return
-        added = {k: r for k, r in self.model_reporters.items() if k not in found}
-        for name, values in self.model_vars.items():
-            if name not in added:
-                values.append(found[name])
-        if added:  # reporters added the Mesa way (`_new_model_reporter`): Mesa reads them
-            reporters, self.model_reporters = self.model_reporters, added
-            agents, self.agent_reporters = self.agent_reporters, {}
-            try:
-                super().collect(model)
-            finally:
-                self.model_reporters, self.agent_reporters = reporters, agents
-            collected = len(self.model_vars[next(iter(model.outcomes))])
-            for name in added:  # a reporter added during a run has nothing for the months
-                values = self.model_vars[name]  # before it: NaN there, so columns align
-                values[:0] = [math.nan] * (collected - len(values))
 
 
 class ExchangeModel(mesa.Model):
@@ -197,9 +155,12 @@ class ExchangeModel(mesa.Model):
         self.last_event_tally = self.last_project_tally = None  # see `hold_event`
         self.last_event_endorsement: tuple[np.ndarray, np.ndarray] | None = None
         self._team_seats: np.ndarray | None = None  # made at the first project meeting
+        self._meeting: ProjectMeeting | None = None  # the same
+        self._event_legitimacy_kept: tuple = (None, None)  # made at the first event
         self.added_outcomes = added_outcomes(outcomes)
+        self._measure()
         self.datacollector = OutcomeCollector(
-            model_reporters={name: partial(read_outcome, name=name) for name in self._measure()},
+            model_reporters={name: partial(read_outcome, name=name) for name in self.outcome_names},
             tables={"events": EVENT_COLUMNS},
         )
         self.datacollector.collect(self)
@@ -224,18 +185,16 @@ class ExchangeModel(mesa.Model):
         if len(attendees) < 2:
             return False
         seats = events.form_groups(pop, attendees, p, self.streams["attendance"])
-        legitimacy = events.event_legitimacy(self.legitimacy, p)
+        legitimacy = self._event_legitimacy()
         endorsement_before = pop.endorsement.copy()
-        tally = hold_session(
+        tally, groups, self.last_event_outcomes, updates = measured_session(
             pop, seats, events.event_setting(p), p, legitimacy, self.streams["dialogue"]
         )
         events.remember_event(pop, tally, p)
         self.events_held += 1
         self.last_event_step = self.steps
-        updates = tally.listener_updates
         self.listener_updates += updates
         self.event_listener_updates += updates
-        groups, self.last_event_outcomes = outcomes.session_outcomes(pop, tally)
         self.last_event_attendance = len(attendees)
         self.last_speakers = {
             "seats": tally.seats,
@@ -250,23 +209,32 @@ class ExchangeModel(mesa.Model):
         self.last_event_endorsement = (endorsement_before, pop.endorsement.copy())
         return True
 
+    def _event_legitimacy(self) -> np.ndarray:
+        """`events.event_legitimacy`, kept while the legitimacy and the knowledge space
+        stay the same (they do, within a run)."""
+        key = (self.params["event.knowledge_space"], self.legitimacy.tobytes())
+        if self._event_legitimacy_kept[0] != key:
+            kept = events.event_legitimacy(self.legitimacy, self.params)
+            self._event_legitimacy_kept = (key, kept)
+        return self._event_legitimacy_kept[1]
+
     def work_in_projects(self) -> None:
-        """Every project team meets under kept hierarchy and target pressure."""
-        setting = projects.project_setting(self.params)
-        if setting.rounds == 0:  # no meeting held: its outcomes have no value (NaN), not 0
+        """Every project team meets under kept hierarchy and target pressure (the same
+        meeting every month, kept: `meeting.ProjectMeeting`)."""
+        p = self.params
+        if p["project.rounds"] == 0:  # no meeting held: its outcomes have no value (NaN), not 0
             self.project_meeting_outcomes = not_held_summary()
             return
-        tally = hold_session(
-            self.population,
-            self.team_seats(),
-            setting,
-            self.params,
-            self.legitimacy,
-            self.streams["dialogue"],
+        if self._meeting is None or not self._meeting.fits(p):
+            self._meeting = ProjectMeeting(self.population, self.team_seats(), p)
+        pooled, updates = self._meeting.hold(
+            self.population, self.legitimacy, self.streams["dialogue"]
         )
-        self.listener_updates += tally.listener_updates
-        _, self.project_meeting_outcomes = outcomes.session_outcomes(self.population, tally)
-        self.last_project_tally = tally  # read-only, for looking inside the meetings
+        self.project_meeting_outcomes = pooled
+        self.listener_updates += updates
+        # Read-only, for looking inside the meetings: this month's tally (its arrays are
+        # the meeting's own, overwritten by next month's meeting).
+        self.last_project_tally = self._meeting.tally
 
     def team_seats(self) -> np.ndarray:
         """The project teams in their seats (teams, seats; -1 empty): worked out at the
@@ -280,6 +248,7 @@ class ExchangeModel(mesa.Model):
         knowledge, project, leader). Setting one on a `Participant` calls this; call it
         after writing such a trait into `population` by hand during a run."""
         self._team_seats = None
+        self._meeting = None
 
     # --- outcomes -------------------------------------------------------------------------
 
@@ -295,29 +264,39 @@ class ExchangeModel(mesa.Model):
         pooled = self.project_meeting_outcomes.tolist()
         return dict(zip(outcomes.SUMMARY_OUTCOMES, pooled, strict=True))
 
-    def _measure(self) -> dict[str, float]:
-        """Compute this step's outcomes into `self.outcomes` (in the registry's order,
-        then the added outcomes) and return them. Step 0 holds no event or project
-        outcome (NaN): no session has been held; nor does any month before the first
-        event hold an event outcome, nor any month a project outcome when
-        `project.rounds` = 0 (no project meeting is held: `project_meeting_outcomes` is
-        then `outcomes.not_held_summary`, NaN throughout)."""
-        values = np.concatenate(
-            (
-                (float(self.event_held), float(self.events_held), self.last_event_attendance),
-                self.last_event_outcomes,
-                self.project_meeting_outcomes[: len(outcomes.SESSION_OUTCOMES)],
-                outcomes.state_outcomes(self.population, self.legitimacy),
-            )
+    @property
+    def outcomes(self) -> dict[str, float]:
+        """The outcomes of this step by name (`outcome_names`): the registry's, then the
+        added ones (made from `measured` when first asked for in a step)."""
+        if self._outcomes is None:
+            self._outcomes = dict(zip(self.outcome_names, self.measured, strict=True))
+        return self._outcomes
+
+    def _measure(self) -> None:
+        """Compute this step's outcomes into `measured` (values, in the registry's order,
+        then the added outcomes; `outcome_names` names them; `outcomes` by name). Step 0
+        holds no event or project outcome (NaN): no session has been held; nor does any
+        month before the first event hold an event outcome, nor any month a project
+        outcome when `project.rounds` = 0 (no project meeting is held:
+        `project_meeting_outcomes` is then `outcomes.not_held_summary`, NaN throughout)."""
+        values = outcomes.month_outcomes(
+            (float(self.event_held), float(self.events_held), float(self.last_event_attendance)),
+            self.last_event_outcomes,
+            self.project_meeting_outcomes,
+            self.population,
+            self.legitimacy,
         )
         if self.steps == 0:
             values[_SESSION_AT] = math.nan
         elif self.events_held == 0:  # no event yet (or ever, with event.every = 0)
             values[_EVENT_AT] = math.nan
-        self.outcomes = out = dict(zip(_MEASURED, values.tolist(), strict=True))
-        for name, function in self.added_outcomes.items():
-            out[name] = added_value(name, function(self), self.steps)
-        return out
+        self.measured, self._outcomes = values.tolist(), None
+        self.outcome_names = _MEASURED
+        if self.added_outcomes:  # an added outcome may read the outcomes before it
+            out = self.outcomes
+            for name, function in self.added_outcomes.items():
+                out[name] = added_value(name, function(self), self.steps)
+            self.measured, self.outcome_names = list(out.values()), tuple(out)
 
     def __repr__(self) -> str:
         changed = {

@@ -8,14 +8,17 @@ meanings are those of the registry (`exsim.model.registry`).
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numba import njit
 
 from . import kernel, registry
-from .dialogue import Tally
 from .population import Population
 from .vocabulary import KNOWLEDGE_TYPES, ROLES
+
+if TYPE_CHECKING:
+    from .dialogue import Tally
 
 SESSION_OUTCOMES = tuple(o.name for o in registry.SESSION)
 """Outcomes of one session (an event or the month's project meetings)."""
@@ -131,7 +134,7 @@ _WEIGHTED = [
 summary, which column of the group table)."""
 if _WEIGHTED[0][0] != 0:  # `_pooled` hands the total size over in place 0, overwritten here
     raise RuntimeError("exsim.model.outcomes: the first pooled outcome must be size-weighted")
-_SUMMED = np.array(
+SUMMED = np.array(
     [
         [SUMMARY_OUTCOMES.index(k), GROUP_OUTCOMES.index(k)]
         for k in (*SESSION_OUTCOMES, *(f"challenges_{r}" for r in ROLES))
@@ -153,17 +156,26 @@ def session_outcomes(pop: Population, tally: Tally) -> tuple[np.ndarray, np.ndar
     `speaking_ratio_<role>`: turns per member of the role over turns per member overall
     (1: a fair share; 0 if the role was absent or nobody spoke).
     """
-    table, summary = _tables(tally.seats, pop.role, pop.status, pop.leader, tally[1:], _SUMMED)
+    table, summary = group_tables(tally.seats, pop.role, pop.status, pop.leader, tally[1:], SUMMED)
+    return table, pool_by_size(table, summary)
+
+
+def pool_by_size(table: np.ndarray, summary: np.ndarray) -> np.ndarray:
+    """Fill in the pooled outcomes that are group outcomes weighted by group size into
+    `summary` as `group_tables` gives it (its first place holding the total size), from the
+    group `table`; returns `summary`."""
     size = table[:, 0].astype(float)  # contiguous, as `@` was always given it
     total = summary[0]  # set aside by `_pooled`
     for at, column in _WEIGHTED:  # NumPy's `@` (BLAS), as these were always summed
         summary[at] = float(table[:, column] @ size) / total
-    return table, summary
+    return summary
 
 
 @njit(cache=True)
-def _tables(seats, role, status, leader, counts, summed):
-    """`_group_table` and `_pooled` in one call."""
+def group_tables(seats, role, status, leader, counts, summed):
+    """A session's group table (`GROUP_OUTCOMES` of every group) and its pooled outcomes
+    (`SUMMARY_OUTCOMES`) but those weighted by group size (see `session_outcomes`);
+    `counts` the arrays of a `Tally` after its seats, `summed` `SUMMED`."""
     table = _group_table(seats, role, status, leader, counts)
     return table, _pooled(table, summed)
 
@@ -217,7 +229,33 @@ def state_outcomes(pop: Population, legitimacy: np.ndarray) -> np.ndarray:
     (exp(-|error|)); belief error (overall and per aspect) and diversity (the standard
     deviation of views on each aspect); dialogic capacity; the mean strength of cross-role
     ties; endorsement, capacity and belief error per role (0 for a role nobody holds)."""
-    values = _state_table(
+    values = np.empty(len(STATE_OUTCOMES))
+    _state_into(values, pop, legitimacy)
+    return values
+
+
+def month_outcomes(
+    head: tuple[float, float, float],
+    event: np.ndarray,
+    project: np.ndarray,
+    pop: Population,
+    legitimacy: np.ndarray,
+) -> np.ndarray:
+    """A month's outcomes as one array: the three numbers of `head`, the last event's
+    pooled outcomes (`SUMMARY_OUTCOMES`), the project meetings' `SESSION_OUTCOMES` (the
+    first of `project`) and `state_outcomes`, in that order."""
+    values = np.empty(_MONTH_SIZE)
+    values[:3] = head
+    values[3:_PROJECT_AT] = event
+    values[_PROJECT_AT:_STATE_AT] = project[: _STATE_AT - _PROJECT_AT]
+    _state_into(values[_STATE_AT:], pop, legitimacy)
+    return values
+
+
+def _state_into(out: np.ndarray, pop: Population, legitimacy: np.ndarray) -> None:
+    """Write `state_outcomes` into `out`."""
+    _state_table(
+        out,
         pop.role,
         pop.main_type,
         pop.endorsement,
@@ -227,16 +265,21 @@ def state_outcomes(pop: Population, legitimacy: np.ndarray) -> np.ndarray:
         pop.problem.truth,
         legitimacy,
     )
-    values[_CROSS_ROLE_TIES] = pop.ties.cross_role_mean()
-    return values
+    out[_CROSS_ROLE_TIES] = pop.ties.cross_role_mean()
 
 
 _CROSS_ROLE_TIES = STATE_OUTCOMES.index("cross_role_ties")
+_PROJECT_AT = 3 + len(SUMMARY_OUTCOMES)
+_STATE_AT = _PROJECT_AT + len(SESSION_OUTCOMES)
+_MONTH_SIZE = _STATE_AT + len(STATE_OUTCOMES)
+"""Where `month_outcomes` puts the project meetings' and the state outcomes; its size."""
 
 
 @njit(cache=True)
-def _state_table(role, main_type, endorsement, calibrated, beliefs, dialogic, truth, legitimacy):
-    """`STATE_OUTCOMES` but cross-role ties (left at 0), as an array."""
+def _state_table(
+    out, role, main_type, endorsement, calibrated, beliefs, dialogic, truth, legitimacy
+):
+    """`STATE_OUTCOMES` but cross-role ties (left at 0), written into `out`."""
     n, aspects = beliefs.shape
     types, roles = len(legitimacy), _ROLE_COUNT
     # what each knowledge type's holders deserve: their mean reliability on their aspect
@@ -250,7 +293,7 @@ def _state_table(role, main_type, endorsement, calibrated, beliefs, dialogic, tr
         if holders[kind] > 0:
             deserved[kind] /= holders[kind]
             held += 1
-    out = np.zeros(7 + aspects + 3 * roles)
+    out[:] = 0.0  # (7 + aspects + 3 * roles,)
     members_of_role = np.zeros(roles)
     for i in range(n):
         e = endorsement[i]
@@ -285,4 +328,3 @@ def _state_table(role, main_type, endorsement, calibrated, beliefs, dialogic, tr
         for block in range(3):
             if members_of_role[r] > 0:
                 out[7 + aspects + block * roles + r] /= members_of_role[r]
-    return out

@@ -50,7 +50,7 @@ class Population:
     @property
     def main_type(self) -> np.ndarray:
         """Index of each member's main knowledge type."""
-        return np.asarray(MAIN_KNOWLEDGE_INDEX)[self.role]
+        return _MAIN_KNOWLEDGE_INDEX[self.role]
 
     def credibility_weights(self, legitimacy: np.ndarray) -> np.ndarray:
         """Weight each member gives each knowledge type when listening, (n, types).
@@ -60,6 +60,10 @@ class Population:
         """
         e = self.endorsement[:, None]
         return e * legitimacy[None, :] + (1.0 - e) * self.calibrated
+
+
+_MAIN_KNOWLEDGE_INDEX = np.asarray(MAIN_KNOWLEDGE_INDEX)
+"""`MAIN_KNOWLEDGE_INDEX` as an array (read by `Population.main_type`)."""
 
 
 def role_counts(size: int, mix: np.ndarray) -> np.ndarray:

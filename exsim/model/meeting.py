@@ -1,0 +1,107 @@
+"""The month's project meetings, with what does not change from month to month kept.
+
+Every month every project team meets in the same seats (teams are fixed, ODD 2) under
+the same setting and rules, so what such a meeting needs beyond the members' state is
+made at the first meeting and kept (`ProjectMeeting`): the seats, the kernel's rules, the
+arrays of its `Tally` (views of one buffer, zeroed at once) and those the random
+numbers are drawn into. A month's meeting is then the compiled call of a session
+(`session.hold_packed`: the session and the ties' growth) and that of its group table
+and pooled outcomes, on the random numbers `dialogue.draw_numbers` would draw, in its
+order: the same as `dialogue.hold_session` followed by `outcomes.session_outcomes`. The month's
+close (`projects.end_month`) stays a call of its own: it weighs members by NumPy's
+`exp` of their status, which the meeting changes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .dialogue import _READ, Tally, draw_shapes, rules
+from .outcomes import SUMMED, group_tables, pool_by_size
+from .population import Population
+from .projects import project_setting
+from .session import hold_packed
+
+
+class ProjectMeeting:
+    """A model's monthly project meeting in the `seats` (teams, seats; -1 empty) under
+    parameters `p`, with everything that stays the same from month to month kept. It
+    reads the parameters it depends on again every month (`fits`) and the members'
+    arrays every month; the members' fixed traits (their main knowledge type) it keeps
+    (the model makes a new one after `ExchangeModel.traits_changed`)."""
+
+    def __init__(self, pop: Population, seats: np.ndarray, p: dict):
+        self.key = _key(p)
+        self.setting = project_setting(p)
+        self.seats = np.ascontiguousarray(seats, dtype=np.int64)
+        self.rules = tuple(rules(self.setting, p))
+        self.sampling = p["talk.sampling"]
+        self.growth = float(p["ties.growth"])
+        self.learning, rows = draw_shapes(self.setting, self.seats.shape, self.sampling)
+        self.shuffle, self.draws = np.zeros(self.seats.shape), np.zeros(rows)  # refilled
+        shaped = Tally.empty(self.seats)[1:]  # the tally's arrays: views of one buffer
+        self.buffer = np.zeros(sum(a.size for a in shaped))
+        self.tally = Tally(self.seats, *_views(self.buffer, shaped))
+        self.fixed = _fixed_arrays(pop)
+
+    def fits(self, p: dict) -> bool:
+        """Whether parameters `p` still give this meeting's setting, rules and growth."""
+        return _key(p) == self.key
+
+    def hold(
+        self, pop: Population, legitimacy: np.ndarray, rng: np.random.Generator
+    ) -> tuple[np.ndarray, int]:
+        """Hold the month's meeting under the knowledge types' `legitimacy`, on random
+        numbers from `rng` (drawn as `dialogue.draw_numbers` draws them). Returns its
+        pooled outcomes (`outcomes.SUMMARY_OUTCOMES`) and its listener updates; `tally`
+        then holds what happened, until the next meeting."""
+        if self.learning:  # the numbers `draw_numbers` draws, in its order
+            rng.random(out=self.shuffle)
+        rng.random(out=self.draws)
+        if self.growth != 0:
+            pop.ties.make_room_for(self.seats)
+        members = self.fixed + pop.ties.kernel_view() + (pop.action,)
+        self.buffer.fill(0.0)  # the tally starts at 0
+        counts = self.tally[1:]
+        cross_gain, added, updates = hold_packed(
+            members,
+            self.seats,
+            np.asarray(legitimacy, dtype=float),
+            pop.problem.truth,
+            self.rules,
+            (self.shuffle, self.draws),
+            counts,
+            (pop.role, self.growth),
+        )
+        pop.ties.grown(cross_gain, added)
+        table, pooled = group_tables(self.seats, pop.role, pop.status, pop.leader, counts, SUMMED)
+        return pool_by_size(table, pooled), int(updates)
+
+
+def _key(p: dict) -> tuple:
+    """The parameters a project meeting's setting, rules and tie growth are made of."""
+    return (_READ(p), p["project.rounds"], p["project.targets"], p["ties.growth"])
+
+
+def _views(buffer: np.ndarray, shaped: tuple) -> list[np.ndarray]:
+    """Arrays of the shapes of `shaped`, one after another in `buffer`."""
+    views, at = [], 0
+    for array in shaped:
+        views.append(buffer[at : at + array.size].reshape(array.shape))
+        at += array.size
+    return views
+
+
+def _fixed_arrays(pop: Population) -> tuple:
+    """The first fields of `kernel.Members`, before the ties (`dialogue.members`): arrays
+    the model changes in place, and each member's main knowledge type."""
+    return (
+        pop.beliefs,
+        pop.knowledge,
+        pop.status,
+        pop.voice,
+        pop.dialogic,
+        pop.endorsement,
+        pop.calibrated,
+        pop.main_type,
+        pop.leader,
+    )
