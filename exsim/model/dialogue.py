@@ -24,7 +24,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import kernel
-from .outcomes import SUMMED, group_tables, pool_by_size
+from .outcomes import session_outcomes
 from .population import Population
 from .session import hold_packed
 from .vocabulary import KNOWLEDGE_TYPES
@@ -255,8 +255,8 @@ def measured_session(
         (pop.role, growth),
     )
     pop.ties.grown(cross_gain, added)
-    table, pooled = group_tables(seats, pop.role, pop.status, pop.leader, tally[1:], SUMMED)
-    return tally, table, pool_by_size(table, pooled), int(updates)
+    table, pooled = session_outcomes(pop, tally)
+    return tally, table, pooled, int(updates)
 
 
 def credibility(

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .dialogue import _READ, Tally, draw_shapes, rules
-from .outcomes import SUMMED, group_tables, pool_by_size
+from .dialogue import _READ, Tally, _member_arrays, draw_shapes, rules
+from .outcomes import session_outcomes
 from .population import Population
 from .projects import project_setting
 from .session import hold_packed
@@ -25,9 +25,9 @@ from .session import hold_packed
 class ProjectMeeting:
     """A model's monthly project meeting in the `seats` (teams, seats; -1 empty) under
     parameters `p`, with everything that stays the same from month to month kept. It
-    reads the parameters it depends on again every month (`fits`) and the members'
-    arrays every month; the members' fixed traits (their main knowledge type) it keeps
-    (the model makes a new one after `ExchangeModel.traits_changed`)."""
+    reads the parameters it depends on again every month (`fits`) and takes the members'
+    arrays from the population at every meeting (so a replaced array is the one used).
+    A copy (`copy.deepcopy`, pickling) has its own tally, views of its own buffer."""
 
     def __init__(self, pop: Population, seats: np.ndarray, p: dict):
         self.key = _key(p)
@@ -41,7 +41,15 @@ class ProjectMeeting:
         shaped = Tally.empty(self.seats)[1:]  # the tally's arrays: views of one buffer
         self.buffer = np.zeros(sum(a.size for a in shaped))
         self.tally = Tally(self.seats, *_views(self.buffer, shaped))
-        self.fixed = _fixed_arrays(pop)
+
+    def __getstate__(self) -> dict:
+        """What a copy keeps: all but the tally, whose views are remade on its buffer."""
+        return {k: v for k, v in self.__dict__.items() if k != "tally"}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        shaped = Tally.empty(self.seats)[1:]
+        self.tally = Tally(self.seats, *_views(self.buffer, shaped))
 
     def fits(self, p: dict) -> bool:
         """Whether parameters `p` still give this meeting's setting, rules and growth."""
@@ -59,7 +67,7 @@ class ProjectMeeting:
         rng.random(out=self.draws)
         if self.growth != 0:
             pop.ties.make_room_for(self.seats)
-        members = self.fixed + pop.ties.kernel_view() + (pop.action,)
+        members = _member_arrays(pop)
         self.buffer.fill(0.0)  # the tally starts at 0
         counts = self.tally[1:]
         cross_gain, added, updates = hold_packed(
@@ -73,8 +81,7 @@ class ProjectMeeting:
             (pop.role, self.growth),
         )
         pop.ties.grown(cross_gain, added)
-        table, pooled = group_tables(self.seats, pop.role, pop.status, pop.leader, counts, SUMMED)
-        return pool_by_size(table, pooled), int(updates)
+        return session_outcomes(pop, self.tally)[1], int(updates)
 
 
 def _key(p: dict) -> tuple:
@@ -89,19 +96,3 @@ def _views(buffer: np.ndarray, shaped: tuple) -> list[np.ndarray]:
         views.append(buffer[at : at + array.size].reshape(array.shape))
         at += array.size
     return views
-
-
-def _fixed_arrays(pop: Population) -> tuple:
-    """The first fields of `kernel.Members`, before the ties (`dialogue.members`): arrays
-    the model changes in place, and each member's main knowledge type."""
-    return (
-        pop.beliefs,
-        pop.knowledge,
-        pop.status,
-        pop.voice,
-        pop.dialogic,
-        pop.endorsement,
-        pop.calibrated,
-        pop.main_type,
-        pop.leader,
-    )

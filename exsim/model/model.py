@@ -21,7 +21,7 @@ from . import events, outcomes, projects, registry
 from .added import added_outcomes, added_value
 from .agents import Participant
 from .collector import OutcomeCollector, read_outcome
-from .dialogue import measured_session
+from .dialogue import Tally, measured_session
 from .meeting import ProjectMeeting
 from .outcomes import not_held_summary
 from .parameters import KEYWORDS, PARAMETERS, suggest, validate
@@ -152,7 +152,7 @@ class ExchangeModel(mesa.Model):
         self.listener_updates = 0  # listeners weighing an utterance, in every session
         self.event_listener_updates = 0  # the same, at events only (for benchmarks)
         self.last_speakers: dict[str, np.ndarray] = {}
-        self.last_event_tally = self.last_project_tally = None  # see `hold_event`
+        self.last_event_tally = None  # see `hold_event`
         self.last_event_endorsement: tuple[np.ndarray, np.ndarray] | None = None
         self._team_seats: np.ndarray | None = None  # made at the first project meeting
         self._meeting: ProjectMeeting | None = None  # the same
@@ -232,9 +232,6 @@ class ExchangeModel(mesa.Model):
         )
         self.project_meeting_outcomes = pooled
         self.listener_updates += updates
-        # Read-only, for looking inside the meetings: this month's tally (its arrays are
-        # the meeting's own, overwritten by next month's meeting).
-        self.last_project_tally = self._meeting.tally
 
     def team_seats(self) -> np.ndarray:
         """The project teams in their seats (teams, seats; -1 empty): worked out at the
@@ -257,6 +254,16 @@ class ExchangeModel(mesa.Model):
         """The most recent event's outcomes pooled over its groups, by name
         (`outcomes.SUMMARY_OUTCOMES`; NaN before the first event)."""
         return dict(zip(outcomes.SUMMARY_OUTCOMES, self.last_event_outcomes.tolist(), strict=True))
+
+    @property
+    def last_project_tally(self) -> Tally | None:
+        """A copy of the tally of this month's project meetings (`dialogue.Tally`: who
+        spoke, heard and took up whom, per team); None before the first meeting or when
+        meetings are not held. A copy, as the meeting reuses its arrays every month."""
+        if self._meeting is None or self.params["project.rounds"] == 0:
+            return None
+        tally = self._meeting.tally
+        return Tally(tally.seats.copy(), *(a.copy() for a in tally[1:]))
 
     @property
     def project_meeting(self) -> dict[str, float]:
