@@ -312,14 +312,7 @@ def sweep(runs: int, workers: int) -> dict:
     """Wall time of `exsim.sweep` over `runs` default runs (ten years each)."""
     spec = {"base": str(CONFIG), "replicates": runs, "seed": 1, "steps": 120}
     report, seconds, _ = targets.timed_sweep(spec, workers)
-    return {
-        "runs": runs,
-        "workers": workers,
-        "backend": report.backend,
-        "complete": report.complete,
-        "seconds": round(seconds, 2),
-        "runs_per_second": round(runs / seconds, 2),
-    }
+    return targets.sweep_figures(report, seconds, runs, workers, digits=2)
 
 
 # --- the report ----------------------------------------------------------------------------

@@ -134,6 +134,19 @@ def timed_sweep(spec: dict, workers: int):
     return report, seconds, size
 
 
+def sweep_figures(report, seconds: float, runs: int, workers: int, digits: int) -> dict:
+    """What a timed sweep of `runs` runs on `workers` workers reports: its backend,
+    whether it completed, its wall time and runs per second (to `digits` decimals)."""
+    return {
+        "runs": runs,
+        "workers": workers,
+        "backend": report.backend,
+        "complete": report.complete,
+        "seconds": round(seconds, 2),
+        "runs_per_second": round(runs / seconds, digits),
+    }
+
+
 def final_sweep(replicates: int, workers: int) -> dict:
     """`exsim.sweep` of 4 points (event.suspension 0, 1/3, 2/3, 1) x `replicates` default
     runs of 120 months recording the final month, on `workers` workers, wall time
@@ -148,13 +161,7 @@ def final_sweep(replicates: int, workers: int) -> dict:
     }
     report, seconds, size = timed_sweep(spec, workers)
     runs = 4 * replicates
-    return {
-        "runs": runs,
-        "workers": workers,
-        "backend": report.backend,
-        "complete": report.complete,
-        "seconds": round(seconds, 2),
-        "runs_per_second": round(runs / seconds, 1),
+    return sweep_figures(report, seconds, runs, workers, digits=1) | {
         "folder_mib": round(size / 2**20, 1),
         "hundred_thousand_estimate_s": round(100_000 * seconds / runs),
         "target_s": 10.0 if runs == 2000 else None,
