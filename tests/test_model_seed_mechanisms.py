@@ -11,11 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import binomtest
 
-from exsim.model import ExchangeModel, kernel
+from exsim.model import ExchangeModel
 from exsim.model.dialogue import Setting, Tally, credibility, hold_session, members, rules
 from exsim.model.events import event_legitimacy
 from exsim.model.parameters import NEUTRAL, validate
 from exsim.model.population import create_population, create_problem
+from exsim.model.session import hold_packed
 from exsim.model.vocabulary import KNOWLEDGE_TYPES, ROLE_INDEX, ROLES
 
 
@@ -178,9 +179,9 @@ def one_question_each(n_groups, m, holders, mention, seed):
     shuffle = np.tile(np.arange(m, dtype=float), (n_groups, 1))  # seat 0 presents
     per_round = n_groups * m + n_groups * m * m + n_groups * (m + 1) * len(KNOWLEDGE_TYPES)
     tally = Tally.empty(seats)
-    kernel.hold_groups(members(pop), seats, legitimacy_of(p), pop.problem.truth,
-                       rules(setting, p), shuffle, rng.random((1, per_round)),
-                       tally.arrays())  # fmt: skip
+    hold_packed(tuple(members(pop)), seats, legitimacy_of(p), pop.problem.truth,
+                tuple(rules(setting, p)), (shuffle, rng.random((1, per_round))),
+                tally[1:], (pop.role, 0.0))  # fmt: skip
     return tally
 
 

@@ -13,10 +13,10 @@ import numpy as np
 from numba import njit
 
 from .closing import discomfort
-from .room import credibility_row
+from .room import copy_row, credibility_row
 
 
-@njit(cache=True)
+@njit(cache=True, no_cpython_wrapper=True)
 def standing_risk(room, rules, risk):
     """Fill `risk` with the risk of challenging that stays fixed through a session: the
     status gap to the top of the room where hierarchy applies, one's own leader's status
@@ -71,7 +71,7 @@ def challenge_round(
             voiced[i] = False
     if not voiced.any():
         return 0.0
-    before[:] = endorsement
+    copy_row(before, endorsement)
     room.taken_from[:] = 0.0
     taken = 0.0
     for i in range(size):

@@ -13,8 +13,10 @@ import math
 import numpy as np
 from numba import njit
 
+from .room import copy_row
 
-@njit(cache=True)
+
+@njit(cache=True, no_cpython_wrapper=True)
 def powers_of(base, count):
     """Base ** h for h = 0, 1, ..., count - 1 (calibration raises the same base to whole
     numbers of hearings, thousands of times a session)."""
@@ -24,7 +26,7 @@ def powers_of(base, count):
     return powers
 
 
-@njit(cache=True)
+@njit(cache=True, no_cpython_wrapper=True)
 def _power(powers, base, exponent):
     """Base ** exponent, read from `powers` (see `powers_of`) when it is there."""
     h = int(exponent)
@@ -52,7 +54,7 @@ def unsafety(room, rules, i, top):
     return rules.safety_weight * (gap + rules.superior_risk * room.leader_gap[i])
 
 
-@njit(cache=True)
+@njit(cache=True, no_cpython_wrapper=True)
 def close_group(m, group, room, truth, rules, kept, tally, g):
     """Write group g's beliefs and endorsement back; grow capacity with practice (turns
     weighted by the credibility they received, and challenges); calibrate learned
@@ -80,7 +82,7 @@ def close_group(m, group, room, truth, rules, kept, tally, g):
         k = group[i]
         if k < 0:
             continue
-        m.beliefs[k] = room.beliefs[i]
+        copy_row(m.beliefs[k], room.beliefs[i])
         m.endorsement[k] = room.endorsement[i]
         received, hearings = 0.0, 0.0  # by member i as a speaker
         for listener in range(size):
@@ -117,7 +119,7 @@ def _observed_reliability(room, i, truth, feedback):
     return observed
 
 
-@njit(cache=True)
+@njit(cache=True, no_cpython_wrapper=True)
 def _calibrate(calibrated, room, reliability, heard, rate, kept):
     """Move a listener's learned credibility of each knowledge type (`calibrated`)
     toward the `reliability` they observed in the speakers of that type they heard

@@ -116,7 +116,7 @@ class Counts(NamedTuple):
     mentioned: np.ndarray  # (G, aspects) utterances that mentioned each aspect
 
 
-@njit(cache=True)
+@njit(cache=True, no_cpython_wrapper=True)
 def _threats(room, rules):
     """Fill `room.threat`: the threat each member feels from the status that the
     session sets aside, min(1, threat * (1 - h) * max(0, s_i - mean status of the room)),
@@ -159,7 +159,7 @@ def _draw(weights: np.ndarray, u: float) -> int:
 # --- one session ----------------------------------------------------------------------
 
 
-@njit(cache=True)
+@njit(cache=True, no_cpython_wrapper=True)
 def hold_groups(m, seats, legitimacy, truth, rules, shuffle, draws, tally):
     """Hold a session in every group of `seats` (G, m) and write its effects back into
     the members `m`. The tally arrays (turns, heard, uptake, challenges, taken_up,
@@ -254,7 +254,7 @@ def _openness(dialogic, rules):
     return rules.uptake_rate * (1.0 - w + w * dialogic)
 
 
-@njit(cache=True)
+@njit(cache=True, no_cpython_wrapper=True)
 def _set_order(present, keys, order):
     """Fill `order` with the seats of an action-learning set in random order (by
     `keys`, smallest first), then the empty seats (an insertion sort: sets are small)."""
@@ -267,7 +267,7 @@ def _set_order(present, keys, order):
         order[j] = i
 
 
-@njit(cache=True)
+@njit(cache=True, no_cpython_wrapper=True)
 def _sort_key(present, keys, i):
     """The key seat i is ordered by: its random key, plus 2 if the seat is empty."""
     return keys[i] if present[i] else keys[i] + 2.0

@@ -78,7 +78,7 @@ _FIRST_BY_ROLE = GROUP_OUTCOMES.index(f"members_{ROLES[0]}")
 """The column of the first per-role group outcome (the table's fixed columns come first)."""
 
 
-@njit(cache=True)
+@njit(cache=True, no_cpython_wrapper=True)
 def _group_table(seats, role, status, leader, counts):
     """The `GROUP_OUTCOMES` of every group, (G, len(GROUP_OUTCOMES)); `counts` the
     arrays of a `Tally` after its seats, `leader` each member's project leader."""
@@ -180,7 +180,7 @@ def group_tables(seats, role, status, leader, counts, summed):
     return table, _pooled(table, summed)
 
 
-@njit(cache=True)
+@njit(cache=True, no_cpython_wrapper=True)
 def _pooled(table, summed):
     """A session's pooled outcomes from its group `table` but the four weighted by
     group size, which the caller fills in; their first place holds the total size,
@@ -315,9 +315,14 @@ def _state_table(
         out[7 + aspects + role[i]] += e
         out[7 + aspects + roles + role[i]] += dialogic[i]
         out[7 + aspects + 2 * roles + role[i]] += error / aspects
-    for a in range(aspects):
-        mean = beliefs[:, a].sum() / n
-        out[4] += math.sqrt(((beliefs[:, a] - mean) ** 2).sum() / n) / aspects
+    for a in range(aspects):  # sums in order, as NumPy-style `.sum()` in Numba gave them
+        total = 0.0
+        for i in range(n):
+            total += beliefs[i, a]
+        mean, spread = total / n, 0.0
+        for i in range(n):
+            spread += (beliefs[i, a] - mean) ** 2
+        out[4] += math.sqrt(spread / n) / aspects
         out[7 + a] /= n
     out[0] /= n
     out[1] /= n

@@ -67,7 +67,7 @@ class Room(NamedTuple):
     shared: np.ndarray  # (aspects,) mean knowledge of each aspect present, ** shared_bias
 
 
-@njit(cache=True)
+@njit(cache=True, no_cpython_wrapper=True)
 def empty_room(m: Members, seats: int) -> Room:
     """A `Room` of `seats` seats for members `m`, to be filled by `seat_group`."""
     aspects, types = m.beliefs.shape[1], m.calibrated.shape[1]
@@ -97,7 +97,7 @@ def empty_room(m: Members, seats: int) -> Room:
     )
 
 
-@njit(cache=True)
+@njit(cache=True, no_cpython_wrapper=True)
 def seat_group(room: Room, m: Members, group: np.ndarray, ties: bool) -> int:
     """Copy the members of `group` (member indices, -1 empty) into `room`; returns how
     many there are. With `ties`, also the ties between them (`_seat_ties`); without,
@@ -111,11 +111,11 @@ def seat_group(room: Room, m: Members, group: np.ndarray, ties: bool) -> int:
         size += 1
         room.status[i] = m.status[k]
         room.kind[i] = m.main_type[k]
-        room.knowledge[i] = m.knowledge[k]
-        room.calibrated[i] = m.calibrated[k]
+        copy_row(room.knowledge[i], m.knowledge[k])
+        copy_row(room.calibrated[i], m.calibrated[k])
         room.dialogic[i] = m.dialogic[k]
         room.voice[i] = m.voice[k]
-        room.beliefs[i] = m.beliefs[k]
+        copy_row(room.beliefs[i], m.beliefs[k])
         room.endorsement[i] = m.endorsement[k]
         room.action[i] = m.action[k]
         room.committed[i] = 0.0
@@ -134,6 +134,14 @@ def seat_group(room: Room, m: Members, group: np.ndarray, ties: bool) -> int:
                 total += room.knowledge[i, a]
         room.shared[a] = total / max(size, 1)
     return size
+
+
+@njit(cache=True, inline="always")
+def copy_row(to, row):
+    """Copy `row` into `to` (of the same length) element by element: an array assignment
+    would compile Numba's shape check and the message of its error."""
+    for a in range(len(to)):
+        to[a] = row[a]
 
 
 @njit(cache=True, inline="always")

@@ -68,7 +68,7 @@ _EMPTY = -1
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: spreads consecutive keys
 
 
-@njit(cache=True)
+@njit(cache=True, no_cpython_wrapper=True)
 def _home(key, table_size):
     """The slot a pair key hashes to in a table of `table_size` (a power of two)."""
     return np.int64((np.uint64(key) * _GOLDEN) >> np.uint64(32)) & (table_size - 1)
