@@ -39,7 +39,7 @@ def standing_risk(room, rules, risk):
             )
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, no_cpython_wrapper=True)
 def challenge_round(
     room, cred, risk, legitimacy, rules, voice_draws, take_draws, challenges, sanctions, took_up
 ):
@@ -104,7 +104,7 @@ def challenge_round(
     return taken
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, no_cpython_wrapper=True)
 def carry_out_actions(room, cred, legitimacy, rules, tally, g):
     """A member with a pending action who voiced a challenge this round has attempted it
     (ODD 7.23): the action is done; if a listener took the challenge up, the member's

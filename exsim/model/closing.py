@@ -35,14 +35,14 @@ def _power(powers, base, exponent):
     return base**exponent
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, no_cpython_wrapper=True)
 def discomfort(room, rules, i):
     """The risk member i feels from meeting unfamiliar knowledge without the capacity
     to hold it: discomfort * (1 - capacity) * unfamiliarity (ODD 7.18)."""
     return rules.discomfort_weight * (1.0 - room.dialogic[i]) * room.unfamiliar[i]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, no_cpython_wrapper=True)
 def unsafety(room, rules, i, top):
     """The status risk member i felt in the session, as it weighs on their experience of
     it (ODD 7.19): safety_weight * (h * status_risk * (top - s_i) + superior_risk *
@@ -105,7 +105,7 @@ def close_group(m, group, room, truth, rules, kept, tally, g):
         _calibrate(m.calibrated[k], room, observed, heard[i], rules.calibration, kept)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, no_cpython_wrapper=True)
 def _observed_reliability(room, i, truth, feedback):
     """How reliable listener i finds each speaker j (ODD 7.24): exp(-|b_j - y_i|) on j's
     own aspect, where the check y_i is the work's outcome (the truth) for a share

@@ -143,7 +143,7 @@ def _threats(room, rules):
                 room.threat[i] *= 1.0 - rules.threat_contact * contact / below
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, no_cpython_wrapper=True)
 def _draw(weights: np.ndarray, u: float) -> int:
     """The seat drawn with chance proportional to `weights` for a uniform number `u`."""
     total = 0.0
@@ -225,7 +225,7 @@ def hold_groups(m, seats, legitimacy, truth, rules, shuffle, draws, tally):
         close_group(m, seats[g], room, truth, rules, kept, tally, g)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, no_cpython_wrapper=True)
 def round_draws(row, g, shape, rules, aspects):
     """Group g's share of one round's random numbers `row`, which holds, in this order:
     the free turns, (m, G) (none under action learning); who voices a challenge, (G, m);
@@ -246,7 +246,7 @@ def round_draws(row, g, shape, rules, aspects):
     )
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, no_cpython_wrapper=True)
 def _openness(dialogic, rules):
     """How far a member of capacity `dialogic` moves toward a fully credible, equally
     knowing speaker."""
@@ -273,7 +273,7 @@ def _sort_key(present, keys, i):
     return keys[i] if present[i] else keys[i] + 2.0
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, no_cpython_wrapper=True)
 def _mention(room, j, rules, said, t, mentioned):
     """Fill `room.mention` with the aspects that speaker j's utterance, the round's t-th,
     mentions: every aspect, or, when sampling, each with chance `mention` times j's
@@ -288,7 +288,7 @@ def _mention(room, j, rules, said, t, mentioned):
         mentioned[a] += room.mention[a]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, no_cpython_wrapper=True)
 def _speak(room, j, openness, cred, heard, uptake):
     """Speaker j states their views on the aspects of `room.mention`; every other member
     i moves toward them on each by openness_i * credibility_ij * precision, where
@@ -301,7 +301,7 @@ def _speak(room, j, openness, cred, heard, uptake):
             uptake[i, j] += cred[i, j]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, no_cpython_wrapper=True)
 def _listen(beliefs, knowledge, i, j, pull, mention):
     """Listener i moves toward speaker j on each mentioned aspect by `pull` times
     precision."""
@@ -311,7 +311,7 @@ def _listen(beliefs, knowledge, i, j, pull, mention):
             beliefs[i, a] += (beliefs[j, a] - beliefs[i, a]) * (precision * pull)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, no_cpython_wrapper=True)
 def _free_round(room, size, weights, draws, rules, openness, cred, tally, g, said):
     """A round of free turns: as many turns as members, each speaker drawn by `weights`;
     under the balanced rule the facilitator favours those who have spoken least this
@@ -338,7 +338,7 @@ def _free_round(room, size, weights, draws, rules, openness, cred, tally, g, sai
         turns[speaker] += 1.0
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, no_cpython_wrapper=True)
 def _action_learning_round(room, size, presenter, order, openness, cred, tally, g, talk):
     """The `presenter` states their problem, each other member of the set asks one
     question (heard by the presenter alone, in the set's `order`), then the presenter

@@ -136,7 +136,7 @@ def seat_group(room: Room, m: Members, group: np.ndarray, ties: bool) -> int:
     return size
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, no_cpython_wrapper=True)
 def copy_row(to, row):
     """Copy `row` into `to` (of the same length) element by element: an array assignment
     would compile Numba's shape check and the message of its error."""
@@ -144,7 +144,7 @@ def copy_row(to, row):
         to[a] = row[a]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, no_cpython_wrapper=True)
 def _seat_ties(room, m, group, size):
     """Fill `room.tie` with the ties between the seats, and for each member
     `room.tied`, the mean tie to the others present, and `room.unfamiliar`, the share of
@@ -169,14 +169,14 @@ def _seat_ties(room, m, group, size):
         room.tied[i] = tied / (size - 1)
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, no_cpython_wrapper=True)
 def reads_ties(rules):
     """Whether a session under `rules` reads the ties between its members."""
     felt = rules.threat_contact > 0.0 and rules.threat_sensitivity * (1.0 - rules.hierarchy) > 0.0
     return rules.trust > 0.0 or rules.tie_safety > 0.0 or rules.discomfort_weight > 0.0 or felt
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, no_cpython_wrapper=True)
 def shared_factors(room, rules):
     """Turn `room.shared`, the room's mean knowledge of each aspect, into the factor it
     puts on the chance of mentioning that aspect: to the power `shared_bias`, once per
@@ -210,7 +210,7 @@ def credibility(
     return cred
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, no_cpython_wrapper=True)
 def credibility_of(cred, i, room, legitimacy, h, d, t, deficit):
     """Fill in row i of `cred`: the credibility listener i gives each speaker j.
 
@@ -236,7 +236,7 @@ def credibility_of(cred, i, room, legitimacy, h, d, t, deficit):
             cred[i, j] = c
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, no_cpython_wrapper=True)
 def credibility_row(cred, i, room, legitimacy, rules):
     """`credibility_of` row i under a session's `rules`."""
     credibility_of(
@@ -305,7 +305,7 @@ def leaders_present(seats: np.ndarray, leader: np.ndarray) -> np.ndarray:
     return out
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, no_cpython_wrapper=True)
 def _leader_seat(group: np.ndarray, i: int, leader: np.ndarray) -> int:
     """The seat in `group` of seat i's own project leader; -1 if the seat is empty, its
     member leads the team, or the leader sits elsewhere."""
