@@ -159,7 +159,7 @@ def _draw(weights: np.ndarray, u: float) -> int:
 # --- one session ----------------------------------------------------------------------
 
 
-@njit(cache=True, no_cpython_wrapper=True)
+@njit(cache=True, inline="always")
 def hold_groups(m, seats, legitimacy, truth, rules, shuffle, draws, tally):
     """Hold a session in every group of `seats` (G, m) and write its effects back into
     the members `m`. The tally arrays (turns, heard, uptake, challenges, taken_up,
@@ -352,14 +352,14 @@ def _action_learning_round(room, size, presenter, order, openness, cred, tally, 
         tally.uptake[g],
         tally.mentioned[g],
     )
-    _mention(room, presenter, rules, said, 0, mentioned)
+    utterance = np.int64(0)  # not a literal: Numba compiles a callee once per literal argument
+    _mention(room, presenter, rules, said, utterance, mentioned)
     _speak(room, presenter, openness, cred, heard, uptake)
-    utterance = 1
     for q in range(size):
         asker = order[q]
         if asker != presenter:
-            _mention(room, asker, rules, said, utterance, mentioned)
             utterance += 1
+            _mention(room, asker, rules, said, utterance, mentioned)
             _listen(
                 room.beliefs,
                 room.knowledge,
@@ -371,6 +371,7 @@ def _action_learning_round(room, size, presenter, order, openness, cred, tally, 
             heard[presenter, asker] += 1.0
             uptake[presenter, asker] += cred[presenter, asker]
             turns[asker] += 1.0
+    utterance += 1
     _mention(room, presenter, rules, said, utterance, mentioned)
     _speak(room, presenter, openness, cred, heard, uptake)
     turns[presenter] += 2.0

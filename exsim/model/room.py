@@ -102,7 +102,7 @@ def seat_group(room: Room, m: Members, group: np.ndarray, ties: bool) -> int:
     """Copy the members of `group` (member indices, -1 empty) into `room`; returns how
     many there are. With `ties`, also the ties between them (`_seat_ties`); without,
     the room's tie arrays are left at 0 (for rules that read no tie)."""
-    size = 0
+    size = np.int64(0)  # not a literal: Numba would compile `_seat_ties` for a literal 0 too
     for i in range(len(group)):
         k = group[i]
         room.present[i] = k >= 0
