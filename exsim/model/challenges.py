@@ -60,6 +60,7 @@ def challenge_round(
             present += 1
             earlier += challenges[k] > 0
     voiced, before, endorsement = room.voiced, room.scratch[0], room.endorsement
+    anyone = False
     for i in range(size):
         if room.present[i]:
             others = (earlier - (challenges[i] > 0)) / max(present - 1, 1)
@@ -67,9 +68,10 @@ def challenge_round(
             motive += rules.action_motive * room.action[i]
             x = (motive - (risk[i] - rules.contagion * others) - rules.threshold) / rules.sharpness
             voiced[i] = voice_draws[i] < 1.0 / (1.0 + math.exp(-x))  # logistic
+            anyone = anyone or voiced[i]
         else:
             voiced[i] = False
-    if not voiced.any():
+    if not anyone:
         return 0.0
     copy_row(before, endorsement)
     room.taken_from[:] = 0.0

@@ -87,8 +87,10 @@ def _group_table(seats, role, status, leader, counts):
     turns, heard, uptake, challenges = tally.turns, tally.heard, tally.uptake, tally.challenges
     roles, by_role = _ROLE_COUNT, _FIRST_BY_ROLE
     table = np.zeros((seats.shape[0], by_role + 3 * roles))
+    present = np.zeros(seats.shape[1], dtype=np.bool_)
     for g in range(seats.shape[0]):
-        present = seats[g] >= 0
+        for i in range(seats.shape[1]):  # a loop, not `seats[g] >= 0`: no array expression
+            present[i] = seats[g, i] >= 0
         credit, hearings = 0.0, 0.0  # across roles
         row = table[g]
         for i in range(seats.shape[1]):
