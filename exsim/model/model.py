@@ -212,8 +212,9 @@ class ExchangeModel(mesa.Model):
         return True
 
     def _attendance_weights(self) -> np.ndarray:
-        """`events.attendance_weights`, kept while the roles' weights and the members'
-        roles stay the same (the same array; written into, see `traits_changed`)."""
+        """`events.attendance_weights`, kept while the roles' weights stay the same and
+        the members' roles are the same array (call `traits_changed` after writing
+        into it)."""
         key = (tuple(self.params[f"attendance.{r}"] for r in ROLES), self.population.role)
         kept = self._attendance_kept
         if kept[0] is None or kept[0][0] != key[0] or kept[0][1] is not key[1]:
