@@ -49,3 +49,18 @@ def test_coming_is_the_clipped_comparison():
         draws[:3] = 0.0
         want = np.flatnonzero(draws < np.minimum(np.maximum(chance, 0.0), 1.0))
         np.testing.assert_array_equal(events._coming(draws, chance), want)
+
+
+def test_remembering_is_numpys_arithmetic():
+    rng = np.random.default_rng(3)
+    for _ in range(100):
+        seats = np.full((4, 7), -1, dtype=np.int64)
+        who = rng.permutation(40)[: int(rng.integers(2, 28))]
+        seats.ravel()[rng.permutation(28)[: len(who)]] = who
+        felt, memory = rng.normal(size=(4, 7)), float(rng.random())
+        experience = rng.normal(size=40)
+        want = experience.copy()
+        present = seats >= 0
+        want[seats[present]] += memory * (felt[present] - want[seats[present]])
+        events._remember(experience, seats, felt, memory)
+        np.testing.assert_array_equal(experience, want)  # bit for bit

@@ -103,10 +103,18 @@ def remember_event(pop: Population, tally: Tally, p: dict) -> None:
     """Each attendee's remembered experience moves toward their experience of this event
     (credit received less threat and discomfort felt, `Tally.experience`) by
     `attendance.memory` (ODD 7.19)."""
-    present = tally.seats >= 0
-    who = tally.seats[present]
-    memory = p["attendance.memory"]
-    pop.experience[who] += memory * (tally.experience[present] - pop.experience[who])
+    _remember(pop.experience, tally.seats, tally.experience, float(p["attendance.memory"]))
+
+
+@njit(cache=True)
+def _remember(experience, seats, felt, memory):
+    """`remember_event` on the members' `experience`, the session's `seats` and what
+    each seat `felt` (`Tally.experience`): the same arithmetic, seat by seat."""
+    for g in range(seats.shape[0]):
+        for c in range(seats.shape[1]):
+            k = seats[g, c]
+            if k >= 0:
+                experience[k] += memory * (felt[g, c] - experience[k])
 
 
 def form_groups(
