@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import tracemalloc
 from pathlib import Path
 from types import SimpleNamespace
@@ -110,6 +111,39 @@ def test_commit_compact_and_read_back(plan, outcomes, reference, tmp_path):
         .equals(first.timeseries.drop(["run_id"]).to_pandas())
     )
     assert events["run_id"].isin(runs["run_id"]).all() and len(events) > 0
+
+
+def test_an_outcome_from_a_worker_commits_the_same_tables(plan, outcomes, reference, tmp_path):
+    """An outcome pickled (as a worker sends it) carries its tables as Arrow IPC files:
+    read back they equal the tables with their fields' descriptions, the bytes are
+    written as the pending files, and the folder reads back as from outcomes in hand."""
+    sent = {k: pickle.loads(pickle.dumps(o)) for k, o in outcomes[0].items()}
+    for run_id, outcome in sent.items():
+        kept = outcomes[0][run_id]
+        for table, mine in zip(("timeseries", "events"), kept.tables(), strict=True):
+            for theirs in (
+                getattr(outcome, table),
+                files.read_arrow(_written(outcome.files[table], tmp_path)),
+            ):
+                assert theirs.schema.equals(mine.schema, check_metadata=True)
+                assert theirs.to_pandas().equals(mine.to_pandas())  # NaN where NaN
+        assert outcome.summary == kept.summary and outcome.run == kept.run
+    failure = pickle.loads(pickle.dumps(outcomes[1]))
+    assert failure.tables() == (None, None) and failure.error == outcomes[1].error
+    out = tmp_path / "out"
+    s = SweepStore(out, plan, batch_size=4).open({})
+    for outcome in sent.values():
+        s.commit(outcome)
+    s.close()
+    r = load_results(out)
+    for mine, theirs in zip(reference, (r.runs, r.timeseries, r.events), strict=True):
+        pd.testing.assert_frame_equal(mine, theirs)
+
+
+def _written(data, folder: Path) -> Path:
+    path = folder / "table.arrow"
+    path.write_bytes(data)
+    return path
 
 
 def test_summary_matches_the_single_run_summary(plan):

@@ -23,7 +23,53 @@ class OutcomeCollector(mesa.DataCollector):
     calling and deep-copying 61 reporters a month (a float needs no copy). The reporters
     are still there, for anything that reads them. A reporter added the Mesa way
     (``model.datacollector._new_model_reporter(name, fn)``) is called by Mesa's own
-    `collect`; its column holds NaN for the months before it."""
+    `collect`; its column holds NaN for the months before it.
+
+    While the columns are the model's outcomes, a month is kept as its row
+    (`ExchangeModel.measured`) and moved into the columns when `model_vars` is next
+    read: one append a month instead of one a column."""
+
+    def __init__(self, *args, **kwargs):
+        self._rows: list[list[float]] = []  # months collected, not yet in the columns
+        self._columns_checked: tuple[str, ...] | None = None  # see `_as_made`
+        super().__init__(*args, **kwargs)
+
+    @property
+    def model_vars(self) -> dict[str, list]:
+        """Mesa's columns: each model reporter's values, one per collection."""
+        if self._rows:
+            self._move_rows()
+        return self._model_vars
+
+    @model_vars.setter
+    def model_vars(self, columns: dict[str, list]) -> None:
+        if self._rows:
+            self._move_rows()
+        self._model_vars = columns
+
+    def _move_rows(self) -> None:
+        """Append the kept rows to the columns (they were kept while the columns were
+        the model's outcomes, in its order: `_as_made`)."""
+        rows, self._rows = self._rows, []
+        for values, column in zip(self._model_vars.values(), zip(*rows, strict=True), strict=True):
+            values.extend(column)
+
+    def _as_made(self, names: tuple[str, ...], reporters: dict) -> bool:
+        """Whether the columns and the model reporters are the outcomes `names`, in
+        order, as made (checked in full again whenever the names or a count change;
+        a reporter is added the Mesa way by `_new_model_reporter`, which adds a column)."""
+        columns = self._model_vars
+        n = len(names)
+        if self._columns_checked is names and len(columns) == n and len(reporters) == n:
+            return True
+        made = tuple(columns) == names and tuple(reporters) == names
+        self._columns_checked = names if made else None
+        return made
+
+    def _new_model_reporter(self, name, reporter) -> None:
+        """Mesa's, with the kept rows moved into the columns first."""
+        self._columns_checked = None
+        super()._new_model_reporter(name, reporter)
 
     def collect(self, model: ExchangeModel) -> None:
         """Record this step's outcomes, one value per model reporter."""
@@ -35,9 +81,8 @@ class OutcomeCollector(mesa.DataCollector):
         if hasattr(self, "_collection_steps"):  # Mesa >= 3.4 records when it collected
             self._collection_steps.append(model.time)
         names = model.outcome_names
-        if tuple(self.model_vars) == names and tuple(reporters) == names:  # as made
-            for values, value in zip(self.model_vars.values(), model.measured, strict=True):
-                values.append(value)
+        if self._as_made(names, reporters):
+            self._rows.append(model.measured)  # a new list every month, never changed
             return
         found = model.outcomes
         if self.model_reporters.keys() == found.keys():  # no reporter added the Mesa way

@@ -49,23 +49,25 @@ def event_due(step: int, p: dict) -> bool:
     return (step - 1) % every == 0
 
 
-def choose_attendees(pop: Population, p: dict, rng: np.random.Generator) -> np.ndarray:
+def choose_attendees(
+    pop: Population, p: dict, rng: np.random.Generator, weight: np.ndarray | None = None
+) -> np.ndarray:
     """Indices of the members who attend this event.
 
     Voluntary: each member comes with chance `attendance.rate` times their role's weight
     times exp(responsiveness * (experience - reference)), their remembered experience of
     earlier events (ODD 7.19). Not voluntary: round(rate * size) members are sent, drawn
-    in proportion to their role's weight.
+    in proportion to their role's weight. `weight`: each member's role weight,
+    `attendance_weights` (worked out here if not given).
     """
-    weight = np.array([p[f"attendance.{r}"] for r in ROLES])[pop.role]
+    weight = attendance_weights(pop, p) if weight is None else weight
     rate = p["attendance.rate"]
     if p["attendance.voluntary"]:
         chance = rate * weight
         if p["attendance.responsiveness"] > 0:
             lean = pop.experience - p["attendance.reference"]
             chance = chance * np.exp(p["attendance.responsiveness"] * lean)
-        chance = np.minimum(np.maximum(chance, 0.0), 1.0)  # np.clip, but faster
-        return np.flatnonzero(rng.random(pop.size) < chance)
+        return _coming(rng.random(pop.size), chance)
     share = weight / weight.sum() if weight.sum() > 0 else weight
     n = min(int(round(rate * pop.size)), int(np.count_nonzero(share)))
     if n == 0:
@@ -74,14 +76,45 @@ def choose_attendees(pop: Population, p: dict, rng: np.random.Generator) -> np.n
     return np.sort(chosen)
 
 
+def attendance_weights(pop: Population, p: dict) -> np.ndarray:
+    """Each member's role weight in choosing who attends (``attendance.<role>``)."""
+    return np.array([p[f"attendance.{r}"] for r in ROLES])[pop.role]
+
+
+@njit(cache=True)
+def _coming(draws: np.ndarray, chance: np.ndarray) -> np.ndarray:
+    """The members whose draw is below their `chance` clipped to [0, 1] (a NaN chance
+    stays NaN: nobody with it comes), in order."""
+    came = np.empty(len(draws), dtype=np.int64)
+    n = 0
+    for i in range(len(draws)):
+        c = chance[i]
+        if c < 0.0:
+            c = 0.0
+        elif c > 1.0:
+            c = 1.0
+        if draws[i] < c:
+            came[n] = i
+            n += 1
+    return came[:n]
+
+
 def remember_event(pop: Population, tally: Tally, p: dict) -> None:
     """Each attendee's remembered experience moves toward their experience of this event
     (credit received less threat and discomfort felt, `Tally.experience`) by
     `attendance.memory` (ODD 7.19)."""
-    present = tally.seats >= 0
-    who = tally.seats[present]
-    memory = p["attendance.memory"]
-    pop.experience[who] += memory * (tally.experience[present] - pop.experience[who])
+    _remember(pop.experience, tally.seats, tally.experience, float(p["attendance.memory"]))
+
+
+@njit(cache=True)
+def _remember(experience, seats, felt, memory):
+    """`remember_event` on the members' `experience`, the session's `seats` and what
+    each seat `felt` (`Tally.experience`): the same arithmetic, seat by seat."""
+    for g in range(seats.shape[0]):
+        for c in range(seats.shape[1]):
+            k = seats[g, c]
+            if k >= 0:
+                experience[k] += memory * (felt[g, c] - experience[k])
 
 
 def form_groups(
@@ -92,23 +125,30 @@ def form_groups(
         return rng.permutation(attendees)[None, :]
     # as many groups as keep each within the group size, but nobody alone
     n_groups = max(1, min(-(-len(attendees) // p["event.group_size"]), len(attendees) // 2))
-    order = _seating_order(pop, attendees, p["event.grouping"], rng)
-    avoid = None if p["event.superiors_present"] else pop.leader
-    return deal(order, n_groups, chunked=p["event.grouping"] == "by_project", avoid=avoid)
+    grouping = p["event.grouping"]
+    shuffled, keys = _seating_keys(pop, attendees, grouping, rng)
+    seats = _dealt(shuffled, keys, n_groups, grouping == "by_project")
+    if not p["event.superiors_present"]:
+        _separate_from_leaders(seats, pop.leader)
+    return seats
 
 
-def _seating_order(
+_NO_KEYS = np.empty(0, dtype=np.int64)
+
+
+def _seating_keys(
     pop: Population, attendees: np.ndarray, grouping: str, rng: np.random.Generator
-) -> np.ndarray:
-    """Attendees in the order in which they are dealt into groups: shuffled, then sorted
-    by role (to spread roles across groups) or by project (to keep teams together)."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """Attendees shuffled, and the keys by which they are then put in order (stably)
+    before they are dealt into groups: their role (to spread roles across groups), their
+    project's place in a random order of projects (to keep teams together), or none."""
     shuffled = rng.permutation(attendees)
     if grouping == "mixed_roles":
-        return shuffled[np.argsort(pop.role[shuffled], kind="stable")]
+        return shuffled, pop.role[shuffled].astype(np.int64)
     if grouping == "by_project":
         project_order = rng.permutation(pop.project.max() + 1)
-        return shuffled[np.argsort(project_order[pop.project[shuffled]], kind="stable")]
-    return shuffled
+        return shuffled, project_order[pop.project[shuffled]].astype(np.int64)
+    return shuffled, _NO_KEYS
 
 
 def deal(order: np.ndarray, n_groups: int, chunked: bool, avoid: np.ndarray | None) -> np.ndarray:
@@ -118,15 +158,45 @@ def deal(order: np.ndarray, n_groups: int, chunked: bool, avoid: np.ndarray | No
     them together (teams). With `avoid` (each member's leader), anyone seated with their
     own leader is swapped with someone in another group where that is possible.
     """
-    n = len(order)
-    k = np.arange(n)
-    group = (k * n_groups) // n if chunked else k % n_groups
-    first = np.searchsorted(group, np.arange(n_groups)) if chunked else None
-    seat = k - first[group] if chunked else k // n_groups
-    seats = np.full((n_groups, int(seat.max()) + 1), -1, dtype=int)
-    seats[group, seat] = order
+    seats = _dealt(np.asarray(order, dtype=np.int64), _NO_KEYS, n_groups, chunked)
     if avoid is not None:
         _separate_from_leaders(seats, avoid)
+    return seats
+
+
+@njit(cache=True)
+def _dealt(order: np.ndarray, keys: np.ndarray, n_groups: int, chunked: bool) -> np.ndarray:
+    """`deal` without `avoid`, the members of `order` first put in order of their `keys`
+    (stably: a counting sort, as ``np.argsort(kind="stable")`` orders them) unless
+    `keys` is empty. Position k of the order goes to group k mod `n_groups`, seat k //
+    `n_groups`; chunked, to group k * `n_groups` // n, in the order of its group."""
+    n = len(order)
+    if len(keys):
+        count = np.zeros(keys.max() + 2, dtype=np.int64)
+        for k in keys:
+            count[k + 1] += 1
+        for v in range(1, len(count)):
+            count[v] += count[v - 1]
+        ordered = np.empty(n, dtype=np.int64)
+        for i in range(n):
+            ordered[count[keys[i]]] = order[i]
+            count[keys[i]] += 1
+        order = ordered
+    group = np.empty(n, dtype=np.int64)
+    seat = np.empty(n, dtype=np.int64)
+    first = 0
+    for k in range(n):
+        if chunked:
+            group[k] = (k * n_groups) // n
+            if k == 0 or group[k] != group[k - 1]:
+                first = k
+            seat[k] = k - first
+        else:
+            group[k] = k % n_groups
+            seat[k] = k // n_groups
+    seats = np.full((n_groups, seat.max() + 1), -1, dtype=np.int64)
+    for k in range(n):
+        seats[group[k], seat[k]] = order[k]
     return seats
 
 

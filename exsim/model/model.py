@@ -26,7 +26,7 @@ from .meeting import ProjectMeeting
 from .outcomes import not_held_summary
 from .parameters import KEYWORDS, PARAMETERS, suggest, validate
 from .population import create_population, create_problem
-from .vocabulary import KNOWLEDGE_TYPES
+from .vocabulary import KNOWLEDGE_TYPES, ROLES
 
 STREAMS = ("mesa", "population", "attendance", "dialogue", "evidence")
 """Independent random streams, spawned from the run's seed in this order."""
@@ -157,6 +157,7 @@ class ExchangeModel(mesa.Model):
         self._team_seats: np.ndarray | None = None  # made at the first project meeting
         self._meeting: ProjectMeeting | None = None  # the same
         self._event_legitimacy_kept: tuple = (None, None)  # made at the first event
+        self._attendance_kept: tuple = (None, None)  # the same
         self.added_outcomes = added_outcomes(outcomes)
         self._measure()
         self.datacollector = OutcomeCollector(
@@ -181,7 +182,8 @@ class ExchangeModel(mesa.Model):
     def hold_event(self) -> bool:
         """Hold an Exchange Network event; return False if fewer than two came."""
         p, pop = self.params, self.population
-        attendees = events.choose_attendees(pop, p, self.streams["attendance"])
+        weight = self._attendance_weights()
+        attendees = events.choose_attendees(pop, p, self.streams["attendance"], weight)
         if len(attendees) < 2:
             return False
         seats = events.form_groups(pop, attendees, p, self.streams["attendance"])
@@ -208,6 +210,17 @@ class ExchangeModel(mesa.Model):
         self.last_event_tally = tally
         self.last_event_endorsement = (endorsement_before, pop.endorsement.copy())
         return True
+
+    def _attendance_weights(self) -> np.ndarray:
+        """`events.attendance_weights`, kept while the roles' weights stay the same and
+        the members' roles are the same array (call `traits_changed` after writing
+        into it)."""
+        key = (tuple(self.params[f"attendance.{r}"] for r in ROLES), self.population.role)
+        kept = self._attendance_kept
+        if kept[0] is None or kept[0][0] != key[0] or kept[0][1] is not key[1]:
+            kept = (key, events.attendance_weights(self.population, self.params))
+            self._attendance_kept = kept
+        return kept[1]
 
     def _event_legitimacy(self) -> np.ndarray:
         """`events.event_legitimacy`, kept while the legitimacy and the knowledge space
@@ -246,6 +259,7 @@ class ExchangeModel(mesa.Model):
         after writing such a trait into `population` by hand during a run."""
         self._team_seats = None
         self._meeting = None
+        self._attendance_kept = (None, None)
 
     # --- outcomes -------------------------------------------------------------------------
 

@@ -73,11 +73,16 @@ def shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _wrong_type(p: Parameter, value: Any) -> ValueError:
+    """The error for `value` of the wrong type (made only when it is raised)."""
+    return ValueError(f"{p.name} = {shown(value)} has the wrong type; use {p.allowed()}")
+
+
 def _coerce(p: Parameter, value: Any) -> Any:
     """`value` as this parameter's type. NumPy scalars count as the Python numbers they
     hold; a whole number too large for a float is out of range, not an `OverflowError`."""
     kind = p.kind
-    wrong = ValueError(f"{p.name} = {shown(value)} has the wrong type; use {p.allowed()}")
+    given = value
     if isinstance(value, np.bool_):
         value = bool(value)
     elif isinstance(value, np.integer):
@@ -87,15 +92,15 @@ def _coerce(p: Parameter, value: Any) -> Any:
     if kind is bool:
         if isinstance(value, bool):
             return value
-        raise wrong
+        raise _wrong_type(p, given)
     if isinstance(value, bool):
-        raise wrong
+        raise _wrong_type(p, given)
     if kind is int:
         if isinstance(value, int):
             return int(value)
         if isinstance(value, float) and value.is_integer():
             return int(value)
-        raise wrong
+        raise _wrong_type(p, given)
     if kind is float:
         if isinstance(value, int | float):
             try:
@@ -105,9 +110,9 @@ def _coerce(p: Parameter, value: Any) -> Any:
                     f"{p.name} = {shown(value)} is out of range; use {p.allowed()}"
                 ) from None
             if value != value or value in (float("inf"), float("-inf")):
-                raise wrong
+                raise _wrong_type(p, given)
             return value
-        raise wrong
+        raise _wrong_type(p, given)
     if not isinstance(value, str):
-        raise wrong
+        raise _wrong_type(p, given)
     return str(value)

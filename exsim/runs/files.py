@@ -105,11 +105,15 @@ def write_parquet(path: Path, table: pa.Table) -> dict[str, Any]:
     return found
 
 
-def write_arrow(path: Path, table: pa.Table) -> None:
-    """Write an Arrow IPC file atomically (a pending file: not synced)."""
+def write_arrow(path: Path, table: pa.Table, encoded: Any = None) -> None:
+    """Write an Arrow IPC file atomically (a pending file: not synced): `table`, or
+    `encoded`, the bytes of that table's IPC file when they are at hand."""
     import pyarrow as pa
 
     def write(p):
+        if encoded is not None:
+            Path(p).write_bytes(encoded)
+            return
         with pa.OSFile(str(p), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
             writer.write_table(table)
 

@@ -108,6 +108,7 @@ class SweepStore:
         self.notes: list[str] = []
         self.session: dict[str, Any] = {}
         self._pending: list[str] = []
+        self._held: dict[str, dict[str, pa.Table]] = {}  # the pending runs' tables
         self._superseded: set[int] = set()
         self._next_part = 1
         self._lock = FolderLock(self.out, LOCK)
@@ -256,13 +257,13 @@ class SweepStore:
         """Save one finished run (an `exsim.runs.backends.Outcome`)."""
         run = outcome.run
         pending = self.out / PENDING
-        written = {}
+        written, held = {}, {}
         if outcome.status == "done":
-            written["timeseries"] = pending / f"{run.run_id}.timeseries.arrow"
-            write_arrow(written["timeseries"], outcome.timeseries)
-            if outcome.events is not None:
-                written["events"] = pending / f"{run.run_id}.events.arrow"
-                write_arrow(written["events"], outcome.events)
+            for table, data in zip(("timeseries", "events"), outcome.tables(), strict=True):
+                if data is not None:
+                    written[table] = pending / f"{run.run_id}.{table}.arrow"
+                    write_arrow(written[table], data, outcome.files.get(table))
+                    held[table] = data
         row = {
             "run_id": run.run_id,
             "point": run.point,
@@ -275,7 +276,9 @@ class SweepStore:
             "traceback": outcome.traceback,
         }
         written["runs"] = pending / f"{run.run_id}.runs.arrow"
-        write_arrow(written["runs"], pa.Table.from_pylist([row], schema=self.schema))
+        held["runs"] = pa.Table.from_pylist([row], schema=self.schema)
+        write_arrow(written["runs"], held["runs"])
+        self._held[run.run_id] = held  # what `compact` gathers, without reading it back
         previous = self.state.get(run.run_id)
         if previous is not None and previous.part is not None:
             self._superseded.add(previous.part)
@@ -295,10 +298,10 @@ class SweepStore:
             return
         k, pending = self._next_part, self.out / PENDING
         for table in ("timeseries", "events", "runs"):
-            found = [pending / f"{r}.{table}.arrow" for r in self._pending]
-            found = [f for f in found if f.exists()]
+            found = [self._pending_table(r, table) for r in self._pending]
+            found = [t for t in found if t is not None]
             if found:
-                whole = pa.concat_tables([read_arrow(f) for f in found])
+                whole = pa.concat_tables(found)
                 name = part_name(k)
                 self._parts[table][name] = write_parquet(self.out / table / name, whole)
         for run_id in self._pending:
@@ -306,8 +309,17 @@ class SweepStore:
                 files._remove(pending / f"{run_id}.{table}.arrow")
             record = self.state[run_id]
             self.state[run_id] = Record(record.status, record.error, part=k)
-        self._pending = []
+        self._pending, self._held = [], {}
         self._next_part = k + 1
+
+    def _pending_table(self, run_id: str, table: str) -> pa.Table | None:
+        """Run `run_id`'s pending `table` (None if it has none): as committed in this
+        session, else read from its pending file (left by an earlier session)."""
+        held = self._held.get(run_id)
+        if held is not None:
+            return held.get(table)
+        path = self.out / PENDING / f"{run_id}.{table}.arrow"
+        return read_arrow(path) if path.exists() else None
 
     def _prune(self) -> None:
         """Rewrite runs parts that hold records superseded by later ones (a failed run

@@ -46,8 +46,9 @@ def summarize(timeseries, added: Iterable[str] = ()) -> dict[str, float]:
     out = {"events_held": float(np.asarray(timeseries["events_held"], dtype=float)[-1])}
     for name in (*SUMMARY_OUTCOMES, *added):
         kind = OUTCOMES[name].kind if name in OUTCOMES else "state"
+        values = np.asarray(timeseries[name], dtype=float)  # once for both summaries
         for summary in ("final", "mean"):
-            out[f"{summary}_{name}"] = registry.summarize(timeseries[name], summary, kind, held)
+            out[f"{summary}_{name}"] = registry.summarize(values, summary, kind, held)
     return out
 
 
@@ -133,15 +134,10 @@ def run_tables(
     columns = model.datacollector.model_vars
     steps = len(next(iter(columns.values())))
     kept = recorded_steps(record, steps - 1)
-    every = len(kept) == steps
-
-    def pick(values):
-        return pa.array(values if every else [values[k] for k in kept], pa.float64())
-
     ids = pa.array([run_id] * len(kept), pa.string())
     timeseries = _described(
         {"run_id": ids, "step": pa.array(kept, pa.int64())}
-        | {name: pick(values) for name, values in columns.items()},
+        | _kept_columns(columns, kept, every=len(kept) == steps),
         added_meanings(getattr(model, "added_outcomes", {})),
     )
     events = None
@@ -156,6 +152,18 @@ def run_tables(
             }
         )
     return summarize(columns, added), timeseries, events
+
+
+def _kept_columns(columns: Mapping[str, list], kept: list[int], every: bool) -> dict:
+    """The months `kept` of every column (`every`: all of them) as float64 Arrow arrays:
+    slices of one array when every value is a float (one conversion, not one a column),
+    else one array a column (where a None must become a null, not NaN)."""
+    rows = [values if every else [values[k] for k in kept] for values in columns.values()]
+    table = np.array(rows)
+    if table.dtype != np.float64 or table.shape != (len(rows), len(kept)):
+        return {name: pa.array(r, pa.float64()) for name, r in zip(columns, rows, strict=True)}
+    flat = pa.array(table.ravel())
+    return {name: flat.slice(i * len(kept), len(kept)) for i, name in enumerate(columns)}
 
 
 def runs_schema(sweep: Sweep) -> pa.Schema:
