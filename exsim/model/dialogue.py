@@ -144,12 +144,21 @@ _COUNT_SHAPES = {
 """The shape of each array of `kernel.Counts` not (G, m): g groups, m seats, a aspects."""
 
 
+_COUNT_TYPES = {"heard": np.int32, "took_up": np.uint8}
+"""The arrays of `kernel.Counts` kept as whole numbers of a smaller type (the rest are
+float64): utterances a listener heard from a speaker (at most rounds x seats) and a
+listener's take-ups of a challenger's challenges (at most one a round; rounds are at
+most 50). The (G, m, m) arrays are most of a large plenary's memory (`memory`)."""
+
+
 @lru_cache(maxsize=16)
-def _count_shapes(groups: int, seats: int, aspects: int) -> tuple[tuple[int, ...], ...]:
-    """The shape of each array of `kernel.Counts`, in order, for `groups` of `seats`."""
+def _count_layout(groups: int, seats: int, aspects: int) -> tuple[tuple[tuple, type], ...]:
+    """The shape and type of each array of `kernel.Counts`, in order, for `groups` of
+    `seats`."""
     sizes = {"g": groups, "m": seats, "a": aspects}
     return tuple(
-        tuple(sizes[d] for d in _COUNT_SHAPES.get(name, "gm")) for name in kernel.Counts._fields
+        (tuple(sizes[d] for d in _COUNT_SHAPES.get(name, "gm")), _COUNT_TYPES.get(name, float))
+        for name in kernel.Counts._fields
     )
 
 
@@ -168,7 +177,27 @@ class Tally(_TallyFields):
     @classmethod
     def empty(cls, seats: np.ndarray, aspects: int = len(KNOWLEDGE_TYPES)) -> Tally:
         """A tally of nothing yet, for a session in `seats`."""
-        return cls(seats, *map(np.zeros, _count_shapes(*seats.shape, aspects)))
+        layout = _count_layout(*seats.shape, aspects)
+        return cls(seats, *(np.zeros(shape, dtype) for shape, dtype in layout))
+
+    @staticmethod
+    def buffer_bytes(seats: np.ndarray, aspects: int = len(KNOWLEDGE_TYPES)) -> int:
+        """Bytes of a buffer that holds a tally for `seats` (see `in_buffer`)."""
+        layout = _count_layout(*seats.shape, aspects)
+        return sum(_padded(shape, dtype) for shape, dtype in layout)
+
+    @classmethod
+    def in_buffer(
+        cls, seats: np.ndarray, buffer: np.ndarray, aspects: int = len(KNOWLEDGE_TYPES)
+    ) -> Tally:
+        """A tally for `seats` whose arrays are views of `buffer` (bytes, `buffer_bytes`
+        long, zeroed at once by ``buffer.fill(0)``), each starting 8-byte aligned."""
+        arrays, at = [], 0
+        for shape, dtype in _count_layout(*seats.shape, aspects):
+            size = int(np.prod(shape)) * np.dtype(dtype).itemsize
+            arrays.append(buffer[at : at + size].view(dtype).reshape(shape))
+            at += _padded(shape, dtype)
+        return cls(seats, *arrays)
 
     def arrays(self) -> kernel.Counts:
         """The arrays the kernel fills (views of this tally's)."""
@@ -182,7 +211,12 @@ class Tally(_TallyFields):
     @property
     def listener_updates(self) -> int:
         """Listener updates: one listener weighing one utterance."""
-        return int(np.add.reduce(self.heard, axis=None))
+        return int(np.add.reduce(self.heard, axis=None, dtype=np.int64))
+
+
+def _padded(shape: tuple, dtype: type) -> int:
+    """Bytes of an array of `shape` and `dtype`, rounded up to a multiple of 8."""
+    return -(-int(np.prod(shape)) * np.dtype(dtype).itemsize // 8) * 8
 
 
 def draw_numbers(
