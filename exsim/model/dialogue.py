@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import kernel
+from . import kernel, memory
 from .outcomes import session_outcomes
 from .population import Population
 from .session import hold_packed
@@ -234,6 +234,22 @@ def draw_numbers(
     return shuffle, rng.random(rows)
 
 
+def session_numbers(
+    rng: np.random.Generator, setting: Setting, shape: tuple[int, int], sampling: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.random.Generator | None]:
+    """The numbers `draw_numbers` draws, as `session.hold_packed` takes them: (shuffle,
+    rows, None); or, for one group whose rows would take more than `memory.STREAM_ABOVE`
+    bytes, (shuffle, one row to be filled, `rng`): the kernel then draws each round's row from
+    `rng` as the round starts, the same numbers in the same order (rounds are the
+    last of a session's draws), holding one row instead of all (a 20,000-member plenary:
+    3 GiB a row)."""
+    learning, rows = draw_shapes(setting, shape, sampling)
+    if shape[0] > 1 or 8 * rows[0] * rows[1] <= memory.STREAM_ABOVE:
+        return (*draw_numbers(rng, setting, shape, sampling), None)
+    shuffle = rng.random(shape) if learning else np.zeros(shape)
+    return shuffle, np.empty((1, rows[1])), rng
+
+
 def draw_shapes(
     setting: Setting, shape: tuple[int, int], sampling: bool = False
 ) -> tuple[bool, tuple[int, int]]:
@@ -274,7 +290,7 @@ def measured_session(
     by `session.hold_packed`)."""
     seats = np.ascontiguousarray(seats, dtype=np.int64)
     tally = Tally.empty(seats)
-    shuffle, draws = draw_numbers(rng, setting, seats.shape, params["talk.sampling"])
+    numbers = session_numbers(rng, setting, seats.shape, params["talk.sampling"])
     growth = float(params["ties.growth"])
     if growth != 0:
         pop.ties.make_room_for(seats)
@@ -284,7 +300,7 @@ def measured_session(
         np.asarray(legitimacy, dtype=float),
         pop.problem.truth,
         tuple(rules(setting, params)),
-        (shuffle, draws),
+        numbers,
         tally[1:],
         (pop.role, growth),
     )

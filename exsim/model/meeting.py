@@ -74,7 +74,7 @@ class ProjectMeeting:
             np.asarray(legitimacy, dtype=float),
             pop.problem.truth,
             self.rules,
-            (self.shuffle, self.draws),
+            (self.shuffle, self.draws, None),
             counts,
             (pop.role, self.growth),
         )
