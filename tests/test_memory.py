@@ -75,6 +75,12 @@ def test_a_plenary_of_twenty_thousand_fits_in_sixteen_gigabytes():
     assert 8 * 20_000 * 19_999 // 2 < parts["ties"] < 8 * 20_000 * 19_999 // 2 + 2**29
 
 
+def test_a_plenary_of_twenty_five_thousand_needs_more_than_this_machine(limit):
+    limit("64G")  # the figure the README quotes
+    values = validate({"population.size": 25_000, "event.format": "plenary"})
+    assert memory.gigabytes(memory.peak_bytes(values)) == "24.4 GB"
+
+
 def test_the_estimate_follows_what_a_session_draws(monkeypatch):
     from exsim.model.dialogue import Setting, session_numbers
 
