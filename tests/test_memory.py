@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tracemalloc
 
+import numpy as np
 import pytest
 
 import exsim
@@ -56,11 +57,40 @@ def test_a_plenary_of_twenty_thousand_is_refused_with_the_estimate(limit):
     assert "population.size = 20000 in an open plenary" in message
     assert "more than EXSIM_MEMORY_LIMIT (8.0 GB)" in message
     estimate = float(message.split("need about ")[1].split(" GB")[0])
-    assert 20 < estimate < 60
+    assert 14 < estimate <= 16  # the layout of issue 16 (see the next test)
     with pytest.raises(ValueError, match="population.size = 20000"):
         exsim.ExchangeModel(population_size=20_000, event_format="plenary")
     limit("64G")
     assert exsim.load_config("configs/exchange_network.toml", overlay)["population.size"] == 20_000
+
+
+def test_a_plenary_of_twenty_thousand_fits_in_sixteen_gigabytes():
+    values = validate({"population.size": 20_000, "event.format": "plenary"})
+    parts = memory.estimate(values)
+    assert memory.peak_bytes(values) <= 16 * 2**30
+    # one (m, m) row of draws, the credibility and the room's ties (float64); heard
+    # (int32), uptake (float64) and take-ups (uint8): 37 bytes a pair of seats
+    assert 37 * 20_000**2 <= parts["event"] <= 37 * 20_000**2 + 2**24
+    # the ties in the dense triangle (8 bytes a pair), with the hash table they left
+    assert 8 * 20_000 * 19_999 // 2 < parts["ties"] < 8 * 20_000 * 19_999 // 2 + 2**29
+
+
+def test_a_plenary_of_twenty_five_thousand_needs_more_than_this_machine(limit):
+    limit("64G")  # the figure the README quotes
+    values = validate({"population.size": 25_000, "event.format": "plenary"})
+    assert memory.gigabytes(memory.peak_bytes(values)) == "24.4 GB"
+
+
+def test_the_estimate_follows_what_a_session_draws(monkeypatch):
+    from exsim.model.dialogue import Setting, session_numbers
+
+    monkeypatch.setattr(memory, "STREAM_ABOVE", 8 * 4 * 100 * 101)
+    rng = np.random.default_rng(0)
+    for seats in (50, 99, 100, 101, 150):
+        for rule in ("lottery", "balanced", "action_learning"):
+            streamed = session_numbers(rng, Setting(0.0, 0.0, rule, 4), (1, seats), True)
+            assert (streamed[2] is not None) >= memory.streams(1, seats, 4)  # never fewer
+            assert (streamed[2] is not None) == (seats > 50)
 
 
 def test_the_default_network_needs_little(limit):

@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import kernel
+from . import kernel, memory
 from .outcomes import session_outcomes
 from .population import Population
 from .session import hold_packed
@@ -144,12 +144,21 @@ _COUNT_SHAPES = {
 """The shape of each array of `kernel.Counts` not (G, m): g groups, m seats, a aspects."""
 
 
+_COUNT_TYPES = {"heard": np.int32, "took_up": np.uint8}
+"""The arrays of `kernel.Counts` kept as whole numbers of a smaller type (the rest are
+float64): utterances a listener heard from a speaker (at most rounds x seats) and a
+listener's take-ups of a challenger's challenges (at most one a round; rounds are at
+most 50). The (G, m, m) arrays are most of a large plenary's memory (`memory`)."""
+
+
 @lru_cache(maxsize=16)
-def _count_shapes(groups: int, seats: int, aspects: int) -> tuple[tuple[int, ...], ...]:
-    """The shape of each array of `kernel.Counts`, in order, for `groups` of `seats`."""
+def _count_layout(groups: int, seats: int, aspects: int) -> tuple[tuple[tuple, type], ...]:
+    """The shape and type of each array of `kernel.Counts`, in order, for `groups` of
+    `seats`."""
     sizes = {"g": groups, "m": seats, "a": aspects}
     return tuple(
-        tuple(sizes[d] for d in _COUNT_SHAPES.get(name, "gm")) for name in kernel.Counts._fields
+        (tuple(sizes[d] for d in _COUNT_SHAPES.get(name, "gm")), _COUNT_TYPES.get(name, float))
+        for name in kernel.Counts._fields
     )
 
 
@@ -168,7 +177,27 @@ class Tally(_TallyFields):
     @classmethod
     def empty(cls, seats: np.ndarray, aspects: int = len(KNOWLEDGE_TYPES)) -> Tally:
         """A tally of nothing yet, for a session in `seats`."""
-        return cls(seats, *map(np.zeros, _count_shapes(*seats.shape, aspects)))
+        layout = _count_layout(*seats.shape, aspects)
+        return cls(seats, *(np.zeros(shape, dtype) for shape, dtype in layout))
+
+    @staticmethod
+    def buffer_bytes(seats: np.ndarray, aspects: int = len(KNOWLEDGE_TYPES)) -> int:
+        """Bytes of a buffer that holds a tally for `seats` (see `in_buffer`)."""
+        layout = _count_layout(*seats.shape, aspects)
+        return sum(_padded(shape, dtype) for shape, dtype in layout)
+
+    @classmethod
+    def in_buffer(
+        cls, seats: np.ndarray, buffer: np.ndarray, aspects: int = len(KNOWLEDGE_TYPES)
+    ) -> Tally:
+        """A tally for `seats` whose arrays are views of `buffer` (bytes, `buffer_bytes`
+        long, zeroed at once by ``buffer.fill(0)``), each starting 8-byte aligned."""
+        arrays, at = [], 0
+        for shape, dtype in _count_layout(*seats.shape, aspects):
+            size = int(np.prod(shape)) * np.dtype(dtype).itemsize
+            arrays.append(buffer[at : at + size].view(dtype).reshape(shape))
+            at += _padded(shape, dtype)
+        return cls(seats, *arrays)
 
     def arrays(self) -> kernel.Counts:
         """The arrays the kernel fills (views of this tally's)."""
@@ -182,7 +211,12 @@ class Tally(_TallyFields):
     @property
     def listener_updates(self) -> int:
         """Listener updates: one listener weighing one utterance."""
-        return int(np.add.reduce(self.heard, axis=None))
+        return int(np.add.reduce(self.heard, axis=None, dtype=np.int64))
+
+
+def _padded(shape: tuple, dtype: type) -> int:
+    """Bytes of an array of `shape` and `dtype`, rounded up to a multiple of 8."""
+    return -(-int(np.prod(shape)) * np.dtype(dtype).itemsize // 8) * 8
 
 
 def draw_numbers(
@@ -198,6 +232,22 @@ def draw_numbers(
     learning, rows = draw_shapes(setting, shape, sampling)
     shuffle = rng.random(shape) if learning else np.zeros(shape)
     return shuffle, rng.random(rows)
+
+
+def session_numbers(
+    rng: np.random.Generator, setting: Setting, shape: tuple[int, int], sampling: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.random.Generator | None]:
+    """The numbers `draw_numbers` draws, as `session.hold_packed` takes them: (shuffle,
+    rows, None); or, for one group whose rows would take more than `memory.STREAM_ABOVE`
+    bytes, (shuffle, one row to be filled, `rng`): the kernel then draws each round's row from
+    `rng` as the round starts, the same numbers in the same order (rounds are the
+    last of a session's draws), holding one row instead of all (a 20,000-member plenary:
+    3 GiB a row)."""
+    learning, rows = draw_shapes(setting, shape, sampling)
+    if shape[0] > 1 or 8 * rows[0] * rows[1] <= memory.STREAM_ABOVE:
+        return (*draw_numbers(rng, setting, shape, sampling), None)
+    shuffle = rng.random(shape) if learning else np.zeros(shape)
+    return shuffle, np.empty((1, rows[1])), rng
 
 
 def draw_shapes(
@@ -240,7 +290,7 @@ def measured_session(
     by `session.hold_packed`)."""
     seats = np.ascontiguousarray(seats, dtype=np.int64)
     tally = Tally.empty(seats)
-    shuffle, draws = draw_numbers(rng, setting, seats.shape, params["talk.sampling"])
+    numbers = session_numbers(rng, setting, seats.shape, params["talk.sampling"])
     growth = float(params["ties.growth"])
     if growth != 0:
         pop.ties.make_room_for(seats)
@@ -250,7 +300,7 @@ def measured_session(
         np.asarray(legitimacy, dtype=float),
         pop.problem.truth,
         tuple(rules(setting, params)),
-        (shuffle, draws),
+        numbers,
         tally[1:],
         (pop.role, growth),
     )

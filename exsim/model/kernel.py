@@ -160,13 +160,15 @@ def _draw(weights: np.ndarray, u: float) -> int:
 
 
 @njit(cache=True, inline="always")
-def hold_groups(m, seats, legitimacy, truth, rules, shuffle, draws, tally):
+def hold_groups(m, seats, legitimacy, truth, rules, shuffle, draws, tally, stream=None):
     """Hold a session in every group of `seats` (G, m) and write its effects back into
     the members `m`. The tally arrays (turns, heard, uptake, challenges, taken_up,
     sanctions, experience, threat, actions committed, attempted and taken up; see
     `dialogue.Tally`) start at 0 and are filled in. Draws: `shuffle`
     (G, m) orders action-learning sets; row r of `draws` holds round r's numbers (see
-    `round_draws`).
+    `round_draws`). With a `stream` (the run's `Generator`, for a session of one group),
+    `draws` holds one row, drawn from it afresh at each round: the same numbers in the
+    same order as drawing every row before the session, without holding them all.
     """
     challenges = tally.challenges
     seats_per_group = seats.shape[1]
@@ -190,8 +192,9 @@ def hold_groups(m, seats, legitimacy, truth, rules, shuffle, draws, tally):
         standing_risk(room, rules, risk)
         _set_order(room.present, shuffle[g], order)
         for r in range(rules.rounds):
+            row = draws[r] if stream is None else _drawn(stream, draws[0])
             turn_draws, voice_draws, take_draws, said = round_draws(
-                draws[r], g, seats.shape, rules, m.beliefs.shape[1]
+                row, g, seats.shape, rules, m.beliefs.shape[1]
             )
             if rules.turn_rule == ACTION_LEARNING:
                 if rules.commit > 0.0 and size >= 2:
@@ -223,6 +226,14 @@ def hold_groups(m, seats, legitimacy, truth, rules, shuffle, draws, tally):
             )
             carry_out_actions(room, cred, legitimacy, rules, tally, g)
         close_group(m, seats[g], room, truth, rules, kept, tally, g)
+
+
+@njit(cache=True, no_cpython_wrapper=True)
+def _drawn(stream, row):
+    """`row` filled with uniform numbers from the `Generator` `stream`, in order."""
+    for k in range(len(row)):
+        row[k] = stream.random()
+    return row
 
 
 @njit(cache=True, no_cpython_wrapper=True)

@@ -38,9 +38,8 @@ class ProjectMeeting:
         self.growth = float(p["ties.growth"])
         self.learning, rows = draw_shapes(self.setting, self.seats.shape, self.sampling)
         self.shuffle, self.draws = np.zeros(self.seats.shape), np.zeros(rows)  # refilled
-        shaped = Tally.empty(self.seats)[1:]  # the tally's arrays: views of one buffer
-        self.buffer = np.zeros(sum(a.size for a in shaped))
-        self.tally = Tally(self.seats, *_views(self.buffer, shaped))
+        self.buffer = np.zeros(Tally.buffer_bytes(self.seats), dtype=np.uint8)
+        self.tally = Tally.in_buffer(self.seats, self.buffer)  # views of one buffer
 
     def __getstate__(self) -> dict:
         """What a copy keeps: all but the tally, whose views are remade on its buffer."""
@@ -48,8 +47,7 @@ class ProjectMeeting:
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        shaped = Tally.empty(self.seats)[1:]
-        self.tally = Tally(self.seats, *_views(self.buffer, shaped))
+        self.tally = Tally.in_buffer(self.seats, self.buffer)
 
     def fits(self, p: dict) -> bool:
         """Whether parameters `p` still give this meeting's setting, rules and growth."""
@@ -68,7 +66,7 @@ class ProjectMeeting:
         if self.growth != 0:
             pop.ties.make_room_for(self.seats)
         members = _member_arrays(pop)
-        self.buffer.fill(0.0)  # the tally starts at 0
+        self.buffer.fill(0)  # the tally starts at 0
         counts = self.tally[1:]
         cross_gain, added, updates = hold_packed(
             members,
@@ -76,7 +74,7 @@ class ProjectMeeting:
             np.asarray(legitimacy, dtype=float),
             pop.problem.truth,
             self.rules,
-            (self.shuffle, self.draws),
+            (self.shuffle, self.draws, None),
             counts,
             (pop.role, self.growth),
         )
@@ -87,12 +85,3 @@ class ProjectMeeting:
 def _key(p: dict) -> tuple:
     """The parameters a project meeting's setting, rules and tie growth are made of."""
     return (_READ(p), p["project.rounds"], p["project.targets"], p["ties.growth"])
-
-
-def _views(buffer: np.ndarray, shaped: tuple) -> list[np.ndarray]:
-    """Arrays of the shapes of `shaped`, one after another in `buffer`."""
-    views, at = [], 0
-    for array in shaped:
-        views.append(buffer[at : at + array.size].reshape(array.shape))
-        at += array.size
-    return views

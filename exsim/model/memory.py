@@ -1,12 +1,19 @@
 """How much memory a run needs at most, worked out from its parameters before anything
 is allocated.
 
-A session of G groups of up to m seats holds, for R rounds, arrays of G x m x m
-floats (who heard whom, the uptake, the credibility of each pair, and each round's
-draws of who takes a challenger up), so an open plenary of many members grows with the
-square of the room. The tie store holds one slot per pair who have met, in a hash table
-kept at most half full that doubles when it fills (the old and the new table are both
-held while it grows); before each session it makes room for every pair of the session.
+A session of G groups of up to m seats holds arrays of G x m x m counts (who heard whom,
+int32; the summed uptake, float64; take-ups, uint8) and, for the group in hand, two
+(m, m) float64 arrays (credibility of each pair, the room's ties); its random numbers are
+drawn before it starts, a row of G x m x m draws (who takes a challenger up) and a few
+per seat for each round, except that a session of one group whose rows would exceed
+`STREAM_ABOVE` holds one row, drawn afresh as each round starts
+(`dialogue.session_numbers`). So an open plenary of many members grows with the square
+of the room. The tie store holds one slot per pair who have met, in a hash table kept at
+most half full that doubles when it fills (the old and the new table are both held while
+it grows); before each session it makes room for every pair of the session. Where the
+table would grow past a quarter of the bytes of a dense triangle of every pair, and
+those are `DENSE_FROM` or more, the ties move into that triangle (`ties.Ties`; the
+table and the triangle are both held while they move).
 `check` refuses, in one line with the estimate, a run whose estimate exceeds the memory
 this process may use (`budget`), instead of letting it die halfway with a `MemoryError`
 or the system's out-of-memory killer.
@@ -20,14 +27,14 @@ from functools import lru_cache
 from typing import Any
 
 FLOAT = 8
-"""Bytes of one number in the arrays (float64 and int64 alike)."""
+"""Bytes of one float64 (and of one int64)."""
 
-TIE_SLOT = 16
-"""Bytes of one slot of the tie store: the pair's key and its strength."""
+PAIR_BYTES = 4 + 8 + 1
+"""Bytes of a pair of seats in a session's tally: heard (int32), uptake (float64),
+take-ups (uint8)."""
 
-SQUARE_ARRAYS = 5
-"""(G, m, m) arrays of a session besides the per-round draws: heard, uptake, take-ups
-by pair, credibility, and the room's (m, m) ties (counted as if per group: an upper bound)."""
+ROOM_SQUARES = 2
+"""(m, m) float64 arrays of the group being held: credibility and the room's ties."""
 
 SEAT_ARRAYS = 12
 """(G, m) arrays of a session's tally and the members' working copies."""
@@ -35,23 +42,72 @@ SEAT_ARRAYS = 12
 MENTIONS = 4
 """Draws per possible utterance when talk samples information: one per aspect."""
 
+STREAM_ABOVE = 2**26
+"""Bytes of a session's rows of random numbers above which a session of one group (an
+open plenary) draws each round's row as the round starts (`dialogue.session_numbers`)."""
+
+TIE_SLOT = 16
+"""Bytes of one slot of the tie store's hash table: the pair's key and its strength."""
+
+DENSE_FROM = 2**24
+"""Bytes of the ties' dense layout below which ties always stay in the hash table (16
+MiB: about 2,000 members; small runs keep the table and its order of pairs)."""
+
 BUDGET_VARIABLE = "EXSIM_MEMORY_LIMIT"
 """Environment variable that sets the budget, e.g. ``16G`` or ``500M`` (bytes if no unit)."""
 
 
+def draw_row(groups: int, seats: int) -> int:
+    """An upper bound on the numbers in one round's row of a session's draws (free turns,
+    voices, take-ups, mentions; `dialogue.draw_shapes`)."""
+    return 2 * groups * seats + groups * seats * seats + MENTIONS * groups * (seats + 1)
+
+
+def streams(groups: int, seats: int, rounds: int) -> bool:
+    """Whether a session surely draws each round's row as the round starts (see module):
+    its rows hold at least the voices and take-ups, G x m x (m + 1) numbers a round."""
+    return groups == 1 and FLOAT * rounds * groups * seats * (seats + 1) > STREAM_ABOVE
+
+
 def session_bytes(groups: int, seats: int, rounds: int) -> int:
     """Peak bytes of a session's arrays: groups x seats, `rounds` rounds."""
-    square = groups * seats * seats
-    per_round = (4 + MENTIONS) * groups * (seats + 1) * (rounds + 1)
-    return FLOAT * (square * (SQUARE_ARRAYS + rounds) + per_round + SEAT_ARRAYS * groups * seats)
+    rows = 1 if streams(groups, seats, rounds) else rounds
+    numbers = FLOAT * (rows * draw_row(groups, seats) + groups * seats)  # and the set keys
+    tally = PAIR_BYTES * groups * seats * seats + FLOAT * SEAT_ARRAYS * groups * seats
+    return numbers + tally + FLOAT * ROOM_SQUARES * seats * seats
 
 
-def tie_store_bytes(pairs: int) -> int:
-    """Peak bytes of a tie store holding `pairs` pairs, while it last doubles."""
+def dense_tie_sizes(members: int) -> tuple[int, int]:
+    """(int64 words of the met bits, float64 strengths) of the ties' dense layout."""
+    pairs = members * (members - 1) // 2
+    return pairs // 64 + 2, pairs  # never equally long: that would read as a hash table
+
+
+def dense_tie_bytes(members: int) -> int:
+    """Bytes of the ties' dense layout for `members`."""
+    return FLOAT * sum(dense_tie_sizes(members))
+
+
+def turns_dense(members: int, slots: int) -> bool:
+    """Whether a tie store of `members` whose hash table grows to `slots` slots moves
+    into the dense layout instead (see module)."""
+    dense = dense_tie_bytes(members)
+    return dense >= DENSE_FROM and TIE_SLOT * slots > dense // 4
+
+
+def tie_store_bytes(pairs: int, members: int) -> int:
+    """Peak bytes of the tie store of `members` holding `pairs` pairs: the hash table
+    while it last doubles, or, if it moves into the dense layout, the largest table it
+    holds before and the dense layout, both held while the ties move."""
     slots = 64
     while pairs > slots // 2:
         slots *= 2
-    return TIE_SLOT * (slots + slots // 2)
+    if not turns_dense(members, slots):
+        return TIE_SLOT * (slots + slots // 2)
+    kept = 64
+    while not turns_dense(members, 2 * kept):
+        kept *= 2
+    return dense_tie_bytes(members) + TIE_SLOT * kept
 
 
 def event_months(p: dict[str, Any]) -> int:
@@ -83,7 +139,7 @@ def estimate(p: dict[str, Any]) -> dict[str, int]:
         "event": session_bytes(event_groups, event_seats, p["event.rounds"]),
         "projects": session_bytes(team_groups, team_seats, p["project.rounds"]),
         # before a session, the store makes room for every pair of it on top of those held
-        "ties": tie_store_bytes(pairs + max(event_pairs, team_pairs)),
+        "ties": tie_store_bytes(pairs + max(event_pairs, team_pairs), n),
     }
 
 

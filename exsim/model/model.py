@@ -186,6 +186,7 @@ class ExchangeModel(mesa.Model):
         attendees = events.choose_attendees(pop, p, self.streams["attendance"], weight)
         if len(attendees) < 2:
             return False
+        self.last_event_tally = None  # let go before the next is made (see `memory`)
         seats = events.form_groups(pop, attendees, p, self.streams["attendance"])
         legitimacy = self._event_legitimacy()
         endorsement_before = pop.endorsement.copy()

@@ -21,13 +21,15 @@ from .tie_table import reinforce_groups
 def hold_packed(members, seats, legitimacy, truth, rules, numbers, counts, ties):
     """`kernel.hold_groups` with `Members`, `Rules` and `Counts` given as plain tuples of
     their fields in order (which a call from Python hands over several times faster)
-    and the draws as (shuffle, draws), on counts that start at 0; then the ties of
+    and the draws as (shuffle, draws, stream) (see `kernel.hold_groups`; `stream` None
+    when every row of `draws` is drawn), on counts that start at 0; then the ties of
     every pair seated together grow by their exchange (`ties`: each member's role and
     the growth rate, none if 0; the tie table must have room for the session's pairs).
     Returns the gain of cross-role ties, the pairs added to the tie table and the
     listener updates (utterances heard, summed)."""
     m, tally = Members(*members), Counts(*counts)
-    hold_groups(m, seats, legitimacy, truth, Rules(*rules), numbers[0], numbers[1], tally)
+    shuffle, draws, stream = numbers
+    hold_groups(m, seats, legitimacy, truth, Rules(*rules), shuffle, draws, tally, stream)
     role, growth = ties
     cross_gain, added = 0.0, 0
     if growth != 0.0:

@@ -4,6 +4,11 @@ have met (open addressing, Fibonacci hashing), and the growth of their ties.
 `ties.Ties` holds the table; the dialogue kernel reads tie strengths through
 `tie_strength` (seating, trust, safety, discomfort) and the sessions grow them with
 `reinforce_groups`. Keys are pairs (i, j), i < j, as i * n + j for n members.
+
+When most pairs meet (a large open plenary), `ties.Ties` holds them densely instead:
+the strengths of every pair i < j in an upper triangle, row by row (`dense_at`), and a
+bit per pair, set once the pair has met (`_meet`), in the key array. The two layouts
+are told apart by their lengths: a hash table's keys and values are equally long.
 """
 
 from __future__ import annotations
@@ -16,7 +21,10 @@ from numba import njit
 
 @njit(cache=True, inline="always")
 def tie_strength(m, a, b, n):
-    """The strength of the tie between members `a` and `b` of `n` (0 if they never met)."""
+    """The strength of the tie between members `a` and `b` of `n` (0 if they never met),
+    a != b."""
+    if len(m.tie_values) != len(m.tie_table):  # dense: 0 where the pair never met
+        return m.tie_values[dense_at(min(a, b), max(a, b), n)] * m.tie_scale
     slot, _ = _slot(m.tie_table, min(a, b) * n + max(a, b), False)
     return m.tie_values[slot] * m.tie_scale if slot >= 0 else 0.0
 
@@ -28,6 +36,7 @@ def reinforce_groups(table, scaled, scale, seats, uptake, role, growth):
     `reinforce_ties`); pairs meeting for the first time are put in the tie `table`
     (which must have room for them). Returns (gain of cross-role ties, pairs added)."""
     n = len(role)
+    dense = len(scaled) != len(table)
     cross_gain, added = 0.0, 0
     for g in range(seats.shape[0]):
         for i in range(seats.shape[1]):
@@ -35,7 +44,11 @@ def reinforce_groups(table, scaled, scale, seats, uptake, role, growth):
                 a, b = seats[g, i], seats[g, j]
                 if a < 0 or b < 0:
                     continue
-                slot, new = _slot(table, min(a, b) * n + max(a, b), True)
+                if dense:
+                    slot = dense_at(min(a, b), max(a, b), n)
+                    new = _meet(table, slot)
+                else:
+                    slot, new = _slot(table, min(a, b) * n + max(a, b), True)
                 added += new
                 gain = _grow(scaled, slot, scale, min(uptake[g, i, j], uptake[g, j, i]), growth)
                 if role[a] != role[b]:
@@ -114,3 +127,59 @@ def rehash(table, values, table_size):
             new_table[at] = table[slot]
             new_values[at] = values[slot]
     return new_table, new_values
+
+
+@njit(cache=True, inline="always")
+def dense_at(a, b, n):
+    """The position of the pair a < b of `n` members in their dense upper triangle."""
+    return a * (2 * n - a - 1) // 2 + (b - a - 1)
+
+
+@njit(cache=True, inline="always")
+def _meet(met, at):
+    """Set the bit of the pair at `at` in `met` (64 pairs a word); 1 if it was not set."""
+    word, bit = at >> 6, np.int64(1) << (at & 63)
+    if met[word] & bit:
+        return 0
+    met[word] |= bit
+    return 1
+
+
+@njit(cache=True)
+def to_dense(table, values, n, words, pairs):
+    """The pairs of the hash `table` and their `values` in the dense layout: (met bits,
+    strengths of every pair, 0 where never met)."""
+    met, dense = np.zeros(words, dtype=np.int64), np.zeros(pairs)
+    for slot in range(len(table)):
+        if table[slot] != _EMPTY:
+            at = dense_at(table[slot] // n, table[slot] % n, n)
+            dense[at] = values[slot]
+            _meet(met, at)
+    return met, dense
+
+
+@njit(cache=True)
+def meet_dense(met, i, j, n):
+    """Positions of the pairs (i, j), i < j, in the dense layout, marking them met;
+    returns (positions, pairs meeting for the first time)."""
+    at = np.empty(len(i), dtype=np.int64)
+    new = 0
+    for k in range(len(i)):
+        at[k] = dense_at(i[k], j[k], n)
+        new += _meet(met, at[k])
+    return at, new
+
+
+@njit(cache=True)
+def dense_member_strength(dense, scale, n):
+    """Each member's summed tie strength from the dense layout: the ties to members of
+    higher index, then those to members of lower index, each in pair order."""
+    high, low = np.zeros(n), np.zeros(n)
+    at = 0
+    for i in range(n):
+        for j in range(i + 1, n):
+            strength = dense[at] * scale
+            high[i] += strength
+            low[j] += strength
+            at += 1
+    return high + low

@@ -2,17 +2,20 @@
 
 Tie strengths live in [0, 1]. Only pairs who have met hold a tie, so ties are kept in a
 hash table of those pairs (`tie_table.find_slots`): memory and time grow with the meetings,
-not with the square of the population. Fading multiplies every tie by the same factor
-each month, so it is kept as one shared scale instead of touching every tie; the mean
-strength of cross-role ties is kept up to date as ties change, so reading it costs
-nothing.
+not with the square of the population. When the table would grow past a quarter of the
+bytes of a dense triangle of every pair (and that is `memory.DENSE_FROM` or more: a large
+plenary, where every pair meets), the ties move into that triangle (`tie_table.to_dense`,
+`memory.turns_dense`), read and grown to the same values. Fading multiplies every tie by
+the same factor each month, so it is kept as one shared scale instead of touching every
+tie; the mean strength of cross-role ties is kept up to date as ties change, so reading
+it costs nothing.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import tie_table
+from . import memory, tie_table
 
 _RESCALE_BELOW = 1e-9
 _MAX_LOAD = 0.5  # the table doubles before more than half its slots are taken
@@ -38,8 +41,13 @@ class Ties:
         i, j = np.asarray(i, dtype=np.int64), np.asarray(j, dtype=np.int64)
         return np.minimum(i, j) * len(self._role) + np.maximum(i, j)
 
+    @property
+    def dense(self) -> bool:
+        """Whether the ties are held in the dense layout (see the module)."""
+        return len(self._scaled) != len(self._table)
+
     def _pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Every pair who has met, (i, j, strength) with i < j."""
+        """Every pair who has met, (i, j, strength) with i < j (hash table only)."""
         taken = self._table >= 0
         i, j = np.divmod(self._table[taken], len(self._role))
         return i, j, self._scaled[taken] * self._scale
@@ -47,13 +55,27 @@ class Ties:
     def strength(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
         """Tie strength between members `i` and `j` (arrays of the same shape)."""
         keys = self._keys(i, j)
+        if self.dense:
+            low, high = np.divmod(keys, len(self._role))
+            at = np.where(
+                low < high, low * (2 * len(self._role) - low - 1) // 2 + high - low - 1, 0
+            )
+            return np.where(low < high, self._scaled[at] * self._scale, 0.0)
         slots, _ = tie_table.find_slots(self._table, keys.reshape(-1), False)
         values = np.where(slots >= 0, self._scaled[slots] * self._scale, 0.0)
         return values.reshape(keys.shape)
 
     def matrix(self) -> np.ndarray:
         """All tie strengths as a dense (n, n) array."""
-        dense = np.zeros((len(self._role), len(self._role)))
+        n = len(self._role)
+        dense = np.zeros((n, n))
+        if self.dense:
+            at = 0
+            for i in range(n - 1):
+                row = self._scaled[at : at + n - 1 - i] * self._scale
+                dense[i, i + 1 :] = dense[i + 1 :, i] = row
+                at += n - 1 - i
+            return dense
         i, j, strength = self._pairs()
         dense[i, j] = dense[j, i] = strength
         return dense
@@ -61,6 +83,8 @@ class Ties:
     def member_strength(self) -> np.ndarray:
         """Sum of each member's tie strengths."""
         n = len(self._role)
+        if self.dense:  # summed in pair order (the hash table sums in its slots' order)
+            return tie_table.dense_member_strength(self._scaled, self._scale, n)
         i, j, strength = self._pairs()
         return np.bincount(i, strength, n) + np.bincount(j, strength, n)
 
@@ -74,7 +98,11 @@ class Ties:
             return
         keys = self._keys(i, j)
         self._make_room(len(keys))
-        slots, inserted = tie_table.find_slots(self._table, keys, True)
+        if self.dense:
+            low, high = np.divmod(keys, len(self._role))
+            slots, inserted = tie_table.meet_dense(self._table, low, high, len(self._role))
+        else:
+            slots, inserted = tie_table.find_slots(self._table, keys, True)
         self.count += inserted
         cross = self._role[np.asarray(i)] != self._role[np.asarray(j)]
         exchange = np.asarray(exchange, dtype=float)
@@ -100,11 +128,20 @@ class Ties:
         return self._table, self._scaled, self._scale
 
     def _make_room(self, pairs: int) -> None:
-        """Grow the table, if need be, so that `pairs` more pairs fit."""
+        """Grow the table, if need be, so that `pairs` more pairs fit; or move the ties
+        into the dense layout (`memory.turns_dense`), where every pair fits."""
+        if self.dense:
+            return
         size = len(self._table)
         while self.count + pairs > _MAX_LOAD * size:
             size *= 2
-        if size > len(self._table):
+        n = len(self._role)
+        if size > len(self._table) and memory.turns_dense(n, size):
+            words, all_pairs = memory.dense_tie_sizes(n)
+            self._table, self._scaled = tie_table.to_dense(
+                self._table, self._scaled, n, words, all_pairs
+            )
+        elif size > len(self._table):
             self._table, self._scaled = tie_table.rehash(self._table, self._scaled, size)
 
     def fade(self, rate: float) -> None:
