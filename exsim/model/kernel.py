@@ -159,7 +159,7 @@ def _draw(weights: np.ndarray, u: float) -> int:
 # --- one session ----------------------------------------------------------------------
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, no_cpython_wrapper=True)
 def hold_groups(m, seats, legitimacy, truth, rules, shuffle, draws, tally, stream=None):
     """Hold a session in every group of `seats` (G, m) and write its effects back into
     the members `m`. The tally arrays (turns, heard, uptake, challenges, taken_up,
