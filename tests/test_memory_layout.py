@@ -98,3 +98,13 @@ def test_counts_are_whole_numbers_of_a_smaller_type(name, dtype):
     pairs = zip(tally, viewed, strict=True)
     assert all(a.dtype == b.dtype and a.shape == b.shape for a, b in pairs)
     assert all(np.shares_memory(a, buffer) for a in viewed[1:])
+
+
+def test_the_largest_counts_the_parameters_allow_fit_their_types():
+    """A take-up is at most one a round; an utterance heard, at most one a seat a round."""
+    from exsim.model.parameters import PARAMETERS
+
+    rounds = max(PARAMETERS[k].high for k in ("event.rounds", "project.rounds"))
+    seats = PARAMETERS["population.size"].high
+    assert rounds <= np.iinfo(np.uint8).max
+    assert rounds * seats <= np.iinfo(np.int32).max

@@ -244,7 +244,7 @@ def session_numbers(
     last of a session's draws), holding one row instead of all (a 20,000-member plenary:
     3 GiB a row)."""
     learning, rows = draw_shapes(setting, shape, sampling)
-    if shape[0] > 1 or 8 * rows[0] * rows[1] <= memory.STREAM_ABOVE:
+    if not memory.draws_as_rounds_start(shape[0], rows[0] * rows[1]):
         return (*draw_numbers(rng, setting, shape, sampling), None)
     shuffle = rng.random(shape) if learning else np.zeros(shape)
     return shuffle, np.empty((1, rows[1])), rng

@@ -63,10 +63,16 @@ def draw_row(groups: int, seats: int) -> int:
     return 2 * groups * seats + groups * seats * seats + MENTIONS * groups * (seats + 1)
 
 
+def draws_as_rounds_start(groups: int, numbers: int) -> bool:
+    """Whether a session of `groups` groups whose rows of draws hold `numbers` numbers in
+    all draws each round's row as the round starts (`dialogue.session_numbers`)."""
+    return groups == 1 and FLOAT * numbers > STREAM_ABOVE
+
+
 def streams(groups: int, seats: int, rounds: int) -> bool:
     """Whether a session surely draws each round's row as the round starts (see module):
     its rows hold at least the voices and take-ups, G x m x (m + 1) numbers a round."""
-    return groups == 1 and FLOAT * rounds * groups * seats * (seats + 1) > STREAM_ABOVE
+    return draws_as_rounds_start(groups, rounds * groups * seats * (seats + 1))
 
 
 def session_bytes(groups: int, seats: int, rounds: int) -> int:

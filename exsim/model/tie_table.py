@@ -23,7 +23,7 @@ from numba import njit
 def tie_strength(m, a, b, n):
     """The strength of the tie between members `a` and `b` of `n` (0 if they never met),
     a != b."""
-    if len(m.tie_values) != len(m.tie_table):  # dense: 0 where the pair never met
+    if is_dense(m.tie_values, m.tie_table):  # 0 where the pair never met
         return m.tie_values[dense_at(min(a, b), max(a, b), n)] * m.tie_scale
     slot, _ = _slot(m.tie_table, min(a, b) * n + max(a, b), False)
     return m.tie_values[slot] * m.tie_scale if slot >= 0 else 0.0
@@ -36,7 +36,7 @@ def reinforce_groups(table, scaled, scale, seats, uptake, role, growth):
     `reinforce_ties`); pairs meeting for the first time are put in the tie `table`
     (which must have room for them). Returns (gain of cross-role ties, pairs added)."""
     n = len(role)
-    dense = len(scaled) != len(table)
+    dense = is_dense(scaled, table)
     cross_gain, added = 0.0, 0
     for g in range(seats.shape[0]):
         for i in range(seats.shape[1]):
@@ -129,10 +129,20 @@ def rehash(table, values, table_size):
     return new_table, new_values
 
 
-@njit(cache=True, inline="always")
-def dense_at(a, b, n):
-    """The position of the pair a < b of `n` members in their dense upper triangle."""
+def dense_position(a, b, n):
+    """The position of the pair a < b of `n` members in their dense upper triangle
+    (integers or arrays of them)."""
     return a * (2 * n - a - 1) // 2 + (b - a - 1)
+
+
+def held_densely(values, table):
+    """Whether ties whose strengths are `values` and hash table `table` are held in the
+    dense layout (its strengths and the table's slots then differ in number)."""
+    return len(values) != len(table)
+
+
+dense_at = njit(cache=True, inline="always")(dense_position)
+is_dense = njit(cache=True, inline="always")(held_densely)
 
 
 @njit(cache=True, inline="always")

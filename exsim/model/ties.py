@@ -3,9 +3,10 @@
 Tie strengths live in [0, 1]. Only pairs who have met hold a tie, so ties are kept in a
 hash table of those pairs (`tie_table.find_slots`): memory and time grow with the meetings,
 not with the square of the population. When the table would grow past a quarter of the
-bytes of a dense triangle of every pair (and that is `memory.DENSE_FROM` or more: a large
-plenary, where every pair meets), the ties move into that triangle (`tie_table.to_dense`,
-`memory.turns_dense`), read and grown to the same values. Fading multiplies every tie by
+bytes of a dense triangle of every pair (and that is `memory.DENSE_FROM` or more: about
+2,000 members, in any event format, once a few per cent of pairs have met), the ties
+move into that triangle (`tie_table.to_dense`, `memory.turns_dense`), read and grown to
+the same values. Fading multiplies every tie by
 the same factor each month, so it is kept as one shared scale instead of touching every
 tie; the mean strength of cross-role ties is kept up to date as ties change, so reading
 it costs nothing.
@@ -44,7 +45,7 @@ class Ties:
     @property
     def dense(self) -> bool:
         """Whether the ties are held in the dense layout (see the module)."""
-        return len(self._scaled) != len(self._table)
+        return tie_table.held_densely(self._scaled, self._table)
 
     def _pairs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every pair who has met, (i, j, strength) with i < j (hash table only)."""
@@ -57,9 +58,7 @@ class Ties:
         keys = self._keys(i, j)
         if self.dense:
             low, high = np.divmod(keys, len(self._role))
-            at = np.where(
-                low < high, low * (2 * len(self._role) - low - 1) // 2 + high - low - 1, 0
-            )
+            at = np.where(low < high, tie_table.dense_position(low, high, len(self._role)), 0)
             return np.where(low < high, self._scaled[at] * self._scale, 0.0)
         slots, _ = tie_table.find_slots(self._table, keys.reshape(-1), False)
         values = np.where(slots >= 0, self._scaled[slots] * self._scale, 0.0)
