@@ -18,7 +18,7 @@ import re
 import shutil
 import socket
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -340,3 +340,26 @@ def _lock(fd: int) -> None:
         msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
         return
     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def make_folder(out: Path) -> list[Path]:
+    """Create folder `out` and its missing parents; return those created, outermost first."""
+    missing = []
+    folder = out
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    out.mkdir(parents=True, exist_ok=True)
+    return list(reversed(missing))
+
+
+def readable(paths: Iterable[Path]) -> bool:
+    """Whether every Arrow IPC file of `paths` can be read whole."""
+    import pyarrow as pa
+
+    try:
+        for path in paths:
+            read_arrow(path)
+    except (pa.ArrowException, OSError):
+        return False
+    return True

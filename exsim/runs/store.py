@@ -33,7 +33,6 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -151,7 +150,7 @@ class SweepStore:
         left, and the batches that are damaged, so their runs run again), and record
         `session` in the manifest. A refusal leaves the folder as it was."""
         self.check()
-        created = _make_folder(self.out)
+        created = files.make_folder(self.out)
         try:
             self._lock.acquire()
             manifest = self.check()  # again, now that the folder is ours
@@ -202,7 +201,7 @@ class SweepStore:
         self._next_part = found.max_part + 1
         self._superseded = set(found.superseded)
         for run_id, record in found.records.items():
-            if record.pending is not None and not _readable(record.pending.values()):
+            if record.pending is not None and not files.readable(record.pending.values()):
                 for path in record.pending.values():
                     files._remove(path)
                 continue
@@ -386,28 +385,8 @@ class SweepStore:
         return {"done": statuses.count("done"), "failed": statuses.count("failed")}
 
 
-def _make_folder(out: Path) -> list[Path]:
-    """Create folder `out` and its missing parents; return those created, outermost first."""
-    missing = []
-    folder = out
-    while not folder.exists():
-        missing.append(folder)
-        folder = folder.parent
-    out.mkdir(parents=True, exist_ok=True)
-    return list(reversed(missing))
-
-
 def _ours_and_empty(path: Path) -> bool:
     """The lock, or a folder of the layout left empty (by a sweep killed at its start)."""
     if path.name == LOCK:
         return True
     return path.name in (*TABLES, PENDING) and path.is_dir() and not any(path.iterdir())
-
-
-def _readable(paths: Iterable[Path]) -> bool:
-    try:
-        for path in paths:
-            read_arrow(path)
-    except (pa.ArrowException, OSError):
-        return False
-    return True
