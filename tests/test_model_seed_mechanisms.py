@@ -180,7 +180,7 @@ def one_question_each(n_groups, m, holders, mention, seed):
     per_round = n_groups * m + n_groups * m * m + n_groups * (m + 1) * len(KNOWLEDGE_TYPES)
     tally = Tally.empty(seats)
     hold_packed(tuple(members(pop)), seats, legitimacy_of(p), pop.problem.truth,
-                tuple(rules(setting, p)), (shuffle, rng.random((1, per_round))),
+                tuple(rules(setting, p)), (shuffle, rng.random((1, per_round)), None),
                 tally[1:], (pop.role, 0.0))  # fmt: skip
     return tally
 
