@@ -221,5 +221,6 @@ def check(p: dict[str, Any]) -> None:
         f"population.size = {p['population.size']} in {room}: the run would need about "
         f"{gigabytes(need)} (largest session {gigabytes(max(parts['event'], parts['projects']))},"
         f" ties {gigabytes(parts['ties'])}), more than {source} ({gigabytes(allowed)}); "
-        f"use fewer members or smaller groups, or set {BUDGET_VARIABLE}"
+        f"use fewer members{'' if p['event.format'] == 'plenary' else ' or smaller groups'}, "
+        f"or set {BUDGET_VARIABLE}"
     )
