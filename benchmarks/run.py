@@ -274,12 +274,7 @@ print(base, high_water_kib(), ties.count, ties._table.nbytes + ties._scaled.nbyt
 
 def peak_memory(size: int, months: int) -> dict:
     """Peak resident set size of a fresh process that runs the case (Linux VmHWM)."""
-    out = subprocess.run(
-        [sys.executable, "-c", PEAK_MEMORY, str(CONFIG), str(size), str(months)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
+    out = targets.fresh_process(PEAK_MEMORY, size, months)
     after_imports, peak = (int(v) / 1024 for v in out[:2])
     return {
         "members": size,

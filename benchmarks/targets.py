@@ -207,16 +207,22 @@ print(base, high_water(), memory.peak_bytes(dict(config.values)), time.process_t
 """
 
 
-def plenary_peak(members: int, months: int) -> tuple[int, int, int, float]:
-    """A plenary of `members`, everyone attending, run for `months` in a fresh process:
-    the peak resident set (VmHWM) once the compiled rules are loaded (after a small
-    plenary) and at the end, the model's estimate (bytes) and the run's CPU seconds."""
-    out = subprocess.run(
-        [sys.executable, "-c", PEAK, str(CONFIG), str(members), str(months)],
+def fresh_process(script: str, *arguments) -> list[str]:
+    """The words `script` prints, run in a fresh Python process with the config and
+    `arguments` as its command-line arguments."""
+    return subprocess.run(
+        [sys.executable, "-c", script, str(CONFIG), *map(str, arguments)],
         capture_output=True,
         text=True,
         check=True,
     ).stdout.split()
+
+
+def plenary_peak(members: int, months: int) -> tuple[int, int, int, float]:
+    """A plenary of `members`, everyone attending, run for `months` in a fresh process:
+    the peak resident set (VmHWM) once the compiled rules are loaded (after a small
+    plenary) and at the end, the model's estimate (bytes) and the run's CPU seconds."""
+    out = fresh_process(PEAK, members, months)
     return int(out[0]), int(out[1]), int(out[2]), float(out[3])
 
 
