@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .dialogue import _READ, Tally, _member_arrays, draw_shapes, rules
-from .outcomes import session_outcomes
+from .outcomes import SUMMED, group_tables, pool_by_size
 from .population import Population
 from .projects import project_setting
 from .session import hold_packed
@@ -39,15 +39,23 @@ class ProjectMeeting:
         self.learning, rows = draw_shapes(self.setting, self.seats.shape, self.sampling)
         self.shuffle, self.draws = np.zeros(self.seats.shape), np.zeros(rows)  # refilled
         self.buffer = np.zeros(Tally.buffer_bytes(self.seats), dtype=np.uint8)
+        self._views()
+
+    def _views(self) -> None:
+        """Make the tally (views of the buffer) and the arguments of the compiled calls
+        that stay the same from month to month (the tally's counts, the random numbers'
+        arrays)."""
         self.tally = Tally.in_buffer(self.seats, self.buffer)  # views of one buffer
+        self.counts = self.tally[1:]
+        self.numbers = (self.shuffle, self.draws, None)
 
     def __getstate__(self) -> dict:
-        """What a copy keeps: all but the tally, whose views are remade on its buffer."""
-        return {k: v for k, v in self.__dict__.items() if k != "tally"}
+        """What a copy keeps: all but the views of its arrays, remade on its own."""
+        return {k: v for k, v in self.__dict__.items() if k not in _VIEWS}
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
-        self.tally = Tally.in_buffer(self.seats, self.buffer)
+        self._views()
 
     def fits(self, p: dict) -> bool:
         """Whether parameters `p` still give this meeting's setting, rules and growth."""
@@ -65,21 +73,25 @@ class ProjectMeeting:
         rng.random(out=self.draws)
         if self.growth != 0:
             pop.ties.make_room_for(self.seats)
-        members = _member_arrays(pop)
         self.buffer.fill(0)  # the tally starts at 0
-        counts = self.tally[1:]
+        seats, counts, role = self.seats, self.counts, pop.role
         cross_gain, added, updates = hold_packed(
-            members,
-            self.seats,
+            _member_arrays(pop),
+            seats,
             np.asarray(legitimacy, dtype=float),
             pop.problem.truth,
             self.rules,
-            (self.shuffle, self.draws, None),
+            self.numbers,
             counts,
-            (pop.role, self.growth),
+            (role, self.growth),
         )
         pop.ties.grown(cross_gain, added)
-        return session_outcomes(pop, self.tally)[1], int(updates)
+        table, summary = group_tables(seats, role, pop.status, pop.leader, counts, SUMMED)
+        return pool_by_size(table, summary), int(updates)  # `outcomes.session_outcomes`
+
+
+_VIEWS = ("tally", "counts", "numbers")
+"""A meeting's attributes that are views of (or hold) its arrays: remade in a copy."""
 
 
 def _key(p: dict) -> tuple:

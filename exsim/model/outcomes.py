@@ -166,10 +166,11 @@ def pool_by_size(table: np.ndarray, summary: np.ndarray) -> np.ndarray:
     """Fill in the pooled outcomes that are group outcomes weighted by group size into
     `summary` as `group_tables` gives it (its first place holding the total size), from the
     group `table`; returns `summary`."""
-    size = table[:, 0].astype(float)  # contiguous, as `@` was always given it
-    total = summary[0]  # set aside by `_pooled`
-    for at, column in _WEIGHTED:  # NumPy's `@` (BLAS), as these were always summed
-        summary[at] = float(table[:, column] @ size) / total
+    columns = table.T  # its rows are the table's columns, the same strided views
+    size = columns[0].copy()  # contiguous, as `@` was always given it
+    total = float(summary[0])  # set aside by `_pooled`
+    for at, column in _WEIGHTED:  # NumPy's dot (BLAS), as these were always summed:
+        summary[at] = columns[column].dot(size) / total  # `@`'s BLAS call, called faster
     return summary
 
 
