@@ -59,6 +59,8 @@ def added_outcomes(functions: Mapping[str, Callable] | None) -> dict[str, AddedO
             f"outcomes: give a mapping of names to functions of the model, e.g. "
             f"{{'mean_voice': mean_voice}}, not {type(functions).__name__}"
         )
+    if not functions:  # none added (as a config without [outcomes] gives it)
+        return {}
     taken = {n.lower() for n in (*registry.OUTCOMES, *KEYWORDS, *RESERVED)}
     checked = {}
     for name, function in functions.items():

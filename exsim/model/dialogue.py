@@ -16,6 +16,7 @@ population's arrays and returns what happened (`Tally`).
 
 from __future__ import annotations
 
+import math
 import operator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -194,7 +195,7 @@ class Tally(_TallyFields):
         long, zeroed at once by ``buffer.fill(0)``), each starting 8-byte aligned."""
         arrays, at = [], 0
         for shape, dtype in _count_layout(*seats.shape, aspects):
-            size = int(np.prod(shape)) * np.dtype(dtype).itemsize
+            size = int(math.prod(shape)) * np.dtype(dtype).itemsize
             arrays.append(buffer[at : at + size].view(dtype).reshape(shape))
             at += _padded(shape, dtype)
         return cls(seats, *arrays)
@@ -216,7 +217,7 @@ class Tally(_TallyFields):
 
 def _padded(shape: tuple, dtype: type) -> int:
     """Bytes of an array of `shape` and `dtype`, rounded up to a multiple of 8."""
-    return -(-int(np.prod(shape)) * np.dtype(dtype).itemsize // 8) * 8
+    return -(-int(math.prod(shape)) * np.dtype(dtype).itemsize // 8) * 8
 
 
 def draw_numbers(
