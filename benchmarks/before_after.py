@@ -9,6 +9,7 @@ slows both; the first run of each compiles its kernel and is not timed.
     python benchmarks/before_after.py --rev 78af082            # 20 runs of each
     python benchmarks/before_after.py --rev 78af082 --neutral  # also this checkout at
                                                                 # parameters.NEUTRAL
+    python benchmarks/before_after.py --rev 78af082 --cpu      # CPU time, not wall
 """
 
 from __future__ import annotations
@@ -42,10 +43,10 @@ def load_before(rev: str, into: Path):
     )
 
 
-def timed(simulate, config) -> float:
-    start = time.perf_counter()
+def timed(simulate, config, clock=time.perf_counter) -> float:
+    start = clock()
     simulate(config)
-    return time.perf_counter() - start
+    return clock() - start
 
 
 def main() -> None:
@@ -53,6 +54,9 @@ def main() -> None:
     parser.add_argument("--rev", default="78af082", help="earlier revision (default 78af082)")
     parser.add_argument("--repeats", type=int, default=20, help="timed runs of each")
     parser.add_argument("--neutral", action="store_true", help="also time parameters.NEUTRAL")
+    parser.add_argument(
+        "--cpu", action="store_true", help="time CPU (process_time), not wall (on a shared machine)"
+    )
     args = parser.parse_args()
 
     from exsim.config import default_config
@@ -72,7 +76,8 @@ def main() -> None:
         times = {name: [] for name in arms}
         for _ in range(args.repeats):
             for name, (run, config) in arms.items():
-                times[name].append(timed(run, config))
+                clock = time.process_time if args.cpu else time.perf_counter
+                times[name].append(timed(run, config, clock))
     medians = {name: statistics.median(t) for name, t in times.items()}
     base = medians[f"before ({args.rev})"]
     for name, median in medians.items():

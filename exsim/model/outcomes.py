@@ -169,8 +169,8 @@ def pool_by_size(table: np.ndarray, summary: np.ndarray) -> np.ndarray:
     columns = table.T  # its rows are the table's columns, the same strided views
     size = columns[0].copy()  # contiguous, as `@` was always given it
     total = float(summary[0])  # set aside by `_pooled`
-    for at, column in _WEIGHTED:  # NumPy's dot (BLAS), as these were always summed:
-        summary[at] = columns[column].dot(size) / total  # `@`'s BLAS call, called faster
+    for at, column in _WEIGHTED:  # BLAS's dot as `@` calls it (tests/test_pooled_dot.py),
+        summary[at] = columns[column].dot(size) / total  # as these were always summed
     return summary
 
 
