@@ -245,7 +245,8 @@ _PER_ROLE_EVENT = _family(
     "turns ÷ a fair share",
     "event",
     _LATEST + "turns per attending member of the role ÷ turns per attendee "
-    "(1 = fair share; 0 if the role was absent)",
+    "(1 = fair share; NaN, undefined, if the role was absent or nobody spoke; its mean "
+    "over a run is over the events the role attended)",
     "≥ 0, at most attendance ÷ members of the role present",
     0.0,
 ) + _family(
@@ -342,7 +343,7 @@ STATE = (
         "Norm endorsement",
         _SHARE,
         "state",
-        "mean endorsement among members of the role (0 if none)",
+        "mean endorsement among members of the role (NaN if none)",
         "[0, 1]",
         0.0,
         1.0,
@@ -352,7 +353,7 @@ STATE = (
         "Dialogic capacity",
         _SHARE,
         "state",
-        "mean capacity among members of the role (0 if none)",
+        "mean capacity among members of the role (NaN if none)",
         "[0, 1]",
         0.0,
         1.0,
@@ -362,7 +363,7 @@ STATE = (
         "Belief error",
         "absolute error",
         "state",
-        "mean absolute belief error among members of the role (0 if none)",
+        "mean absolute belief error among members of the role (NaN if none)",
         "≥ 0",
         0.0,
     ),
