@@ -14,6 +14,8 @@ of exsim uses.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .outcome_rows import FINAL, KINDS, ROWS, SESSION, STATE, SUMMARIES, Outcome
@@ -91,9 +93,12 @@ def summarize(values, summary: str, kind: str, held) -> float:
     held = np.asarray(held, dtype=bool)
     if kind == "event" and held.any():
         values = values[held]
-        if summary == "mean" and np.isnan(values).any():
-            values = values[~np.isnan(values)]
-            return float(values.mean()) if len(values) else float("nan")
+        if summary == "mean":
+            mean = float(values.mean())
+            if math.isnan(mean):  # undefined at some events: the mean over the others
+                values = values[~np.isnan(values)]
+                return float(values.mean()) if len(values) else math.nan
+            return mean
     elif kind in ("event", "project") and len(values) > 1:
         values = values[1:]
     return float(values[-1] if summary == "final" else values.mean())
