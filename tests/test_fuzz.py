@@ -112,7 +112,9 @@ def without_undefined(table: pd.DataFrame, out: Path) -> pd.DataFrame:
         for step in table.loc[(table["event_held"] == 1) & ratio.isna(), "step"]:
             here = events["step"] == step
             assert events.loc[here, f"members_{role}"].sum() == 0 or turns[here].sum() == 0
-    return table.drop(columns=[f"{name}_{role}" for name in UNDEFINED for role in ROLES])
+    assert table["cross_role_ties"].isna().all() == (len(roles) == 1)  # no cross-role pair
+    undefined = [f"{name}_{role}" for name in UNDEFINED for role in ROLES]
+    return table.drop(columns=[*undefined, "cross_role_ties"])
 
 
 @settings(

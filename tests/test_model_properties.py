@@ -140,6 +140,10 @@ def check_undefined(model, frame, events):
         assert (column[known].isna() == expected[known].astype(bool)).all(), role
         frame.loc[known & column.isna(), f"speaking_ratio_{role}"] = 0.0
     frame[PER_ROLE_STATE] = frame[PER_ROLE_STATE].fillna(0.0)
+    one_role = held.any(axis=0).sum() == 1  # no cross-role pair: no mean tie strength
+    ties = frame["cross_role_ties"]
+    assert ties.isna().all() if one_role else ties.notna().all()
+    frame["cross_role_ties"] = ties.fillna(0.0)
     return frame
 
 

@@ -1,6 +1,7 @@
 """Undefined outcomes are NaN, never 0: a role's speaking ratio at an event it missed (or
-where nobody spoke), a role's state when nobody holds it; a present role's values are the
-numbers they always were; and a comparison on such a column says it has no value."""
+where nobody spoke), a role's state when nobody holds it, cross-role ties with one role
+only; a present role's values are the numbers they always were; and a comparison on such
+a column says it has no value."""
 
 import numpy as np
 import pandas as pd
@@ -29,6 +30,14 @@ def test_a_role_nobody_holds_has_nan_outcomes_and_the_others_have_values():
         assert ts[f"{name}_patient"].notna().all(), name
     assert ts.loc[held, "speaking_ratio_researcher"].isna().all()
     assert (ts.loc[held, "speaking_ratio_patient"] > 0).all()
+
+
+def test_with_one_role_there_is_no_cross_role_tie_strength():
+    mix = {f"population.mix.{r}": 0.0 for r in ROLES if r != "patient"}
+    ts = _run(**mix).timeseries
+    assert ts["cross_role_ties"].isna().all()
+    assert ts["norm_endorsement_patient"].notna().all()
+    assert _run().timeseries["cross_role_ties"].notna().all()
 
 
 def test_a_present_role_s_speaking_ratio_is_its_share_of_turns_over_a_fair_share():

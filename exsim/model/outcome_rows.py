@@ -323,7 +323,7 @@ STATE = (
         "Cross-role ties",
         "tie strength, 0 to 1",
         "state",
-        "mean tie strength over all cross-role pairs",
+        "mean tie strength over all cross-role pairs (NaN if none: one role only)",
         "[0, 1]",
         0.0,
         1.0,

@@ -1,9 +1,9 @@
 """Outcomes: what users read off the model (BRIEF §4), per group, per session, per step.
 
 Every outcome is a number with a stated range, or NaN where it is undefined: a role's
-speaking ratio or per-role state when nobody holds the role (or nobody spoke), never a 0
-that could be read as a value. The outcomes' names, units and meanings are those of the
-registry (`exsim.model.registry`).
+speaking ratio or per-role state when nobody holds the role (or nobody spoke), cross-role
+ties with one role only, never a 0 that could be read as a value. The outcomes' names,
+units and meanings are those of the registry (`exsim.model.registry`).
 """
 
 from __future__ import annotations
