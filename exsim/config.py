@@ -23,7 +23,7 @@ from typing import Any
 
 import tomli_w
 
-from .errors import ConfigError, OutcomeError
+from .errors import ConfigError, OutcomeError, SettingError
 from .model.parameters import PARAMETERS, suggest, validate
 from .outcome_modules import outcome_function
 
@@ -282,6 +282,8 @@ def checked(values: Mapping[str, Any], where: str) -> dict[str, Any]:
         return validate(dict(values))
     except KeyError as err:
         raise ConfigError(f"{where}: {err.args[0]}") from None
+    except SettingError:  # from the environment, not from `where`: said as it is
+        raise
     except ValueError as err:
         raise ConfigError(f"{where}: {err}") from None
 

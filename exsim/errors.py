@@ -5,6 +5,12 @@ class ConfigError(ValueError):
     """A config file, override or value that cannot be used; the message is one line."""
 
 
+class SettingError(ConfigError):
+    """A setting of the environment that cannot be used (the variable
+    ``EXSIM_MEMORY_LIMIT``, the process's memory limit); the message is one line and
+    names where the setting came from, never a config file, which it did not come from."""
+
+
 class UsageError(Exception):
     """A command-line mistake; reported in one line with exit status 2."""
 

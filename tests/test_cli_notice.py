@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 import time
 
-from exsim.cli import notice
+from exsim.cli import main, notice
+from exsim.model import memory
 
 
 def test_a_block_still_running_after_the_delay_is_announced(capsys):
@@ -26,3 +28,23 @@ def test_warm_up_leaves_the_compiled_rules_ready(capsys):
 
     notice.warm_up()
     assert session.hold_packed.signatures  # compiled or loaded from the cache (the model calls it)
+
+
+def test_no_room_for_the_notice_thread_is_one_line_naming_the_memory_limit(
+    monkeypatch, tmp_path, capsys
+):
+    """Under a tight `ulimit -v` (700000 on this machine class) the notice's thread cannot
+    start: one line naming the process's limit and what is allowed, exit status 2,
+    nothing written. (Simulated here: how much room a process has left varies.)"""
+
+    def refused(self):
+        raise RuntimeError("can't start new thread")
+
+    monkeypatch.setattr(threading.Timer, "start", refused)
+    monkeypatch.setattr(memory, "address_limit", lambda: 700_000 * 1024)
+    out = tmp_path / "run"
+    assert main(["run", "configs/exchange_network.toml", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "memory limit (ulimit -v 700000)" in err and "1 GB" in err
+    assert list(tmp_path.iterdir()) == []

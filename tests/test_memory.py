@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import exsim
+from exsim.cli import main
 from exsim.errors import ConfigError
 from exsim.model import memory
 from exsim.model.parameters import validate
@@ -105,14 +106,34 @@ def test_the_default_network_needs_little(limit):
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("16G", 16 * 2**30), ("500M", 500 * 2**20), ("2GiB", 2 * 2**30), ("4096", 4096)],
+    [
+        ("16G", 16 * 2**30),
+        ("1.5G", 3 * 2**29),
+        ("500M", 500 * 2**20),
+        ("2GiB", 2 * 2**30),
+        ("4096", 4096),
+    ],
 )
 def test_the_limit_reads_sizes(text, value):
     assert memory.parse_bytes(text) == value
 
 
-@pytest.mark.parametrize("text", ["lots", "G", "-1G", "1e400"])
+@pytest.mark.parametrize("text", ["lots", "G", "-1G", "1e400", "0.5", "1.5", "nan", "0"])
 def test_a_bad_limit_is_one_line(limit, text):
     limit(text)
     with pytest.raises(ConfigError, match=f"{memory.BUDGET_VARIABLE} = '{text}'"):
         exsim.default_config()
+
+
+def test_a_bad_limit_names_the_environment_not_the_config_file(limit, tmp_path, capsys):
+    """Half a byte is refused, in one line that says where the value came from (the
+    environment, not the config file the command was given) and what is allowed; exit
+    status 2 and no output folder."""
+    limit("0.5")
+    out = tmp_path / "run"
+    assert main(["run", "configs/exchange_network.toml", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "exchange_network.toml" not in err
+    assert err.startswith("exsim: error: environment variable EXSIM_MEMORY_LIMIT = '0.5': ")
+    assert "whole number of bytes" in err and "16G" in err
+    assert not out.exists() and list(tmp_path.iterdir()) == []

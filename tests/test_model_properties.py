@@ -110,6 +110,43 @@ def check_population(model):
     assert len(model.agents) == pop.size
 
 
+PER_ROLE_STATE = [
+    f"{k}_{r}" for k in ("norm_endorsement", "dialogic_capacity", "belief_error") for r in ROLES
+]
+
+
+def check_undefined(model, frame, events):
+    """A per-role outcome is NaN exactly where it is undefined: a role's state when
+    nobody holds the role; its speaking ratio at an event it missed or where nobody
+    spoke (carried, as every event outcome, to the months until the next event). Returns
+    `frame` with those cells at 0, for the range checks."""
+    frame = frame.copy()
+    held = model.population.role[:, None] == np.arange(len(ROLES))
+    for r, role in enumerate(ROLES):
+        for column in (
+            f"{k}_{role}" for k in ("norm_endorsement", "dialogic_capacity", "belief_error")
+        ):
+            assert (
+                frame[column].isna().all() if not held[:, r].any() else frame[column].notna().all()
+            )
+    turns = [f"turns_{r}" for r in ROLES]
+    by_month = events.groupby("step")[[f"members_{r}" for r in ROLES] + turns].sum()
+    silent = by_month[turns].sum(axis=1) == 0
+    for role in ROLES:
+        missing = (by_month[f"members_{role}"] == 0) | silent  # undefined at these events
+        expected = missing.reindex(frame.index).astype(float).ffill()  # NaN before any event
+        column = frame[f"speaking_ratio_{role}"]
+        known = expected.notna()
+        assert (column[known].isna() == expected[known].astype(bool)).all(), role
+        frame.loc[known & column.isna(), f"speaking_ratio_{role}"] = 0.0
+    frame[PER_ROLE_STATE] = frame[PER_ROLE_STATE].fillna(0.0)
+    one_role = held.any(axis=0).sum() == 1  # no cross-role pair: no mean tie strength
+    ties = frame["cross_role_ties"]
+    assert ties.isna().all() if one_role else ties.notna().all()
+    frame["cross_role_ties"] = ties.fillna(0.0)
+    return frame
+
+
 def check_timeseries(frame, values):
     steps, size = values["run.steps"], values["population.size"]
     assert len(frame) == steps + 1
@@ -179,7 +216,7 @@ def check_events(events, frame, values):
 def test_any_valid_run_stays_finite_in_range_and_repeats(values):
     model, frame, events = run(values)
     check_population(model)
-    check_timeseries(frame, values)
+    check_timeseries(check_undefined(model, frame, events), values)
     check_events(events, frame, values)
     _, frame_again, events_again = run(values)
     pd.testing.assert_frame_equal(frame, frame_again)
@@ -201,5 +238,5 @@ def test_every_event_design_runs_in_range(values, fmt, suspension):
     model, frame, events = run(values)
     assert frame["events_held"].iloc[-1] == values["run.steps"]
     check_population(model)
-    check_timeseries(frame, values)
+    check_timeseries(check_undefined(model, frame, events), values)
     check_events(events, frame, values)

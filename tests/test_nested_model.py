@@ -3,8 +3,10 @@ setting (`parameters.NEUTRAL`), the model gives that version's outputs bit for b
 
 The reference (`reference/nested.npz`) was written by `reference/make_reference.py`
 at commit 78af082 with NumPy 2.4.6 on Python 3.11; new output columns are allowed,
-changed values are not, with one change by design: month 0 holds no event or project
-outcome (NaN; the reference has 0 there, as the model then recorded).
+changed values are not, with two changes by design: month 0 holds no event or project
+outcome, and a per-role outcome is undefined where the role is absent (NaN; the
+reference has 0 in both, as the model then recorded). Each such NaN must be a stored 0,
+and every other value must match.
 """
 
 import importlib.util
@@ -44,6 +46,9 @@ def test_neutral_mechanisms_reproduce_the_stored_reference(design):
             assert np.isnan(got[0, session]).all() and (want[0, session] == 0).all()
             got, want = got.copy(), want.copy()
             got[0, session] = want[0, session] = 0.0
+            undefined = _undefined_cells(got, columns)  # NaN by design since, 0 stored
+            assert (want[undefined] == 0).all(), "only a stored 0 may have become NaN"
+            got[undefined] = 0.0
             assert not np.isnan(got).any(), "only month 0's session outcomes may be NaN"
         if (np.__version__, sys.version_info[:2]) == MADE_WITH:
             np.testing.assert_array_equal(got, want, err_msg=f"{design}: {table}")
@@ -56,6 +61,22 @@ def test_the_reference_is_not_trivial():
     finals = {d: STORED[f"{d}/timeseries/values"][-1] for d in DESIGNS}
     values = list(finals.values())
     assert all(not np.array_equal(values[0], v) for v in values[1:] if v.shape == values[0].shape)
+
+
+def _undefined_cells(values: np.ndarray, columns: list[str]) -> np.ndarray:
+    """The cells of a time series that are NaN because the outcome is undefined there (a
+    role's speaking ratio at an event it missed, its state with nobody holding it), which
+    the model recorded as 0 before; the reference holds that 0."""
+    undefined = np.zeros(values.shape, dtype=bool)
+    for k, column in enumerate(columns):
+        if column in OUTCOMES and OUTCOMES[column].family in UNDEFINED_FAMILIES:
+            undefined[:, k] = np.isnan(values[:, k])
+    return undefined
+
+
+UNDEFINED_FAMILIES = ("speaking_ratio", "norm_endorsement", "dialogic_capacity", "belief_error")
+"""The per-role outcomes that are NaN where undefined (they were 0 when the reference was
+made)."""
 
 
 def _session(column: str) -> bool:

@@ -78,7 +78,7 @@ def test_sweep_figures_say_which_values_have_none(swept, monkeypatch):
     for name in ("mean", "timeseries"):
         (ax,) = drawn[f"{name}_project_challenges_by_project.rounds.png"].axes[:1]
         title = " ".join(ax.get_title().split())
-        assert "no value (NaN: no event or project meeting held) for project.rounds = 0" in title
+        assert f"{plots.NO_VALUE} for project.rounds = 0" in title
     (ax,) = drawn["mean_project_challenges_by_project.rounds.png"].axes
     low, high = ax.get_xlim()
     assert low < 0 < 1 < high  # the level with no value keeps its place on the axis
@@ -119,7 +119,7 @@ def test_a_comparison_says_there_is_no_value_to_compare(designs, tmp_path, monke
     assert len(rows) == 2 and "Challenges" in rows[1]  # the NaN row is kept, not dropped
     assert "n = 2 replicates per design" in forest._suptitle.get_text()
     notes = [t.get_text() for t in forest.axes[0].texts]
-    assert notes == ["no value (NaN: no event or project meeting held)"]
+    assert notes == ["no value (NaN: no event or project meeting held, or the role absent)"]
     assert len(forest.axes[2].texts) == 0  # challenges has a value for "none"
 
 

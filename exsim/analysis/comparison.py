@@ -45,8 +45,10 @@ def metrics_table(
 def compare_designs(metrics: pd.DataFrame, designs: list[str], seed: int = 0) -> pd.DataFrame:
     """The comparison table: one row per outcome, role and design.
 
-    Columns: replicates (the runs with a value: 0 when no such session was held), mean,
-    mean_low, mean_high (95% bootstrap interval); for designs after the first, difference
+    Columns: replicates (the runs with a value: 0 when no such session was held, fewer
+    than the seeds when some runs have none, as for a role absent), mean (NaN if any
+    run has none: the others are not averaged quietly), mean_low, mean_high (95%
+    bootstrap interval); for designs after the first, difference
     from the first (paired by seed), its interval, effect_size (Cohen's d with pooled
     s.d.) with its 95% percentile bootstrap interval (effect_size_low, effect_size_high;
     NaN when d is infinite), resolved (the interval excludes 0) and replicates_needed
@@ -110,6 +112,8 @@ def comparison_markdown(table: pd.DataFrame, role: str = "all") -> str:
     ]
     for _, r in part.iterrows():
         mean = f"{r['mean']:.3f} [{r['mean_low']:.3f}, {r['mean_high']:.3f}]"
+        if pd.isna(r["mean"]):
+            mean = f"no value ({int(r['replicates'])} runs with one)"
         if r["design"] == designs[0]:
             lines.append(f"| {r['outcome']} | {r['design']} | {mean} | (baseline) | | |")
             continue
@@ -121,10 +125,15 @@ def comparison_markdown(table: pd.DataFrame, role: str = "all") -> str:
     return "\n".join(lines) + "\n"
 
 
+NO_VALUE_WHY = "NaN in some run: no event or project meeting held, or the role absent"
+"""Why a mean or a difference has no value: some run of the design (or of the baseline)
+has none, and a mean over runs is not taken over the others quietly."""
+
+
 def verdict(row: pd.Series) -> str:
     """Plain words for one difference: resolved, or within noise and what would resolve it."""
     if pd.isna(row["difference"]):
-        return "no value to compare (NaN: no event, or no project meeting, held)"
+        return f"no value to compare ({NO_VALUE_WHY})"
     if row["resolved"]:
         return "differs"
     needed = row["replicates_needed"]

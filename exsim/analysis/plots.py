@@ -104,7 +104,8 @@ def forest_plot(table: pd.DataFrame, path: str | Path, role: str | None = "all")
     the outcome's own unit (so each row has its own x-axis). Right: Cohen's d with its
     95% interval on ONE axis common to every row, so effects can be compared across
     outcomes. The title gives n, the replicates per design. A design with no value to
-    compare (NaN: no event or project meeting held) keeps its row, which says so (`NO_VALUE`).
+    compare (NaN in some run: no event or project meeting held, or the role absent) keeps
+    its row, which says so (`NO_VALUE`).
     """
     if role is not None:
         table = table[table["role"] == role]
@@ -270,7 +271,7 @@ def trajectory_plot(trajectories: pd.DataFrame, outcomes: list[str], path: str |
     return save(fig, path)
 
 
-NO_VALUE = "no value (NaN: no event or project meeting held)"
+NO_VALUE = "no value (NaN: no event or project meeting held, or the role absent)"
 """What a figure says where a design or a parameter value has no value to draw."""
 
 

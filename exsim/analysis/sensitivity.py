@@ -304,8 +304,12 @@ def failed_runs(runs: pd.DataFrame) -> list[tuple[str, int, str]]:
 
 def undefined(values: pd.Series, point: pd.Series) -> str | None:
     """Why indices of `values` would mean nothing (non-finite, or constant), or None."""
-    if not np.isfinite(values.to_numpy()).all():
-        return "some runs gave no finite value (NaN: e.g. no event or project meeting held)"
+    finite = np.isfinite(values.to_numpy())
+    if not finite.all():
+        return (
+            f"{int((~finite).sum())} of {len(finite)} runs gave no finite value (NaN: e.g. no "
+            "event or project meeting held, or the role absent)"
+        )
     means = values.groupby(point).mean()
     spread = float(means.max() - means.min())
     if spread <= 1e-12 * max(1.0, float(means.abs().max())):

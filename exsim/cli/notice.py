@@ -7,6 +7,8 @@ import sys
 import threading
 from collections.abc import Iterator
 
+from ..errors import SettingError
+
 COMPILING = (
     "exsim: loading the libraries and the model's compiled rules (the first run after an "
     "install or an upgrade compiles them: a minute or two)..."
@@ -24,11 +26,32 @@ def said_if_slow(message: str, after: float = 1.0) -> Iterator[None]:
     seconds (and nothing if it ends sooner)."""
     timer = threading.Timer(after, lambda: print(message, file=sys.stderr, flush=True))
     timer.daemon = True
-    timer.start()
+    try:
+        timer.start()
+    except RuntimeError:  # "can't start new thread": no room left for its stack
+        raise SettingError(no_room()) from None
     try:
         yield
     finally:
         timer.cancel()
+
+
+ROOM_NEEDED = "about 1 GB (ulimit -v 1000000)"
+"""The address space a default `exsim run` has been seen to start and finish in (it
+fails at ulimit -v 700000: benchmarks/README.md, issue 16, session 8)."""
+
+
+def no_room() -> str:
+    """Why exsim could not start a thread: the process's memory limit, if it has one."""
+    from ..model.memory import address_limit
+
+    soft = address_limit()
+    if soft is None:
+        return "could not start a thread (the system refused one); free some memory or processes"
+    return (
+        f"this process's memory limit (ulimit -v {soft // 1024}) leaves no room to start "
+        f"exsim; allow {ROOM_NEEDED} or more, or lift the limit"
+    )
 
 
 def starting() -> contextlib.AbstractContextManager[None]:

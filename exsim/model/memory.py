@@ -26,6 +26,8 @@ import os
 from functools import lru_cache
 from typing import Any
 
+from ..errors import SettingError
+
 FLOAT = 8
 """Bytes of one float64 (and of one int64)."""
 
@@ -164,15 +166,21 @@ def budget() -> tuple[int, str]:
     if text:
         return parse_bytes(text), BUDGET_VARIABLE
     found = [(_physical_memory(), "this machine's memory")]
+    soft = address_limit()
+    if soft is not None:
+        found.append((soft, "this process's memory limit"))
+    return min(found)
+
+
+def address_limit() -> int | None:
+    """The address-space limit of this process in bytes (``ulimit -v``), None if none."""
     try:
         import resource
 
         soft, _ = resource.getrlimit(resource.RLIMIT_AS)
-        if soft not in (resource.RLIM_INFINITY, -1):
-            found.append((soft, "this process's memory limit"))
     except (ImportError, ValueError, OSError):
-        pass
-    return min(found)
+        return None
+    return None if soft in (resource.RLIM_INFINITY, -1) else soft
 
 
 def _physical_memory() -> int:
@@ -186,17 +194,23 @@ UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
 
 
 def parse_bytes(text: str) -> int:
-    """``"16G"``, ``"500M"``, ``"1048576"`` to bytes; `ValueError` naming the variable."""
+    """``"16G"``, ``"1.5G"``, ``"500M"``, ``"1048576"`` to bytes; a `SettingError` naming
+    the environment variable for anything else, such as ``"0.5"`` (half a byte)."""
     number, unit = text.rstrip("Bb").rstrip("iI"), ""
     if number and number[-1].upper() in UNITS:
         number, unit = number[:-1], number[-1].upper()
+    where = f"environment variable {BUDGET_VARIABLE} = {text!r}"
     try:
         value = float(number) * UNITS[unit]
     except ValueError:
-        raise ValueError(f"{BUDGET_VARIABLE} = {text!r}: give a size such as 16G or 500M") from None
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{BUDGET_VARIABLE} = {text!r}: give a size above 0, such as 16G")
+        raise SettingError(f"{where}: {ALLOWED}") from None
+    if not math.isfinite(value) or value < 1 or value != math.floor(value):
+        raise SettingError(f"{where}: not a whole number of bytes above 0; {ALLOWED}")
     return int(value)
+
+
+ALLOWED = "give a size such as 16G, 1.5G or 500M, or a whole number of bytes"
+"""What `BUDGET_VARIABLE` may hold, as an error message says it."""
 
 
 def gigabytes(n: int) -> str:

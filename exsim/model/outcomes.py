@@ -1,8 +1,9 @@
 """Outcomes: what users read off the model (BRIEF §4), per group, per session, per step.
 
-Every outcome is a finite number with a stated range: a ratio with nothing to count (no
-cross-role hearing, a role absent) is reported as 0. The outcomes' names, units and
-meanings are those of the registry (`exsim.model.registry`).
+Every outcome is a number with a stated range, or NaN where it is undefined: a role's
+speaking ratio or per-role state when nobody holds the role (or nobody spoke), cross-role
+ties with one role only, never a 0 that could be read as a value. The outcomes' names,
+units and meanings are those of the registry (`exsim.model.registry`).
 """
 
 from __future__ import annotations
@@ -156,7 +157,7 @@ def session_outcomes(pop: Population, tally: Tally) -> tuple[np.ndarray, np.ndar
     (`SUMMARY_OUTCOMES`,): counts summed, ratios weighted by group size.
 
     `speaking_ratio_<role>`: turns per member of the role over turns per member overall
-    (1: a fair share; 0 if the role was absent or nobody spoke).
+    (1: a fair share; NaN, undefined, if the role was absent or nobody spoke).
     """
     table, summary = group_tables(tally.seats, pop.role, pop.status, pop.leader, tally[1:], SUMMED)
     return table, pool_by_size(table, summary)
@@ -205,10 +206,11 @@ def _pooled(table, summed):
         all_turns += turns[r]
     total = max(total, 1.0)
     fair = all_turns / total
-    for r in range(roles):
-        if fair > 0:
-            share = turns[r] / members[r] if members[r] > 0 else 0.0
-            out[_RATIOS + r] = share / fair
+    for r in range(roles):  # undefined (NaN) for a role absent, or when nobody spoke
+        if fair > 0 and members[r] > 0:
+            out[_RATIOS + r] = turns[r] / members[r] / fair
+        else:
+            out[_RATIOS + r] = np.nan
     out[0] = total
     return out
 
@@ -231,7 +233,8 @@ def state_outcomes(pop: Population, legitimacy: np.ndarray) -> np.ndarray:
     knowledge type held by someone and the reliability of its holders on their own aspect
     (exp(-|error|)); belief error (overall and per aspect) and diversity (the standard
     deviation of views on each aspect); dialogic capacity; the mean strength of cross-role
-    ties; endorsement, capacity and belief error per role (0 for a role nobody holds)."""
+    ties; endorsement, capacity and belief error per role (NaN, undefined, for a role nobody
+    holds)."""
     values = np.empty(len(STATE_OUTCOMES))
     _state_into(values, pop, legitimacy)
     return values
@@ -333,6 +336,8 @@ def _state_table(
     out[3] /= n * aspects
     out[5] /= n
     for r in range(roles):
-        for block in range(3):
+        for block in range(3):  # undefined (NaN) for a role nobody holds
             if members_of_role[r] > 0:
                 out[7 + aspects + block * roles + r] /= members_of_role[r]
+            else:
+                out[7 + aspects + block * roles + r] = np.nan

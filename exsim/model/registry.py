@@ -14,6 +14,8 @@ of exsim uses.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .outcome_rows import FINAL, KINDS, ROWS, SESSION, STATE, SUMMARIES, Outcome
@@ -81,11 +83,22 @@ def summarize(values, summary: str, kind: str, held) -> float:
     (``"final"``) or its mean (``"mean"``) over the months its `kind` describes
     (`SUMMARIES`): event outcomes over the months with an event (`held`, a mask of the
     months; months 1 on if none was held), project outcomes over months 1 on, state
-    outcomes over every month from 0. Step 0 holds no event or project outcome (NaN)."""
+    outcomes over every month from 0. Step 0 holds no event or project outcome (NaN).
+
+    An event outcome undefined at some events (NaN: a role's speaking ratio when the
+    role was absent) has its mean over the events where it is defined, NaN if none;
+    its final value is the last event's, NaN if undefined there. Any other NaN stays
+    NaN (a per-role state outcome of a role nobody holds)."""
     values = np.asarray(values, dtype=float)
     held = np.asarray(held, dtype=bool)
     if kind == "event" and held.any():
         values = values[held]
+        if summary == "mean":
+            mean = float(values.mean())
+            if math.isnan(mean):  # undefined at some events: the mean over the others
+                values = values[~np.isnan(values)]
+                return float(values.mean()) if len(values) else math.nan
+            return mean
     elif kind in ("event", "project") and len(values) > 1:
         values = values[1:]
     return float(values[-1] if summary == "final" else values.mean())

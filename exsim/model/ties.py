@@ -14,6 +14,8 @@ it costs nothing.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import memory, tie_table
@@ -152,7 +154,8 @@ class Ties:
             self._scale = 1.0
 
     def cross_role_mean(self) -> float:
-        """Mean strength over all pairs of members of different roles (0 if none)."""
+        """Mean strength over all pairs of members of different roles (NaN, undefined, if
+        there is no such pair: every member holds one role)."""
         if self._cross_pairs == 0:
-            return 0.0
+            return math.nan
         return min(1.0, max(0.0, self._cross_sum / self._cross_pairs))
