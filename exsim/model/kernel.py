@@ -285,29 +285,36 @@ def _sort_key(present, keys, i):
 
 
 @njit(cache=True, no_cpython_wrapper=True)
-def _mention(room, j, rules, said, t, mentioned):
-    """Fill `room.mention` with the aspects that speaker j's utterance, the round's t-th,
-    mentions: every aspect, or, when sampling, each with chance `mention` times j's
-    knowledge of it times the room's mean knowledge of it to the power `shared_bias`,
-    by the uniform draws `said[t]` (ODD 7.25); count them in `mentioned` (aspects,)."""
-    for a in range(len(room.mention)):
+def _mention(mention, knowledge, shared, j, rules, said, t, mentioned):
+    """Fill `mention` (the room's) with the aspects that speaker j's utterance, the
+    round's t-th, mentions: every aspect, or, when sampling, each with chance `mention`
+    times j's `knowledge` of it times the room's `shared` factor of it (its mean
+    knowledge to the power `shared_bias`), by the uniform draws `said[t]` (ODD 7.25);
+    count them in `mentioned` (aspects,). The room's arrays come one by one, not as the
+    `Room`: each array handed to a compiled call costs a reference count taken and
+    given back (an atomic operation), and this runs at every utterance."""
+    for a in range(len(mention)):
         if rules.sampling > 0.0:
-            chance = rules.mention * room.knowledge[j, a] * room.shared[a]
-            room.mention[a] = said[t, a] < chance
+            chance = rules.mention * knowledge[j, a] * shared[a]
+            mention[a] = said[t, a] < chance
         else:
-            room.mention[a] = True
-        mentioned[a] += room.mention[a]
+            mention[a] = True
+        mentioned[a] += mention[a]
 
 
 @njit(cache=True, no_cpython_wrapper=True)
-def _speak(room, j, openness, cred, heard, uptake):
-    """Speaker j states their views on the aspects of `room.mention`; every other member
-    i moves toward them on each by openness_i * credibility_ij * precision, where
-    precision is j's knowledge of the aspect relative to i's."""
-    beliefs, knowledge = room.beliefs, room.knowledge
-    for i in range(len(room.present)):
-        if room.present[i] and i != j:
-            _listen(beliefs, knowledge, i, j, openness[i] * cred[i, j], room.mention)
+def _speak(present, beliefs, knowledge, mention, j, openness, cred, heard, uptake):
+    """Speaker j states their views on the aspects of `mention`; every other member i
+    present moves toward them on each by openness_i * credibility_ij * precision, where
+    precision is j's knowledge of the aspect relative to i's (`_listen`'s rule, written
+    out here: a call per listener costs its arrays' reference counts)."""
+    for i in range(len(present)):
+        if present[i] and i != j:
+            pull = openness[i] * cred[i, j]
+            for a in range(beliefs.shape[1]):
+                if mention[a]:
+                    precision = knowledge[j, a] / (knowledge[j, a] + knowledge[i, a])
+                    beliefs[i, a] += (beliefs[j, a] - beliefs[i, a]) * (precision * pull)
             heard[i, j] += 1.0
             uptake[i, j] += cred[i, j]
 
@@ -335,6 +342,8 @@ def _free_round(room, size, weights, draws, rules, openness, cred, tally, g, sai
         tally.mentioned[g],
     )
     spoken, balanced = room.scratch[0], room.scratch[1]
+    present, beliefs, knowledge = room.present, room.beliefs, room.knowledge
+    mention, shared = room.mention, room.shared
     spoken[:] = 0.0
     for t in range(size):
         if rules.turn_rule == BALANCED:
@@ -344,8 +353,8 @@ def _free_round(room, size, weights, draws, rules, openness, cred, tally, g, sai
         else:
             speaker = _draw(weights, draws[t])
         spoken[speaker] += 1.0
-        _mention(room, speaker, rules, said, t, mentioned)
-        _speak(room, speaker, openness, cred, heard, uptake)
+        _mention(mention, knowledge, shared, speaker, rules, said, t, mentioned)
+        _speak(present, beliefs, knowledge, mention, speaker, openness, cred, heard, uptake)
         turns[speaker] += 1.0
 
 
@@ -363,26 +372,22 @@ def _action_learning_round(room, size, presenter, order, openness, cred, tally, 
         tally.uptake[g],
         tally.mentioned[g],
     )
+    present, beliefs, knowledge = room.present, room.beliefs, room.knowledge
+    mention, shared = room.mention, room.shared
     utterance = np.int64(0)  # not a literal: Numba compiles a callee once per literal argument
-    _mention(room, presenter, rules, said, utterance, mentioned)
-    _speak(room, presenter, openness, cred, heard, uptake)
+    _mention(mention, knowledge, shared, presenter, rules, said, utterance, mentioned)
+    _speak(present, beliefs, knowledge, mention, presenter, openness, cred, heard, uptake)
     for q in range(size):
         asker = order[q]
         if asker != presenter:
             utterance += 1
-            _mention(room, asker, rules, said, utterance, mentioned)
-            _listen(
-                room.beliefs,
-                room.knowledge,
-                presenter,
-                asker,
-                openness[presenter] * cred[presenter, asker],
-                room.mention,
-            )
+            _mention(mention, knowledge, shared, asker, rules, said, utterance, mentioned)
+            pull = openness[presenter] * cred[presenter, asker]
+            _listen(beliefs, knowledge, presenter, asker, pull, mention)
             heard[presenter, asker] += 1.0
             uptake[presenter, asker] += cred[presenter, asker]
             turns[asker] += 1.0
     utterance += 1
-    _mention(room, presenter, rules, said, utterance, mentioned)
-    _speak(room, presenter, openness, cred, heard, uptake)
+    _mention(mention, knowledge, shared, presenter, rules, said, utterance, mentioned)
+    _speak(present, beliefs, knowledge, mention, presenter, openness, cred, heard, uptake)
     turns[presenter] += 2.0
