@@ -117,30 +117,33 @@ class Counts(NamedTuple):
 
 
 @njit(cache=True, no_cpython_wrapper=True)
-def _threats(room, rules):
-    """Fill `room.threat`: the threat each member feels from the status that the
+def _threats(seen, rules, threat):
+    """Fill `threat` (`Room.threat`): the threat each member feels from the status that the
     session sets aside, min(1, threat * (1 - h) * max(0, s_i - mean status of the room)),
     times 1 - contact * (mean tie to those present below s_i) (ODD 7.16). Zero where
     hierarchy is kept (h = 1) or nobody stands above the mean. The gap to the mean is
     summed as sum_j (s_i - s_j) / size, which is exactly 0 among equals (the mean itself
-    can differ from equal numbers in the last bit)."""
+    can differ from equal numbers in the last bit). `seen`: the room's `present`,
+    `status` and `tie` (arrays one by one, not the `Room`: each array handed to a
+    compiled call costs an atomic reference count taken and given back)."""
+    present, status, tie = seen
     size = 0
-    for i in range(len(room.present)):
-        size += room.present[i]
+    for i in range(len(present)):
+        size += present[i]
     set_aside = rules.threat_sensitivity * (1.0 - rules.hierarchy)
-    for i in range(len(room.present)):
-        room.threat[i] = 0.0
-        if room.present[i] and set_aside > 0.0:
+    for i in range(len(present)):
+        threat[i] = 0.0
+        if present[i] and set_aside > 0.0:
             above, contact, below = 0.0, 0.0, 0
-            for j in range(len(room.present)):
-                if room.present[j]:
-                    above += room.status[i] - room.status[j]
-                    if room.status[j] < room.status[i]:
-                        contact += room.tie[i, j]
+            for j in range(len(present)):
+                if present[j]:
+                    above += status[i] - status[j]
+                    if status[j] < status[i]:
+                        contact += tie[i, j]
                         below += 1
-            room.threat[i] = min(1.0, set_aside * max(0.0, above / size))
+            threat[i] = min(1.0, set_aside * max(0.0, above / size))
             if rules.threat_contact > 0.0 and below > 0:
-                room.threat[i] *= 1.0 - rules.threat_contact * contact / below
+                threat[i] *= 1.0 - rules.threat_contact * contact / below
 
 
 @njit(cache=True, no_cpython_wrapper=True)
@@ -184,11 +187,11 @@ def hold_groups(m, seats, legitimacy, truth, rules, shuffle, draws, tally, strea
     for g in range(seats.shape[0]):
         size = seat_group(room, m, seats[g], reads_ties(rules))
         shared_factors(room, rules)
-        _threats(room, rules)
+        _threats((room.present, room.status, room.tie), rules, room.threat)
         for i in range(seats_per_group):
             openness[i] = _openness(room.dialogic[i], rules) if room.present[i] else 0.0
             credibility_row(cred, i, room, legitimacy, rules)
-        speaking_weights(room, size, rules, weights)
+        speaking_weights(room.present, room.status, room.voice, room.dialogic, size, rules, weights)
         standing_risk(room, rules, risk)
         _set_order(room.present, shuffle[g], order)
         for r in range(rules.rounds):
