@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from .challenges import carry_out_actions, challenge_round, standing_risk
+from .challenges import carry_out_actions, challenge_round, standing_risk, voice_challenges
 from .closing import close_group, powers_of
 from .room import (
     Members,
@@ -184,6 +184,7 @@ def hold_groups(m, seats, legitimacy, truth, rules, shuffle, draws, tally, strea
     )
     order = np.zeros(seats_per_group, dtype=np.int64)
     kept = powers_of(1.0 - rules.calibration, 64)
+    voicing = (room.present, room.endorsement, room.dialogic, room.action, room.voiced)
     for g in range(seats.shape[0]):
         size = seat_group(room, m, seats[g], reads_ties(rules))
         shared_factors(room, rules)
@@ -215,19 +216,18 @@ def hold_groups(m, seats, legitimacy, truth, rules, shuffle, draws, tally, strea
                 )
             else:
                 _free_round(room, size, weights, turn_draws, rules, openness, cred, tally, g, said)
-            tally.taken_up[g] += challenge_round(
-                room,
-                cred,
-                risk,
-                legitimacy,
-                rules,
-                voice_draws,
-                take_draws,
-                challenges[g],
-                tally.sanctions[g],
-                tally.took_up[g],
-            )
-            carry_out_actions(room, cred, legitimacy, rules, tally, g)
+            if voice_challenges(voicing, risk, rules, voice_draws, challenges[g]):
+                tally.taken_up[g] += challenge_round(
+                    room,
+                    cred,
+                    legitimacy,
+                    rules,
+                    take_draws,
+                    challenges[g],
+                    tally.sanctions[g],
+                    tally.took_up[g],
+                )
+                carry_out_actions(room, cred, legitimacy, rules, tally, g)
         close_group(m, seats[g], room, truth, rules, kept, tally, g)
 
 
