@@ -48,7 +48,8 @@ def voice_challenges(seen, risk, rules, voice_draws, challenges):
     have already challenged (contagion) (ODD 7.6). `seen`: the room's `present`,
     `endorsement`, `dialogic`, `action` and `voiced` (arrays one by one, not the `Room`:
     each array handed to a compiled call costs an atomic reference count taken and
-    given back, and most rounds nobody voices, so `challenge_round` is not called)."""
+    given back); `challenge_round`, handed the room, is called only in a round where
+    someone voiced."""
     present, endorsement, dialogic, action, voiced = seen
     size = len(risk)
     here, earlier = 0, 0.0
