@@ -40,39 +40,49 @@ def standing_risk(room, rules, risk):
 
 
 @njit(cache=True, no_cpython_wrapper=True)
-def challenge_round(
-    room, cred, risk, legitimacy, rules, voice_draws, take_draws, challenges, sanctions, took_up
-):
-    """Members who do not endorse the norm may voice a challenge if it feels safe: the
-    chance is logistic in motive, (1 - endorsement) * (0.5 + capacity), against the
-    standing `risk` less the share of others who have already challenged (contagion)
-    (ODD 7.6). A challenge heard by the challenger's own, higher-status leader counts
-    toward a sanction (ODD 7.17). Each listener may take a challenge up, with a chance
-    set by their credibility in the challenger less their threat (ODD 7.16), and moves
-    their endorsement toward the challengers' they took up; a threatened listener who
-    took none up hardens instead, moving away from the challengers they heard by the
-    mirror of that shift (reactance). Either way their credibility row is worked out
-    again. Returns the number of take-ups."""
+def voice_challenges(seen, risk, rules, voice_draws, challenges):
+    """Fill the room's `voiced` with who voices a challenge this round; returns whether
+    anyone does. Members who do not endorse the norm may voice a challenge if it feels
+    safe: the chance is logistic in motive, (1 - endorsement) * (0.5 + capacity), plus
+    a pending action's motive, against the standing `risk` less the share of others who
+    have already challenged (contagion) (ODD 7.6). `seen`: the room's `present`,
+    `endorsement`, `dialogic`, `action` and `voiced` (arrays one by one, not the `Room`:
+    each array handed to a compiled call costs an atomic reference count taken and
+    given back); `challenge_round`, handed the room, is called only in a round where
+    someone voiced."""
+    present, endorsement, dialogic, action, voiced = seen
     size = len(risk)
-    present, earlier = 0, 0.0
+    here, earlier = 0, 0.0
     for k in range(size):
-        if room.present[k]:
-            present += 1
+        if present[k]:
+            here += 1
             earlier += challenges[k] > 0
-    voiced, before, endorsement = room.voiced, room.scratch[0], room.endorsement
     anyone = False
     for i in range(size):
-        if room.present[i]:
-            others = (earlier - (challenges[i] > 0)) / max(present - 1, 1)
-            motive = (1.0 - endorsement[i]) * (0.5 + room.dialogic[i])
-            motive += rules.action_motive * room.action[i]
+        if present[i]:
+            others = (earlier - (challenges[i] > 0)) / max(here - 1, 1)
+            motive = (1.0 - endorsement[i]) * (0.5 + dialogic[i])
+            motive += rules.action_motive * action[i]
             x = (motive - (risk[i] - rules.contagion * others) - rules.threshold) / rules.sharpness
             voiced[i] = voice_draws[i] < 1.0 / (1.0 + math.exp(-x))  # logistic
             anyone = anyone or voiced[i]
         else:
             voiced[i] = False
-    if not anyone:
-        return 0.0
+    return anyone
+
+
+@njit(cache=True, no_cpython_wrapper=True)
+def challenge_round(room, cred, legitimacy, rules, take_draws, challenges, sanctions, took_up):
+    """The challenges voiced this round (`voice_challenges`, which found at least one):
+    a challenge heard by the challenger's own, higher-status leader counts toward a
+    sanction (ODD 7.17). Each listener may take a challenge up, with a chance set by
+    their credibility in the challenger less their threat (ODD 7.16), and moves their
+    endorsement toward the challengers' they took up; a threatened listener who took
+    none up hardens instead, moving away from the challengers they heard by the mirror
+    of that shift (reactance). Either way their credibility row is worked out again.
+    Returns the number of take-ups."""
+    size = len(challenges)
+    voiced, before, endorsement = room.voiced, room.scratch[0], room.endorsement
     copy_row(before, endorsement)
     room.taken_from[:] = 0.0
     taken = 0.0

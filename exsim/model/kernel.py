@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
-from .challenges import carry_out_actions, challenge_round, standing_risk
+from .challenges import carry_out_actions, challenge_round, standing_risk, voice_challenges
 from .closing import close_group, powers_of
 from .room import (
     Members,
@@ -117,30 +117,33 @@ class Counts(NamedTuple):
 
 
 @njit(cache=True, no_cpython_wrapper=True)
-def _threats(room, rules):
-    """Fill `room.threat`: the threat each member feels from the status that the
+def _threats(seen, rules, threat):
+    """Fill `threat` (`Room.threat`): the threat each member feels from the status that the
     session sets aside, min(1, threat * (1 - h) * max(0, s_i - mean status of the room)),
     times 1 - contact * (mean tie to those present below s_i) (ODD 7.16). Zero where
     hierarchy is kept (h = 1) or nobody stands above the mean. The gap to the mean is
     summed as sum_j (s_i - s_j) / size, which is exactly 0 among equals (the mean itself
-    can differ from equal numbers in the last bit)."""
+    can differ from equal numbers in the last bit). `seen`: the room's `present`,
+    `status` and `tie` (arrays one by one, not the `Room`: each array handed to a
+    compiled call costs an atomic reference count taken and given back)."""
+    present, status, tie = seen
     size = 0
-    for i in range(len(room.present)):
-        size += room.present[i]
+    for i in range(len(present)):
+        size += present[i]
     set_aside = rules.threat_sensitivity * (1.0 - rules.hierarchy)
-    for i in range(len(room.present)):
-        room.threat[i] = 0.0
-        if room.present[i] and set_aside > 0.0:
+    for i in range(len(present)):
+        threat[i] = 0.0
+        if present[i] and set_aside > 0.0:
             above, contact, below = 0.0, 0.0, 0
-            for j in range(len(room.present)):
-                if room.present[j]:
-                    above += room.status[i] - room.status[j]
-                    if room.status[j] < room.status[i]:
-                        contact += room.tie[i, j]
+            for j in range(len(present)):
+                if present[j]:
+                    above += status[i] - status[j]
+                    if status[j] < status[i]:
+                        contact += tie[i, j]
                         below += 1
-            room.threat[i] = min(1.0, set_aside * max(0.0, above / size))
+            threat[i] = min(1.0, set_aside * max(0.0, above / size))
             if rules.threat_contact > 0.0 and below > 0:
-                room.threat[i] *= 1.0 - rules.threat_contact * contact / below
+                threat[i] *= 1.0 - rules.threat_contact * contact / below
 
 
 @njit(cache=True, no_cpython_wrapper=True)
@@ -181,14 +184,15 @@ def hold_groups(m, seats, legitimacy, truth, rules, shuffle, draws, tally, strea
     )
     order = np.zeros(seats_per_group, dtype=np.int64)
     kept = powers_of(1.0 - rules.calibration, 64)
+    voicing = (room.present, room.endorsement, room.dialogic, room.action, room.voiced)
     for g in range(seats.shape[0]):
         size = seat_group(room, m, seats[g], reads_ties(rules))
         shared_factors(room, rules)
-        _threats(room, rules)
+        _threats((room.present, room.status, room.tie), rules, room.threat)
         for i in range(seats_per_group):
             openness[i] = _openness(room.dialogic[i], rules) if room.present[i] else 0.0
             credibility_row(cred, i, room, legitimacy, rules)
-        speaking_weights(room, size, rules, weights)
+        speaking_weights(room.present, room.status, room.voice, room.dialogic, size, rules, weights)
         standing_risk(room, rules, risk)
         _set_order(room.present, shuffle[g], order)
         for r in range(rules.rounds):
@@ -212,19 +216,18 @@ def hold_groups(m, seats, legitimacy, truth, rules, shuffle, draws, tally, strea
                 )
             else:
                 _free_round(room, size, weights, turn_draws, rules, openness, cred, tally, g, said)
-            tally.taken_up[g] += challenge_round(
-                room,
-                cred,
-                risk,
-                legitimacy,
-                rules,
-                voice_draws,
-                take_draws,
-                challenges[g],
-                tally.sanctions[g],
-                tally.took_up[g],
-            )
-            carry_out_actions(room, cred, legitimacy, rules, tally, g)
+            if voice_challenges(voicing, risk, rules, voice_draws, challenges[g]):
+                tally.taken_up[g] += challenge_round(
+                    room,
+                    cred,
+                    legitimacy,
+                    rules,
+                    take_draws,
+                    challenges[g],
+                    tally.sanctions[g],
+                    tally.took_up[g],
+                )
+                carry_out_actions(room, cred, legitimacy, rules, tally, g)
         close_group(m, seats[g], room, truth, rules, kept, tally, g)
 
 
@@ -285,29 +288,36 @@ def _sort_key(present, keys, i):
 
 
 @njit(cache=True, no_cpython_wrapper=True)
-def _mention(room, j, rules, said, t, mentioned):
-    """Fill `room.mention` with the aspects that speaker j's utterance, the round's t-th,
-    mentions: every aspect, or, when sampling, each with chance `mention` times j's
-    knowledge of it times the room's mean knowledge of it to the power `shared_bias`,
-    by the uniform draws `said[t]` (ODD 7.25); count them in `mentioned` (aspects,)."""
-    for a in range(len(room.mention)):
+def _mention(mention, knowledge, shared, j, rules, said, t, mentioned):
+    """Fill `mention` (the room's) with the aspects that speaker j's utterance, the
+    round's t-th, mentions: every aspect, or, when sampling, each with chance `mention`
+    times j's `knowledge` of it times the room's `shared` factor of it (its mean
+    knowledge to the power `shared_bias`), by the uniform draws `said[t]` (ODD 7.25);
+    count them in `mentioned` (aspects,). The room's arrays come one by one, not as the
+    `Room`: each array handed to a compiled call costs a reference count taken and
+    given back (an atomic operation), and this runs at every utterance."""
+    for a in range(len(mention)):
         if rules.sampling > 0.0:
-            chance = rules.mention * room.knowledge[j, a] * room.shared[a]
-            room.mention[a] = said[t, a] < chance
+            chance = rules.mention * knowledge[j, a] * shared[a]
+            mention[a] = said[t, a] < chance
         else:
-            room.mention[a] = True
-        mentioned[a] += room.mention[a]
+            mention[a] = True
+        mentioned[a] += mention[a]
 
 
 @njit(cache=True, no_cpython_wrapper=True)
-def _speak(room, j, openness, cred, heard, uptake):
-    """Speaker j states their views on the aspects of `room.mention`; every other member
-    i moves toward them on each by openness_i * credibility_ij * precision, where
-    precision is j's knowledge of the aspect relative to i's."""
-    beliefs, knowledge = room.beliefs, room.knowledge
-    for i in range(len(room.present)):
-        if room.present[i] and i != j:
-            _listen(beliefs, knowledge, i, j, openness[i] * cred[i, j], room.mention)
+def _speak(present, beliefs, knowledge, mention, j, openness, cred, heard, uptake):
+    """Speaker j states their views on the aspects of `mention`; every other member i
+    present moves toward them on each by openness_i * credibility_ij * precision, where
+    precision is j's knowledge of the aspect relative to i's (`_listen`'s rule, written
+    out here: a call per listener costs its arrays' reference counts)."""
+    for i in range(len(present)):
+        if present[i] and i != j:
+            pull = openness[i] * cred[i, j]
+            for a in range(beliefs.shape[1]):
+                if mention[a]:
+                    precision = knowledge[j, a] / (knowledge[j, a] + knowledge[i, a])
+                    beliefs[i, a] += (beliefs[j, a] - beliefs[i, a]) * (precision * pull)
             heard[i, j] += 1.0
             uptake[i, j] += cred[i, j]
 
@@ -335,6 +345,8 @@ def _free_round(room, size, weights, draws, rules, openness, cred, tally, g, sai
         tally.mentioned[g],
     )
     spoken, balanced = room.scratch[0], room.scratch[1]
+    present, beliefs, knowledge = room.present, room.beliefs, room.knowledge
+    mention, shared = room.mention, room.shared
     spoken[:] = 0.0
     for t in range(size):
         if rules.turn_rule == BALANCED:
@@ -344,8 +356,8 @@ def _free_round(room, size, weights, draws, rules, openness, cred, tally, g, sai
         else:
             speaker = _draw(weights, draws[t])
         spoken[speaker] += 1.0
-        _mention(room, speaker, rules, said, t, mentioned)
-        _speak(room, speaker, openness, cred, heard, uptake)
+        _mention(mention, knowledge, shared, speaker, rules, said, t, mentioned)
+        _speak(present, beliefs, knowledge, mention, speaker, openness, cred, heard, uptake)
         turns[speaker] += 1.0
 
 
@@ -363,26 +375,22 @@ def _action_learning_round(room, size, presenter, order, openness, cred, tally, 
         tally.uptake[g],
         tally.mentioned[g],
     )
+    present, beliefs, knowledge = room.present, room.beliefs, room.knowledge
+    mention, shared = room.mention, room.shared
     utterance = np.int64(0)  # not a literal: Numba compiles a callee once per literal argument
-    _mention(room, presenter, rules, said, utterance, mentioned)
-    _speak(room, presenter, openness, cred, heard, uptake)
+    _mention(mention, knowledge, shared, presenter, rules, said, utterance, mentioned)
+    _speak(present, beliefs, knowledge, mention, presenter, openness, cred, heard, uptake)
     for q in range(size):
         asker = order[q]
         if asker != presenter:
             utterance += 1
-            _mention(room, asker, rules, said, utterance, mentioned)
-            _listen(
-                room.beliefs,
-                room.knowledge,
-                presenter,
-                asker,
-                openness[presenter] * cred[presenter, asker],
-                room.mention,
-            )
+            _mention(mention, knowledge, shared, asker, rules, said, utterance, mentioned)
+            pull = openness[presenter] * cred[presenter, asker]
+            _listen(beliefs, knowledge, presenter, asker, pull, mention)
             heard[presenter, asker] += 1.0
             uptake[presenter, asker] += cred[presenter, asker]
             turns[asker] += 1.0
     utterance += 1
-    _mention(room, presenter, rules, said, utterance, mentioned)
-    _speak(room, presenter, openness, cred, heard, uptake)
+    _mention(mention, knowledge, shared, presenter, rules, said, utterance, mentioned)
+    _speak(present, beliefs, knowledge, mention, presenter, openness, cred, heard, uptake)
     turns[presenter] += 2.0

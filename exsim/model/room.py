@@ -252,35 +252,35 @@ def credibility_row(cred, i, room, legitimacy, rules):
 
 
 @njit(cache=True)
-def speaking_weights(room: Room, size: int, rules: Rules, weights: np.ndarray) -> None:
+def speaking_weights(present, status, voice, dialogic, size, rules: Rules, weights) -> None:
     """Fill `weights` with each seat's chance of taking a free turn, summing to 1 over the
     `size` members of the room (0 for empty seats).
 
     Voice and dialogic capacity raise the chance; where hierarchy applies so does status,
     exp(gradient * h * (s - the group's mean status)) (expectation states); facilitation
-    mixes the chances toward equal turns.
+    mixes the chances toward equal turns. The room's `present`, `status`, `voice` and
+    `dialogic` come one by one, not as the `Room`: each array handed to a compiled call
+    costs an atomic reference count taken and given back.
     """
     total_status, lowest, highest = 0.0, np.inf, -np.inf
     for i in range(len(weights)):
-        if room.present[i]:
-            total_status += room.status[i]
-            lowest, highest = min(lowest, room.status[i]), max(highest, room.status[i])
+        if present[i]:
+            total_status += status[i]
+            lowest, highest = min(lowest, status[i]), max(highest, status[i])
     mean_status = total_status / max(size, 1)
     total = 0.0
     for i in range(len(weights)):
         weights[i] = 0.0
-        if room.present[i]:
+        if present[i]:
             push = 1.0  # among equals exactly (their mean can miss them in the last bit)
             if highest > lowest:
-                push = math.exp(
-                    rules.status_gradient * rules.hierarchy * (room.status[i] - mean_status)
-                )
-            weights[i] = room.voice[i] * (0.5 + room.dialogic[i]) * push
+                push = math.exp(rules.status_gradient * rules.hierarchy * (status[i] - mean_status))
+            weights[i] = voice[i] * (0.5 + dialogic[i]) * push
             total += weights[i]
     total = max(total, 1e-300)
     f = rules.facilitation
     for i in range(len(weights)):
-        if room.present[i]:
+        if present[i]:
             weights[i] = (1.0 - f) * (weights[i] / total) + f / max(size, 1)
 
 
@@ -291,7 +291,9 @@ def speaking_chances(m: Members, seats: np.ndarray, rules: Rules) -> np.ndarray:
     room = empty_room(m, seats.shape[1])
     for g in range(seats.shape[0]):
         size = seat_group(room, m, seats[g], False)
-        speaking_weights(room, size, rules, weights[g])
+        speaking_weights(
+            room.present, room.status, room.voice, room.dialogic, size, rules, weights[g]
+        )
     return weights
 
 
