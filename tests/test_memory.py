@@ -112,13 +112,15 @@ def test_the_default_network_needs_little(limit):
         ("500M", 500 * 2**20),
         ("2GiB", 2 * 2**30),
         ("4096", 4096),
+        ("1.1G", 1181116006),  # 1.1 x 2**30 = 1181116006.4 bytes, rounded down
+        ("0.1G", 107374182),
     ],
 )
 def test_the_limit_reads_sizes(text, value):
     assert memory.parse_bytes(text) == value
 
 
-@pytest.mark.parametrize("text", ["lots", "G", "-1G", "1e400", "0.5", "1.5", "nan", "0"])
+@pytest.mark.parametrize("text", ["lots", "G", "-1G", "1e400", "0.5", "1.5", "nan", "0", "0.0001K"])
 def test_a_bad_limit_is_one_line(limit, text):
     limit(text)
     with pytest.raises(ConfigError, match=f"{memory.BUDGET_VARIABLE} = '{text}'"):

@@ -194,8 +194,9 @@ UNITS = {"": 1, "K": 2**10, "M": 2**20, "G": 2**30, "T": 2**40}
 
 
 def parse_bytes(text: str) -> int:
-    """``"16G"``, ``"1.5G"``, ``"500M"``, ``"1048576"`` to bytes; a `SettingError` naming
-    the environment variable for anything else, such as ``"0.5"`` (half a byte)."""
+    """``"16G"``, ``"1.5G"``, ``"500M"``, ``"1048576"`` to bytes, a size with a unit
+    rounded down to whole bytes (``"1.1G"``); a `SettingError` naming the environment
+    variable for anything else, such as ``"0.5"`` (half a byte) or less than one byte."""
     number, unit = text.rstrip("Bb").rstrip("iI"), ""
     if number and number[-1].upper() in UNITS:
         number, unit = number[:-1], number[-1].upper()
@@ -204,9 +205,10 @@ def parse_bytes(text: str) -> int:
         value = float(number) * UNITS[unit]
     except ValueError:
         raise SettingError(f"{where}: {ALLOWED}") from None
-    if not math.isfinite(value) or value < 1 or value != math.floor(value):
+    # with a unit, round down (1.1G is 1181116006.4 bytes); a bare count must be whole
+    if not math.isfinite(value) or math.floor(value) < 1 or (not unit and value % 1):
         raise SettingError(f"{where}: not a whole number of bytes above 0; {ALLOWED}")
-    return int(value)
+    return math.floor(value)
 
 
 ALLOWED = "give a size such as 16G, 1.5G or 500M, or a whole number of bytes"
