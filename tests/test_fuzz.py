@@ -17,6 +17,7 @@ from exsim.cli import main
 from exsim.config import load_config, nest
 from exsim.errors import ConfigError
 from exsim.model.parameters import PARAMETERS
+from exsim.model.registry import OUTCOMES
 from exsim.model.vocabulary import ROLES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -94,27 +95,31 @@ def test_the_loader_returns_a_config_or_one_line(overlay, sets):
                 assert math.isfinite(value)
 
 
-UNDEFINED = ("speaking_ratio", "norm_endorsement", "dialogic_capacity", "belief_error")
-"""Per-role outcomes that are NaN, by design, where the role has nobody to measure."""
+UNDEFINED = tuple(n for n, o in OUTCOMES.items() if o.undefined_when)
+"""Outcomes that are NaN, by design, where undefined (the registry's `undefined_when`)."""
 
 
 def without_undefined(table: pd.DataFrame, out: Path) -> pd.DataFrame:
-    """`table` (a time series from month 1) without its per-role outcomes, once checked
-    that each NaN among them is one by design: a role nobody holds, or an event the role
-    missed (or where nobody spoke); a month without an event carries the last event's."""
+    """`table` (a time series from month 1) without the outcomes that may be undefined,
+    once checked that each NaN among them is one by design: a role nobody holds, an event
+    the role missed (or where nobody spoke; a month without an event carries the last
+    event's), a network of one role (no cross-role pair)."""
     roles = set(pd.read_csv(out / "agents.csv")["role"])
     events = pd.read_csv(out / "events.csv")
     turns = events.filter(like="turns_").sum(axis=1)
-    for role in ROLES:
-        for name in UNDEFINED[1:]:
-            assert table[f"{name}_{role}"].isna().all() == (role not in roles), (name, role)
-        ratio = table[f"speaking_ratio_{role}"]
-        for step in table.loc[(table["event_held"] == 1) & ratio.isna(), "step"]:
-            here = events["step"] == step
-            assert events.loc[here, f"members_{role}"].sum() == 0 or turns[here].sum() == 0
-    assert table["cross_role_ties"].isna().all() == (len(roles) == 1)  # no cross-role pair
-    undefined = [f"{name}_{role}" for name in UNDEFINED for role in ROLES]
-    return table.drop(columns=[*undefined, "cross_role_ties"])
+    for name in UNDEFINED:
+        outcome = OUTCOMES[name]
+        role = name.removeprefix(f"{outcome.family}_") if outcome.family else None
+        if name == "cross_role_ties":
+            assert table[name].isna().all() == (len(roles) == 1)
+        elif outcome.family == "speaking_ratio":
+            for step in table.loc[(table["event_held"] == 1) & table[name].isna(), "step"]:
+                here = events["step"] == step
+                assert events.loc[here, f"members_{role}"].sum() == 0 or turns[here].sum() == 0
+        else:
+            assert outcome.kind == "state" and role in ROLES, name  # a new one: check it here
+            assert table[name].isna().all() == (role not in roles), name
+    return table.drop(columns=list(UNDEFINED))
 
 
 @settings(

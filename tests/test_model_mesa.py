@@ -137,6 +137,5 @@ def test_mesa_batch_run_over_a_small_grid(restore_start_method):
             model.step()
         for name, value in model.outcomes.items():
             assert row[name] == pytest.approx(value, nan_ok=True), name  # NaN: role absent
-    per_role = ("speaking_ratio", "norm_endorsement", "dialogic_capacity", "belief_error")
-    defined = [n for n in model.outcomes if n not in OUTCOMES or OUTCOMES[n].family not in per_role]
+    defined = [n for n in model.outcomes if n not in OUTCOMES or not OUTCOMES[n].undefined_when]
     assert np.all(np.isfinite(frame[defined].to_numpy(dtype=float)))  # the rest: NaN if absent

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from exsim.model import ExchangeModel
 from exsim.model.parameters import PARAMETERS
-from exsim.model.registry import names
+from exsim.model.registry import OUTCOMES, names
 from exsim.model.vocabulary import ROLES
 
 SMALL = {
@@ -110,9 +110,9 @@ def check_population(model):
     assert len(model.agents) == pop.size
 
 
-PER_ROLE_STATE = [
-    f"{k}_{r}" for k in ("norm_endorsement", "dialogic_capacity", "belief_error") for r in ROLES
-]
+UNDEFINED = [n for n, o in OUTCOMES.items() if o.undefined_when]
+"""The outcomes the registry marks as NaN by design where undefined."""
+PER_ROLE_STATE = [n for n in UNDEFINED if OUTCOMES[n].kind == "state" and OUTCOMES[n].family]
 
 
 def check_undefined(model, frame, events):
@@ -122,13 +122,9 @@ def check_undefined(model, frame, events):
     `frame` with those cells at 0, for the range checks."""
     frame = frame.copy()
     held = model.population.role[:, None] == np.arange(len(ROLES))
-    for r, role in enumerate(ROLES):
-        for column in (
-            f"{k}_{role}" for k in ("norm_endorsement", "dialogic_capacity", "belief_error")
-        ):
-            assert (
-                frame[column].isna().all() if not held[:, r].any() else frame[column].notna().all()
-            )
+    for column in PER_ROLE_STATE:
+        r = ROLES.index(column.removeprefix(f"{OUTCOMES[column].family}_"))
+        assert frame[column].isna().all() if not held[:, r].any() else frame[column].notna().all()
     turns = [f"turns_{r}" for r in ROLES]
     by_month = events.groupby("step")[[f"members_{r}" for r in ROLES] + turns].sum()
     silent = by_month[turns].sum(axis=1) == 0
@@ -144,6 +140,8 @@ def check_undefined(model, frame, events):
     ties = frame["cross_role_ties"]
     assert ties.isna().all() if one_role else ties.notna().all()
     frame["cross_role_ties"] = ties.fillna(0.0)
+    checked = {*PER_ROLE_STATE, "cross_role_ties", *(f"speaking_ratio_{r}" for r in ROLES)}
+    assert checked == set(UNDEFINED), "an outcome that may be undefined is checked here"
     return frame
 
 

@@ -64,19 +64,15 @@ def test_the_reference_is_not_trivial():
 
 
 def _undefined_cells(values: np.ndarray, columns: list[str]) -> np.ndarray:
-    """The cells of a time series that are NaN because the outcome is undefined there (a
-    role's speaking ratio at an event it missed, its state with nobody holding it), which
-    the model recorded as 0 before; the reference holds that 0."""
+    """The cells of a time series that are NaN because the outcome is undefined there (the
+    registry's `undefined_when`: a role's speaking ratio at an event it missed, its state
+    with nobody holding it), which the model recorded as 0 before; the reference holds
+    that 0."""
     undefined = np.zeros(values.shape, dtype=bool)
     for k, column in enumerate(columns):
-        if column in OUTCOMES and OUTCOMES[column].family in UNDEFINED_FAMILIES:
+        if column in OUTCOMES and OUTCOMES[column].undefined_when:
             undefined[:, k] = np.isnan(values[:, k])
     return undefined
-
-
-UNDEFINED_FAMILIES = ("speaking_ratio", "norm_endorsement", "dialogic_capacity", "belief_error")
-"""The per-role outcomes that are NaN where undefined (they were 0 when the reference was
-made)."""
 
 
 def _session(column: str) -> bool:

@@ -50,23 +50,20 @@ def test_a_run_gives_the_stored_numbers(name):
             np.testing.assert_allclose(values[-1], last, rtol=1e-9, atol=1e-12)
 
 
-UNDEFINED_FAMILIES = ("speaking_ratio", "norm_endorsement", "dialogic_capacity", "belief_error")
-"""The per-role outcomes that are NaN where undefined (a role's speaking ratio at an event
-it missed, its state with nobody holding it); they were 0 when the reference was made."""
-
-
 def _as_stored(values: np.ndarray, columns: list[str]) -> np.ndarray:
-    """`values` with each NaN that stands for an undefined per-role outcome put back to
-    the 0 the reference holds: a speaking ratio's NaN where an event has been held (the
-    event's `speaking_equality` has a value), a per-role state's anywhere. The digest
-    then checks that these cells were 0 and that nothing else moved."""
+    """`values` with each NaN that stands for an undefined outcome (one the registry marks
+    with `undefined_when`: a role's speaking ratio at an event it missed, its state with
+    nobody holding it) put back to the 0 the reference holds, made when these were 0: an
+    event outcome's NaN where an event has been held (the event's `speaking_equality` has
+    a value), a state outcome's anywhere. The digest then checks that these cells were 0
+    and that nothing else moved."""
     values = values.copy()
     event_known = ~np.isnan(values[:, columns.index("speaking_equality")])
     for k, column in enumerate(columns):
-        family = OUTCOMES[column].family if column in OUTCOMES else None
-        if family in UNDEFINED_FAMILIES:
+        if column in OUTCOMES and OUTCOMES[column].undefined_when:
             cells = np.isnan(values[:, k])
-            values[cells & (event_known if family == "speaking_ratio" else True), k] = 0.0
+            event = OUTCOMES[column].kind == "event"
+            values[cells & (event_known if event else True), k] = 0.0
     return values
 
 

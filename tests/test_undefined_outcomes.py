@@ -9,7 +9,7 @@ import pandas as pd
 import exsim
 from exsim.analysis.comparison import compare_designs, comparison_markdown, verdict
 from exsim.config import default_config
-from exsim.model.registry import summarize
+from exsim.model.registry import OUTCOMES, summarize
 from exsim.model.vocabulary import ROLES
 
 PER_ROLE_STATE = ("norm_endorsement", "dialogic_capacity", "belief_error")
@@ -63,14 +63,34 @@ def test_a_present_role_s_speaking_ratio_is_its_share_of_turns_over_a_fair_share
 def test_the_mean_of_a_speaking_ratio_is_over_the_events_the_role_attended():
     values = np.array([np.nan, 1.0, 1.0, np.nan, 2.0, 0.5, 0.5])
     held = np.array([False, True, False, True, True, True, False])
-    mean = summarize(values, "mean", "event", held)
+    name = "speaking_ratio_carer"
+    mean = summarize(values, "mean", "event", held, name)
     assert mean == np.mean([1.0, 2.0, 0.5])  # events of months 1, 4, 5: not month 3's, missed
-    assert summarize(values, "final", "event", held) == 0.5
+    assert summarize(values, "final", "event", held, name) == 0.5
     missed = np.array([np.nan, np.nan, np.nan, 3.0])
-    assert np.isnan(summarize(missed, "final", "event", [False, True, True, False]))
-    assert np.isnan(summarize(missed, "mean", "event", [False, True, True, False]))
+    assert np.isnan(summarize(missed, "final", "event", [False, True, True, False], name))
+    assert np.isnan(summarize(missed, "mean", "event", [False, True, True, False], name))
     state = np.array([np.nan, np.nan])
     assert np.isnan(summarize(state, "mean", "state", [False, False]))
+
+
+def test_a_nan_of_an_outcome_always_defined_is_not_skipped_in_the_mean():
+    """Only the outcomes the registry marks as possibly undefined skip a NaN event in
+    their mean over events; any other NaN (a fault) makes the mean NaN."""
+    values = np.array([np.nan, 1.0, np.nan, 0.5])
+    held = np.array([False, True, True, True])
+    assert not OUTCOMES["speaking_equality"].undefined_when
+    assert np.isnan(summarize(values, "mean", "event", held, "speaking_equality"))
+    assert np.isnan(summarize(values, "mean", "event", held))  # no name: not marked
+    assert summarize(values, "mean", "event", held, "speaking_ratio_carer") == 0.75
+
+
+def test_the_registry_marks_the_outcomes_that_may_be_undefined():
+    """`Outcome.undefined_when` names every outcome that is NaN by design, and only those:
+    the per-role speaking ratio and state, and cross-role ties."""
+    marked = {n for n, o in OUTCOMES.items() if o.undefined_when}
+    per_role = ("speaking_ratio", *PER_ROLE_STATE)
+    assert marked == {f"{k}_{r}" for k in per_role for r in ROLES} | {"cross_role_ties"}
 
 
 def test_a_comparison_with_no_value_in_some_run_says_so():

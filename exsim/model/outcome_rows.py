@@ -46,6 +46,10 @@ class Outcome:
     family: str | None = None
     """The name of the family this outcome belongs to (``challenges`` for
     ``challenges_patient``), None for an outcome of its own."""
+    undefined_when: str = ""
+    """When the outcome is undefined and recorded as NaN by design (``"one role only"``),
+    ``""`` for an outcome always defined once a session was held. The one source of truth
+    for which NaN is expected: a run's mean over events skips NaN only for such outcomes."""
 
     @property
     def summary(self) -> str:
@@ -58,6 +62,7 @@ def _o(name, label, unit, kind, meaning, range_, low=None, high=None) -> Outcome
 
 
 _SHARE = "0 to 1"
+_NOBODY = "nobody holds the role"
 _LATEST = "most recent event: "
 
 SESSION = (
@@ -204,15 +209,16 @@ def _project(o: Outcome) -> Outcome:
     )
 
 
-def _family(name, label, unit, kind, meaning, range_, low=None, high=None, over=ROLES):
+def _family(
+    name, label, unit, kind, meaning, range_, low=None, high=None, over=ROLES, undefined_when=""
+):
     """One outcome per member of `over` (roles, or knowledge types)."""
     rows = []
     for member in over:
         words = f"{member}s" if over is ROLES else f"{member} knowledge"
         full = f"{name}_{member}" if over is ROLES else f"{member}_{name}"
-        rows.append(
-            Outcome(full, f"{label}: {words}", unit, kind, meaning, range_, low, high, name)
-        )
+        row = Outcome(full, f"{label}: {words}", unit, kind, meaning, range_, low, high, name)
+        rows.append(replace(row, undefined_when=undefined_when))
     return tuple(rows)
 
 
@@ -249,6 +255,7 @@ _PER_ROLE_EVENT = _family(
     "over a run is over the events the role attended)",
     "≥ 0, at most attendance ÷ members of the role present",
     0.0,
+    undefined_when="the role was absent from the event, or nobody spoke",
 ) + _family(
     "challenges",
     "Challenges voiced",
@@ -318,15 +325,18 @@ STATE = (
         0.0,
         1.0,
     ),
-    _o(
-        "cross_role_ties",
-        "Cross-role ties",
-        "tie strength, 0 to 1",
-        "state",
-        "mean tie strength over all cross-role pairs (NaN if none: one role only)",
-        "[0, 1]",
-        0.0,
-        1.0,
+    replace(
+        _o(
+            "cross_role_ties",
+            "Cross-role ties",
+            "tie strength, 0 to 1",
+            "state",
+            "mean tie strength over all cross-role pairs (NaN if none: one role only)",
+            "[0, 1]",
+            0.0,
+            1.0,
+        ),
+        undefined_when="one role only: no cross-role pair",
     ),
     *_family(
         "error",
@@ -347,6 +357,7 @@ STATE = (
         "[0, 1]",
         0.0,
         1.0,
+        undefined_when=_NOBODY,
     ),
     *_family(
         "dialogic_capacity",
@@ -357,6 +368,7 @@ STATE = (
         "[0, 1]",
         0.0,
         1.0,
+        undefined_when=_NOBODY,
     ),
     *_family(
         "belief_error",
@@ -366,6 +378,7 @@ STATE = (
         "mean absolute belief error among members of the role (NaN if none)",
         "≥ 0",
         0.0,
+        undefined_when=_NOBODY,
     ),
 )
 """Outcomes read from the members' state, in the order `exsim.model.outcomes.state_outcomes`

@@ -78,30 +78,36 @@ def unit(name: str) -> str:
     return known.unit if known else ""
 
 
-def summarize(values, summary: str, kind: str, held) -> float:
+def summarize(values, summary: str, kind: str, held, name: str | None = None) -> float:
     """One outcome of one run summarised over the run: its value after the last month
     (``"final"``) or its mean (``"mean"``) over the months its `kind` describes
     (`SUMMARIES`): event outcomes over the months with an event (`held`, a mask of the
     months; months 1 on if none was held), project outcomes over months 1 on, state
     outcomes over every month from 0. Step 0 holds no event or project outcome (NaN).
 
-    An event outcome undefined at some events (NaN: a role's speaking ratio when the
-    role was absent) has its mean over the events where it is defined, NaN if none;
-    its final value is the last event's, NaN if undefined there. Any other NaN stays
-    NaN (a per-role state outcome of a role nobody holds)."""
+    An event outcome `name` that the registry marks as possibly undefined
+    (`Outcome.undefined_when`: a role's speaking ratio when the role was absent) has its
+    mean over the events where it is defined, NaN if none; its final value is the last
+    event's, NaN if undefined there. Any other NaN stays NaN: of an outcome not so
+    marked (a NaN there is a fault, not to be hidden), or of a state outcome (a per-role
+    state outcome of a role nobody holds)."""
     values = np.asarray(values, dtype=float)
     held = np.asarray(held, dtype=bool)
     if kind == "event" and held.any():
         values = values[held]
         if summary == "mean":
             mean = float(values.mean())
-            if math.isnan(mean):  # undefined at some events: the mean over the others
+            if math.isnan(mean) and _may_be_undefined(name):  # the mean over the others
                 values = values[~np.isnan(values)]
                 return float(values.mean()) if len(values) else math.nan
             return mean
     elif kind in ("event", "project") and len(values) > 1:
         values = values[1:]
     return float(values[-1] if summary == "final" else values.mean())
+
+
+def _may_be_undefined(name: str | None) -> bool:
+    return name in OUTCOMES and bool(OUTCOMES[name].undefined_when)
 
 
 HEADLINE = (

@@ -71,7 +71,7 @@ def summarize_outcome(timeseries: Mapping[str, Any], name: str) -> float:
     """
     outcome, summary = parse_outcome(name, [n for n in timeseries if n != "step"])
     kind = outcome_kinds().get(outcome, "state")
-    return registry.summarize(timeseries[outcome], summary, kind, timeseries["event_held"])
+    return registry.summarize(timeseries[outcome], summary, kind, timeseries["event_held"], outcome)
 
 
 def evaluate(

@@ -54,7 +54,7 @@ class RunResult:
             rows[name] = {
                 "start": start.iloc[0],
                 "end": ts[name].iloc[-1],
-                "mean": summarize(ts[name], "mean", kind, held),
+                "mean": summarize(ts[name], "mean", kind, held, name),
             }
         return pd.DataFrame(rows).T
 

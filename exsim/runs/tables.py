@@ -48,7 +48,7 @@ def summarize(timeseries, added: Iterable[str] = ()) -> dict[str, float]:
         kind = OUTCOMES[name].kind if name in OUTCOMES else "state"
         values = np.asarray(timeseries[name], dtype=float)  # once for both summaries
         for summary in ("final", "mean"):
-            out[f"{summary}_{name}"] = registry.summarize(values, summary, kind, held)
+            out[f"{summary}_{name}"] = registry.summarize(values, summary, kind, held, name)
     return out
 
 
