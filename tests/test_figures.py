@@ -145,6 +145,33 @@ def test_trajectory_band_skips_nan_month_and_stays_above_zero(tmp_path, figures)
         assert vertices[:, 0].min() >= 1  # nothing drawn at month 0
     assert "bootstrap" in ax.get_legend().get_title().get_text()
     assert "n = 4 seeds" in ax.get_legend().get_title().get_text()
+    assert "fewer at some months" not in ax.get_legend().get_title().get_text()
+
+
+def test_trajectory_legend_says_the_fewest_seeds_with_a_value(tmp_path, figures):
+    """A seed's NaN month (a role absent from that event) is left out of the band there:
+    the legend says how few seeds remain, not only "n = 4 seeds"."""
+    frames = []
+    for design in ("kept", "suspended"):
+        for seed in range(4):
+            ratio = np.linspace(0.8, 1.2, 6) + seed / 10
+            if design == "suspended" and seed < 3:
+                ratio[2] = np.nan  # only one seed has a value at month 2
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "design": design,
+                        "seed": seed,
+                        "step": range(6),
+                        "speaking_ratio_carer": ratio,
+                    }
+                )
+            )
+    plots.trajectory_plot(pd.concat(frames), ["speaking_ratio_carer"], tmp_path / "t.png")
+    (fig,) = figures
+    title = fig.axes[0].get_legend().get_title().get_text().replace("\n", " ")
+    assert "n = 4 seeds per design" in title
+    assert "fewer at some months (as few as 1)" in title
 
 
 def test_outcomes_figure_labels_every_axis_from_the_registry(tmp_path, figures):

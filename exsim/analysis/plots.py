@@ -228,8 +228,9 @@ def trajectory_plot(trajectories: pd.DataFrame, outcomes: list[str], path: str |
     bootstrap interval of the mean over seeds at each month (`bootstrap_band`).
 
     `trajectories` has columns design, seed, step and the outcomes. Months where an
-    outcome is NaN (an event outcome before the first event) are left out; a count's
-    band never goes below zero.
+    outcome is NaN (an event outcome before the first event) are left out, and so is a
+    seed's NaN month (a role absent from that event): the legend then says the fewest
+    seeds with a value. A count's band never goes below zero.
     """
     designs = list(dict.fromkeys(trajectories["design"]))
     cols = 2
@@ -237,6 +238,7 @@ def trajectory_plot(trajectories: pd.DataFrame, outcomes: list[str], path: str |
     fig, axes = plt.subplots(
         rows, cols, figsize=(11, 3 * rows), squeeze=False, sharex=True, constrained_layout=True
     )
+    fewer = {}  # outcome: the fewest seeds with a value at a month, where fewer than all
     for ax, outcome in zip(axes.flat, outcomes, strict=False):
         missing = []
         for k, design in enumerate(designs):
@@ -246,6 +248,10 @@ def trajectory_plot(trajectories: pd.DataFrame, outcomes: list[str], path: str |
                 continue
             wide = part.pivot_table(index="seed", columns="step", values=outcome, dropna=False)
             mean, low, high = bootstrap_band(wide.to_numpy(), seed=k)
+            present = np.isfinite(wide.to_numpy()).sum(axis=0)
+            least = int(present[present > 0].min())  # months with no value draw nothing
+            if least < len(wide):
+                fewer[outcome] = min(least, fewer.get(outcome, least))
             colour = OKABE_ITO[k % len(OKABE_ITO)]
             if len(wide.columns) == 1:  # record = "final": one month, a point per design
                 bar = [mean - low, high - mean]
@@ -261,6 +267,13 @@ def trajectory_plot(trajectories: pd.DataFrame, outcomes: list[str], path: str |
         ax.set_visible(False)
     n = trajectories.groupby("design")["seed"].nunique().min()
     band = BAND.format(n=f"n = {n} seeds per design")
+    if fewer:  # bootstrap_band leaves out a seed's NaN month: say how few remain
+        where = ", ".join(axis_label(o).split(" (")[0] for o in fewer)
+        band += "\n" + wrapped(
+            f"{where}: fewer at some months (as few as {min(fewer.values())}): "
+            "seeds without a value there",
+            60,
+        )
     axes.flat[0].legend(fontsize=8, title=band, title_fontsize=7)
     months = sorted(set(trajectories["step"]))
     for ax in axes[-1]:
