@@ -2,8 +2,15 @@
 
 Every outcome is a number with a stated range, or NaN where it is undefined: a role's
 speaking ratio or per-role state when nobody holds the role (or nobody spoke), cross-role
-ties with one role only, never a 0 that could be read as a value. The outcomes' names,
-units and meanings are those of the registry (`exsim.model.registry`).
+ties with one role only (the outcomes the registry marks with `undefined_when`). Not
+every undefined value is NaN, though (as ODD section 9 says): a group's cross-role uptake
+is 0 when it held no cross-role hearing, its reciprocity 0 when nobody took anyone up,
+and its speaking equality 1 when nobody spoke. They are kept because each group's value
+enters its session's group-size-weighted mean over groups: a NaN there would make the
+session's value NaN, or need a new weighting that changes the numbers the stored
+references hold. Read such a 0 as "no cross-role exchange", not as no credibility given.
+The outcomes' names, units and meanings are those of the registry
+(`exsim.model.registry`).
 """
 
 from __future__ import annotations
