@@ -177,8 +177,10 @@ def pool_by_size(table: np.ndarray, summary: np.ndarray) -> np.ndarray:
     columns = table.T  # its rows are the table's columns, the same strided views
     size = columns[0].copy()  # contiguous, as `@` was always given it
     total = float(summary[0])  # set aside by `_pooled`
-    for at, column in _WEIGHTED:  # BLAS's dot as `@` calls it (tests/test_pooled_dot.py),
-        summary[at] = columns[column].dot(size) / total  # as these were always summed
+    for at, column in _WEIGHTED:  # bit for bit `@`, as these were always summed: BLAS's
+        # dot for two groups or more; for one, `.dot` multiplies directly where `@` adds
+        # the product to +0.0 (-0.0 stays -0.0), and the `+ 0.0` does that addition
+        summary[at] = (columns[column].dot(size) + 0.0) / total  # (tests/test_pooled_dot.py)
     return summary
 
 
