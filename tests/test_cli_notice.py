@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 
 from exsim.cli import main, notice
 from exsim.model import memory
@@ -46,5 +47,13 @@ def test_no_room_for_the_notice_thread_is_one_line_naming_the_memory_limit(
     assert main(["run", "configs/exchange_network.toml", "--out", str(out)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
-    assert "memory limit (ulimit -v 700000)" in err and "1 GB" in err
+    assert "could not start a thread; this process's memory limit (ulimit -v) is 700000" in err
+    assert f"ulimit -v {notice.ROOM_NEEDED}" in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_readme_quotes_the_room_a_default_run_needs():
+    """One figure, one source: the README's `ulimit -v` a default run starts under is
+    `notice.ROOM_NEEDED`, the figure the error line gives."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"starts under `ulimit -v {notice.ROOM_NEEDED}`" in readme

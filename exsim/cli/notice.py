@@ -36,9 +36,11 @@ def said_if_slow(message: str, after: float = 1.0) -> Iterator[None]:
         timer.cancel()
 
 
-ROOM_NEEDED = "about 1 GB (ulimit -v 1000000)"
-"""The address space a default `exsim run` has been seen to start and finish in (it
-fails at ulimit -v 700000: benchmarks/README.md, issue 16, session 8)."""
+ROOM_NEEDED = 900_000
+"""The address space, in KiB as ``ulimit -v`` takes it, that a warm default `exsim run`
+has been seen to start and finish in (it fails at 800000 inside OpenBLAS and at 700000 to
+start a thread: benchmarks/README.md, issue 16, session 8). README.md quotes this figure
+(a test checks)."""
 
 
 def no_room() -> str:
@@ -49,8 +51,9 @@ def no_room() -> str:
     if soft is None:
         return "could not start a thread (the system refused one); free some memory or processes"
     return (
-        f"this process's memory limit (ulimit -v {soft // 1024}) leaves no room to start "
-        f"exsim; allow {ROOM_NEEDED} or more, or lift the limit"
+        f"could not start a thread; this process's memory limit (ulimit -v) is "
+        f"{soft // 1024} KiB; a default run starts under ulimit -v {ROOM_NEEDED}: raise "
+        "the limit to that or more, or lift it"
     )
 
 
