@@ -111,3 +111,7 @@ def test_a_comparison_with_no_value_in_some_run_says_so():
     assert "role absent" in verdict(b)
     line = comparison_markdown(table.reset_index(), role="carer").splitlines()[-1]
     assert "no value (2 runs with one)" in line and "no value to compare" in line
+    metrics.loc[(metrics["design"] == "b") & (metrics["seed"] == 0), "value"] = np.nan
+    table = compare_designs(metrics, ["a", "b"])
+    line = comparison_markdown(table, role="carer").splitlines()[-1]
+    assert "no value (1 run with one)" in line

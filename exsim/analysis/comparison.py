@@ -113,7 +113,8 @@ def comparison_markdown(table: pd.DataFrame, role: str = "all") -> str:
     for _, r in part.iterrows():
         mean = f"{r['mean']:.3f} [{r['mean_low']:.3f}, {r['mean_high']:.3f}]"
         if pd.isna(r["mean"]):
-            mean = f"no value ({int(r['replicates'])} runs with one)"
+            runs = int(r["replicates"])
+            mean = f"no value ({runs} run{'' if runs == 1 else 's'} with one)"
         if r["design"] == designs[0]:
             lines.append(f"| {r['outcome']} | {r['design']} | {mean} | (baseline) | | |")
             continue
