@@ -332,7 +332,7 @@ def _listen(beliefs, knowledge, i, j, pull, mention):
             beliefs[i, a] += (beliefs[j, a] - beliefs[i, a]) * (precision * pull)
 
 
-@njit(cache=True, no_cpython_wrapper=True)
+@njit(cache=True, no_cpython_wrapper=True, inline="always")
 def _free_round(room, size, weights, draws, rules, openness, cred, tally, g, said):
     """A round of free turns: as many turns as members, each speaker drawn by `weights`;
     under the balanced rule the facilitator favours those who have spoken least this
@@ -361,7 +361,7 @@ def _free_round(room, size, weights, draws, rules, openness, cred, tally, g, sai
         turns[speaker] += 1.0
 
 
-@njit(cache=True, no_cpython_wrapper=True)
+@njit(cache=True, no_cpython_wrapper=True, inline="always")
 def _action_learning_round(room, size, presenter, order, openness, cred, tally, g, talk):
     """The `presenter` states their problem, each other member of the set asks one
     question (heard by the presenter alone, in the set's `order`), then the presenter

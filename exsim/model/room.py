@@ -97,7 +97,7 @@ def empty_room(m: Members, seats: int) -> Room:
     )
 
 
-@njit(cache=True, no_cpython_wrapper=True)
+@njit(cache=True, no_cpython_wrapper=True, inline="always")
 def seat_group(room: Room, m: Members, group: np.ndarray, ties: bool) -> int:
     """Copy the members of `group` (member indices, -1 empty) into `room`; returns how
     many there are. With `ties`, also the ties between them (`_seat_ties`); without,
