@@ -130,34 +130,25 @@ def fitted_exponent(x: list[float], y: list[float]) -> float:
 
 @contextmanager
 def timed_event_sessions():
-    """Time the `hold_session` calls that `ExchangeModel.hold_event` makes, over any
-    runs in the block; yields a list that gets (seconds, listener updates) of each."""
+    """Time the `measured_session` calls that `ExchangeModel.hold_event` makes (the
+    draws, the compiled session, its outcomes), over any runs in the block; yields a
+    list that gets (seconds, listener updates) of each."""
     import exsim.model.model as module
 
     sessions: list[tuple[float, int]] = []
-    inside = [False]
-    hold_session, hold_event = module.hold_session, module.ExchangeModel.hold_event
+    measured = module.measured_session
 
-    def timed_hold_session(*args, **kwargs):
-        if not inside[0]:
-            return hold_session(*args, **kwargs)
+    def timed(*args, **kwargs):
         start = time.perf_counter()
-        tally = hold_session(*args, **kwargs)
-        sessions.append((time.perf_counter() - start, tally.listener_updates))
-        return tally
+        result = measured(*args, **kwargs)
+        sessions.append((time.perf_counter() - start, result[3]))
+        return result
 
-    def flagged_hold_event(model):
-        inside[0] = True
-        try:
-            return hold_event(model)
-        finally:
-            inside[0] = False
-
-    module.hold_session, module.ExchangeModel.hold_event = timed_hold_session, flagged_hold_event
+    module.measured_session = timed
     try:
         yield sessions
     finally:
-        module.hold_session, module.ExchangeModel.hold_event = hold_session, hold_event
+        module.measured_session = measured
 
 
 def event_kernel(size: int, months: int, runs: int) -> dict:
