@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
+
+import pytest
 
 from exsim.cli import main, notice
 from exsim.model import memory
@@ -57,3 +61,18 @@ def test_the_readme_quotes_the_room_a_default_run_needs():
     `notice.ROOM_NEEDED`, the figure the error line gives."""
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     assert f"starts under `ulimit -v {notice.ROOM_NEEDED}`" in readme
+
+
+@pytest.mark.parametrize("limit", [300_000, 700_000, 800_000])
+def test_a_memory_limit_too_small_to_load_the_libraries_is_one_line(tmp_path, limit):
+    """Under `ulimit -v` below `notice.ROOM_NEEDED` the libraries fail as they load, each in
+    its own words (a fresh tester saw tracebacks, OpenBLAS's line and a run's unfinished
+    folder left behind at 720000 to 800000): refused first, one line, exit 2, nothing
+    written."""
+    out = tmp_path / "run"
+    config = Path(__file__).parents[1] / "configs" / "exchange_network.toml"
+    command = f"ulimit -v {limit}; exec {sys.executable} -m exsim run {config} --out {out}"
+    done = subprocess.run(["bash", "-c", command], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and f"(ulimit -v) is {limit} KiB" in done.stderr
+    assert list(tmp_path.iterdir()) == []

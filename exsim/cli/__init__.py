@@ -16,6 +16,7 @@ from . import (
     app_command,
     compare_command,
     export_command,
+    notice,
     plot_command,
     run_command,
     sensitivity_command,
@@ -58,6 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `exsim` command; returns the exit status."""
     args = _parser().parse_args(argv)
     try:
+        notice.check_room()
         return args.handler(args)
     except (ConfigError, UsageError) as err:
         print(f"exsim: error: {_one_line(err)}", file=sys.stderr)

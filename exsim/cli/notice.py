@@ -43,6 +43,27 @@ start a thread: benchmarks/README.md, issue 16, session 8). README.md quotes thi
 (a test checks)."""
 
 
+def check_room() -> None:
+    """Refuse, before the libraries load, a memory limit (``ulimit -v``) under
+    `ROOM_NEEDED`: under it they fail as they load, each in its own words (a traceback,
+    OpenBLAS's line, exit status 1), and can leave a run's unfinished folder behind.
+
+    Raises:
+        SettingError: the limit is set and smaller than `ROOM_NEEDED` KiB.
+    """
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, ValueError, OSError):  # not POSIX: no limit to read
+        return
+    if soft not in (resource.RLIM_INFINITY, -1) and soft < ROOM_NEEDED * 1024:
+        raise SettingError(
+            f"this process's memory limit (ulimit -v) is {soft // 1024} KiB; exsim needs "
+            f"ulimit -v {ROOM_NEEDED} or more to load its libraries: raise the limit, or lift it"
+        )
+
+
 def no_room() -> str:
     """Why exsim could not start a thread: the process's memory limit, if it has one."""
     from ..model.memory import address_limit
