@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from exsim.cli import main, notice
-from exsim.model import memory
 
 
 def test_a_block_still_running_after_the_delay_is_announced(capsys):
@@ -46,7 +45,8 @@ def test_no_room_for_the_notice_thread_is_one_line_naming_the_memory_limit(
         raise RuntimeError("can't start new thread")
 
     monkeypatch.setattr(threading.Timer, "start", refused)
-    monkeypatch.setattr(memory, "address_limit", lambda: 700_000 * 1024)
+    monkeypatch.setattr(notice, "address_limit", lambda: 700_000 * 1024)
+    monkeypatch.setattr(notice, "check_room", lambda: None)  # the thread is what fails here
     out = tmp_path / "run"
     assert main(["run", "configs/exchange_network.toml", "--out", str(out)]) == 2
     err = capsys.readouterr().err

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Iterator
 
 from ..errors import SettingError
+from ..limits import address_limit
 
 COMPILING = (
     "exsim: loading the libraries and the model's compiled rules (the first run after an "
@@ -51,13 +52,8 @@ def check_room() -> None:
     Raises:
         SettingError: the limit is set and smaller than `ROOM_NEEDED` KiB.
     """
-    try:
-        import resource
-
-        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
-    except (ImportError, ValueError, OSError):  # not POSIX: no limit to read
-        return
-    if soft not in (resource.RLIM_INFINITY, -1) and soft < ROOM_NEEDED * 1024:
+    soft = address_limit()
+    if soft is not None and soft < ROOM_NEEDED * 1024:
         raise SettingError(
             f"this process's memory limit (ulimit -v) is {soft // 1024} KiB; exsim needs "
             f"ulimit -v {ROOM_NEEDED} or more to load its libraries: raise the limit, or lift it"
@@ -66,8 +62,6 @@ def check_room() -> None:
 
 def no_room() -> str:
     """Why exsim could not start a thread: the process's memory limit, if it has one."""
-    from ..model.memory import address_limit
-
     soft = address_limit()
     if soft is None:
         return "could not start a thread (the system refused one); free some memory or processes"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .dialogue import _READ, Tally, _member_arrays, draw_shapes, rules
-from .outcomes import SUMMED, group_tables, pool_by_size
+from .outcomes import seated_outcomes
 from .population import Population
 from .projects import project_setting
 from .session import hold_packed
@@ -86,8 +86,7 @@ class ProjectMeeting:
             (role, self.growth),
         )
         pop.ties.grown(cross_gain, added)
-        table, summary = group_tables(seats, role, pop.status, pop.leader, counts, SUMMED)
-        return pool_by_size(table, summary), int(updates)  # `outcomes.session_outcomes`
+        return seated_outcomes(pop, seats, counts)[1], int(updates)
 
 
 _VIEWS = ("tally", "counts", "numbers")

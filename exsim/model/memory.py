@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import SettingError
+from ..limits import address_limit
 
 FLOAT = 8
 """Bytes of one float64 (and of one int64)."""
@@ -170,17 +171,6 @@ def budget() -> tuple[int, str]:
     if soft is not None:
         found.append((soft, "this process's memory limit"))
     return min(found)
-
-
-def address_limit() -> int | None:
-    """The address-space limit of this process in bytes (``ulimit -v``), None if none."""
-    try:
-        import resource
-
-        soft, _ = resource.getrlimit(resource.RLIMIT_AS)
-    except (ImportError, ValueError, OSError):
-        return None
-    return None if soft in (resource.RLIM_INFINITY, -1) else soft
 
 
 def _physical_memory() -> int:

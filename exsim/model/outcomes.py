@@ -166,7 +166,13 @@ def session_outcomes(pop: Population, tally: Tally) -> tuple[np.ndarray, np.ndar
     `speaking_ratio_<role>`: turns per member of the role over turns per member overall
     (1: a fair share; NaN, undefined, if the role was absent or nobody spoke).
     """
-    table, summary = group_tables(tally.seats, pop.role, pop.status, pop.leader, tally[1:], SUMMED)
+    return seated_outcomes(pop, tally.seats, tally[1:])
+
+
+def seated_outcomes(pop: Population, seats, counts) -> tuple[np.ndarray, np.ndarray]:
+    """`session_outcomes` from the session's `seats` and its `Tally`'s arrays after its
+    seats (`counts`), for a caller that keeps them (a project meeting)."""
+    table, summary = group_tables(seats, pop.role, pop.status, pop.leader, counts, SUMMED)
     return table, pool_by_size(table, summary)
 
 
